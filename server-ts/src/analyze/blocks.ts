@@ -1,0 +1,97 @@
+/**
+ * Groups cells into blocks the way Kale does: the first kind tag of a cell
+ * decides what it is, an untagged code cell continues the block above, a
+ * reused step name merges its cells, markdown and raw cells are ignored.
+ */
+import { readCellAnnotation, type CellKind } from '../annotations/tags.js';
+import { tagError } from '../diagnostics/codes.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { StepSettings } from '../ir.js';
+import { cellTags, type NotebookJson } from '../notebook/nbformat.js';
+
+export type BlockKind = Exclude<CellKind, 'continue'>;
+
+export interface BlockCell {
+  index: number;
+  kind: BlockKind;
+  step?: string;
+}
+
+export interface PrevTag {
+  step: string;
+  cellIndex: number;
+}
+
+export interface StepDraft {
+  name: string;
+  cells: number[];
+  prev: PrevTag[];
+  settings: StepSettings;
+}
+
+export interface Blocks {
+  cells: BlockCell[];
+  /** Steps in the order their first cell appears. */
+  steps: StepDraft[];
+  diagnostics: Diagnostic[];
+}
+
+export function groupCells(notebook: NotebookJson, stepsDefaults: readonly string[] = []): Blocks {
+  const diagnostics: Diagnostic[] = [];
+  const cells: BlockCell[] = [];
+  const steps = new Map<string, StepDraft>();
+  const defaults = readCellAnnotation(stepsDefaults, -1).annotation.settings;
+  let current: { kind: BlockKind; step?: string } | undefined;
+  let metricsSeen = false;
+
+  notebook.cells.forEach((cell, index) => {
+    if (cell.cell_type !== 'code') return;
+    const { annotation, diagnostics: tagProblems } = readCellAnnotation(cellTags(cell), index);
+    diagnostics.push(...tagProblems);
+
+    if (annotation.kind === 'continue') {
+      if (!current) {
+        diagnostics.push(tagError.untaggedLeadingCell(index));
+        current = { kind: 'skip' };
+      }
+    } else {
+      current = { kind: annotation.kind, step: annotation.step };
+    }
+    if (current.kind === 'pipeline-metrics') metricsSeen = true;
+
+    if (current.kind === 'step' && current.step !== undefined) {
+      const name = current.step;
+      if (metricsSeen && annotation.kind === 'step') diagnostics.push(tagError.stepAfterMetrics(index, name));
+      let draft = steps.get(name);
+      if (!draft) {
+        draft = { name, cells: [], prev: [], settings: emptySettings(defaults) };
+        steps.set(name, draft);
+      }
+      draft.cells.push(index);
+      for (const prev of annotation.prev) {
+        if (!draft.prev.some(p => p.step === prev)) draft.prev.push({ step: prev, cellIndex: index });
+      }
+      mergeSettings(draft.settings, annotation.settings);
+    }
+    cells.push({ index, kind: current.kind, step: current.step });
+  });
+
+  return { cells, steps: [...steps.values()], diagnostics };
+}
+
+function emptySettings(defaults: Partial<StepSettings>): StepSettings {
+  const settings: StepSettings = { limits: {}, annotations: {}, labels: {} };
+  mergeSettings(settings, defaults);
+  return settings;
+}
+
+/** Later tags win; maps merge key by key. */
+function mergeSettings(into: StepSettings, from: Partial<StepSettings>): void {
+  Object.assign(into.limits, from.limits);
+  Object.assign(into.annotations, from.annotations);
+  Object.assign(into.labels, from.labels);
+  if (from.image !== undefined) into.image = from.image;
+  if (from.cache !== undefined) into.cache = from.cache;
+  if (from.retry !== undefined) into.retry = from.retry;
+  if (from.timeoutSeconds !== undefined) into.timeoutSeconds = from.timeoutSeconds;
+}

@@ -1,0 +1,198 @@
+/**
+ * Phase 3: which variables each step receives and hands on. A step's input
+ * is a name it reads before defining it; its producer is the nearest upstream
+ * step that defines (or mutates) it. Prelude names (imports, functions) run in
+ * every step and never travel; a prelude function's free names travel with
+ * the steps that call it.
+ */
+import { codeError } from '../diagnostics/codes.js';
+import type { Diagnostic, Place } from '../diagnostics/diagnostic.js';
+import type { Metric, StepInput } from '../ir.js';
+import type { StepDraft } from './blocks.js';
+import type { CellFacts, Definition, DefinitionKind } from './cell-facts.js';
+import type { StepGraph } from './graph.js';
+import { KNOWN_GLOBALS } from './known-globals.js';
+import type { MetricName } from './metrics.js';
+
+export interface DataflowInput {
+  steps: readonly StepDraft[];
+  graph: StepGraph;
+  facts: ReadonlyMap<number, CellFacts>;
+  preludeCells: readonly number[];
+  parameterNames: ReadonlySet<string>;
+  metricNames: readonly MetricName[];
+  /** When cells failed to parse, reads of names they would define are not reported as undefined. */
+  reportUndefined: boolean;
+}
+
+export interface StepFlow {
+  ins: StepInput[];
+  outs: string[];
+  parameters: string[];
+}
+
+export interface Dataflow {
+  flows: Map<string, StepFlow>;
+  metrics: Metric[];
+  diagnostics: Diagnostic[];
+}
+
+interface Producer {
+  step: string;
+  definition: Definition;
+  cellIndex: number;
+}
+
+interface Read {
+  name: string;
+  place: Place;
+}
+
+export function computeDataflow(input: DataflowInput): Dataflow {
+  const { steps, graph, facts } = input;
+  const diagnostics: Diagnostic[] = [];
+  const prelude = preludeDefinitions(input.preludeCells, facts);
+
+  // A name is a notebook variable when some step declares or assigns it; mutating
+  // a name nobody defines (`console.log`, `Math.random`) is not a definition.
+  const definitions = new Map<string, Map<string, Producer>>();
+  const variables = new Set<string>();
+  for (const step of steps) {
+    for (const cellIndex of step.cells) {
+      for (const definition of facts.get(cellIndex)?.defines ?? []) {
+        if (prelude.names.has(definition.name)) continue;
+        if (definition.how !== 'mutate') variables.add(definition.name);
+        const byStep = definitions.get(definition.name) ?? new Map<string, Producer>();
+        const previous = byStep.get(step.name);
+        // The value a step hands on is its last definition; a later mutation keeps the earlier kind.
+        if (!previous || definition.how !== 'mutate') byStep.set(step.name, { step: step.name, definition, cellIndex });
+        definitions.set(definition.name, byStep);
+      }
+    }
+  }
+  const definersOf = (name: string): string[] =>
+    variables.has(name) || input.parameterNames.has(name) ? [...(definitions.get(name)?.keys() ?? [])] : [];
+
+  const flows = new Map<string, StepFlow>();
+  for (const name of graph.order) flows.set(name, { ins: [], outs: [], parameters: [] });
+  const outs = new Map<string, Set<string>>(graph.order.map(n => [n, new Set<string>()]));
+
+  for (const step of orderedSteps(steps, graph.order)) {
+    const flow = flows.get(step.name)!;
+    const ancestors = graph.ancestors.get(step.name)!;
+    for (const read of stepReads(step, facts, prelude)) {
+      const { name, place } = read;
+      if (prelude.names.has(name)) continue;
+      const definers = definersOf(name);
+      const upstream = nearest(definers.filter(d => ancestors.has(d)), graph.ancestors);
+      if (upstream.length === 1) {
+        const producer = definitions.get(name)!.get(upstream[0])!;
+        flow.ins.push({ name, from: producer.step });
+        outs.get(producer.step)!.add(name);
+        checkMarshallable(producer, step.name, diagnostics);
+      } else if (upstream.length > 1) {
+        diagnostics.push(codeError.ambiguousProducer(place, step.name, name, upstream));
+      } else if (input.parameterNames.has(name)) {
+        flow.parameters.push(name);
+      } else if (definers.length > 0) {
+        diagnostics.push(codeError.notUpstream(place, step.name, name, definers));
+      } else if (!KNOWN_GLOBALS.has(name) && input.reportUndefined) {
+        diagnostics.push(codeError.undefinedVariable(place, step.name, name));
+      }
+    }
+  }
+
+  for (const [name, flow] of flows) {
+    flow.ins.sort((a, b) => a.name.localeCompare(b.name));
+    flow.outs = [...outs.get(name)!].sort();
+    flow.parameters.sort();
+  }
+
+  const metrics: Metric[] = [];
+  for (const metric of input.metricNames) {
+    const place = { cellIndex: metric.cellIndex, line: metric.line, column: metric.column };
+    const producers = nearest(definersOf(metric.name), graph.ancestors);
+    if (producers.length === 0) diagnostics.push(codeError.metricUndefined(place, metric.name));
+    if (producers.length > 1) diagnostics.push(codeError.ambiguousMetric(place, metric.name, producers));
+    metrics.push({
+      name: metric.name,
+      step: producers.length === 1 ? producers[0] : null,
+      cellIndex: metric.cellIndex,
+      line: metric.line
+    });
+  }
+  return { flows, metrics, diagnostics };
+}
+
+interface Prelude {
+  names: Set<string>;
+  /** Free names of each prelude definition, following calls to other prelude definitions. */
+  freeNames: (name: string) => string[];
+}
+
+function preludeDefinitions(cells: readonly number[], facts: ReadonlyMap<number, CellFacts>): Prelude {
+  const names = new Set<string>();
+  const uses = new Map<string, string[]>();
+  for (const cellIndex of cells) {
+    const cell = facts.get(cellIndex);
+    if (!cell) continue;
+    for (const definition of cell.defines) names.add(definition.name);
+    for (const [name, used] of Object.entries(cell.uses)) uses.set(name, used);
+  }
+  const memo = new Map<string, string[]>();
+  const freeNames = (name: string): string[] => {
+    if (memo.has(name)) return memo.get(name)!;
+    memo.set(name, []); // recursion guard for mutually recursive functions
+    const free = new Set<string>();
+    for (const used of uses.get(name) ?? []) {
+      if (names.has(used)) for (const inner of freeNames(used)) free.add(inner);
+      else free.add(used);
+    }
+    const result = [...free];
+    memo.set(name, result);
+    return result;
+  };
+  return { names, freeNames };
+}
+
+/** The names a step reads before it defines them, first site each, prelude functions expanded. */
+function stepReads(step: StepDraft, facts: ReadonlyMap<number, CellFacts>, prelude: Prelude): Read[] {
+  const reads = new Map<string, Read>();
+  const defined = new Set<string>();
+  for (const cellIndex of step.cells) {
+    const cell = facts.get(cellIndex);
+    if (!cell) continue;
+    for (const site of cell.reads) {
+      const place = { cellIndex, line: site.line, column: site.column };
+      const names = prelude.names.has(site.name) ? [site.name, ...prelude.freeNames(site.name)] : [site.name];
+      for (const name of names) {
+        if (!defined.has(name) && !reads.has(name)) reads.set(name, { name, place });
+      }
+    }
+    for (const definition of cell.defines) defined.add(definition.name);
+  }
+  return [...reads.values()];
+}
+
+/** Drops every candidate that is an ancestor of another: the nearest definitions shadow earlier ones. */
+function nearest(candidates: string[], ancestors: ReadonlyMap<string, Set<string>>): string[] {
+  return candidates.filter(c => !candidates.some(other => other !== c && ancestors.get(other)?.has(c)));
+}
+
+function orderedSteps(steps: readonly StepDraft[], order: readonly string[]): StepDraft[] {
+  const byName = new Map(steps.map(s => [s.name, s]));
+  return order.map(name => byName.get(name)!);
+}
+
+const UNMARSHALLABLE: ReadonlySet<DefinitionKind> = new Set(['function', 'class', 'import']);
+
+function checkMarshallable(producer: Producer, consumer: string, diagnostics: Diagnostic[]): void {
+  const { definition } = producer;
+  if (!UNMARSHALLABLE.has(definition.kind)) return;
+  const duplicate = diagnostics.some(
+    d => d.code === 'unmarshallable-value' && d.cellIndex === producer.cellIndex && d.line === definition.line && d.column === definition.column
+  );
+  if (duplicate) return;
+  const place = { cellIndex: producer.cellIndex, line: definition.line, column: definition.column };
+  diagnostics.push(codeError.unmarshallable(place, definition.name, definition.kind, producer.step, consumer));
+}

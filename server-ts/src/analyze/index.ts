@@ -1,0 +1,112 @@
+/**
+ * Analysis of a whole notebook: group cells into steps, analyze each cell
+ * (cached), build the step graph, then compute the data flow. Pure: a
+ * notebook in, the pipeline IR out.
+ */
+import { readNotebookSettings } from '../annotations/settings.js';
+import { codeError, tagError } from '../diagnostics/codes.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Parameter, PipelineIR, PreludeCell } from '../ir.js';
+import { detectLanguage } from '../notebook/language.js';
+import { cellSource, type NotebookJson } from '../notebook/nbformat.js';
+import { groupCells } from './blocks.js';
+import { sharedCellFactsCache, type CellFactsCache } from './cell-cache.js';
+import type { CellFacts } from './cell-facts.js';
+import { computeDataflow } from './dataflow.js';
+import { buildStepGraph } from './graph.js';
+import { readMetricNames, type MetricName } from './metrics.js';
+import { readParameters } from './parameters.js';
+
+export interface AnalyzeOptions {
+  cache?: CellFactsCache;
+}
+
+export interface Analysis {
+  ir: PipelineIR;
+  /** Facts of every analyzed code cell, by cell index: the compilers need the stripped JavaScript. */
+  facts: Map<number, CellFacts>;
+}
+
+export function analyzeNotebook(notebook: NotebookJson, options: AnalyzeOptions = {}): Analysis {
+  const cache = options.cache ?? sharedCellFactsCache;
+  const { language, kernel } = detectLanguage(notebook);
+  const settings = readNotebookSettings(notebook);
+  const blocks = groupCells(notebook, settings.steps_defaults);
+  const diagnostics: Diagnostic[] = [...blocks.diagnostics];
+
+  const facts = new Map<number, CellFacts>();
+  for (const cell of blocks.cells) {
+    if (cell.kind === 'skip') continue;
+    const cellFacts = cache.get(cellSource(notebook.cells[cell.index]), language);
+    facts.set(cell.index, cellFacts);
+    const error = cellFacts.parseError;
+    if (error) diagnostics.push(codeError.parse({ cellIndex: cell.index, line: error.line, column: error.column }, error.message));
+  }
+
+  const prelude: PreludeCell[] = [];
+  const parameters: Parameter[] = [];
+  const metricNames: MetricName[] = [];
+  for (const cell of blocks.cells) {
+    const source = cellSource(notebook.cells[cell.index]);
+    if (cell.kind === 'imports' || cell.kind === 'functions') {
+      prelude.push({ cellIndex: cell.index, kind: cell.kind, defines: facts.get(cell.index)!.defines.map(d => d.name) });
+    } else if (cell.kind === 'pipeline-parameters') {
+      const read = readParameters(cell.index, source, language);
+      parameters.push(...read.parameters);
+      diagnostics.push(...read.diagnostics);
+    } else if (cell.kind === 'pipeline-metrics') {
+      const read = readMetricNames(cell.index, source, language);
+      metricNames.push(...read.metrics);
+      diagnostics.push(...read.diagnostics);
+    }
+  }
+
+  const graph = buildStepGraph(blocks.steps);
+  diagnostics.push(...graph.diagnostics);
+  if (blocks.steps.length === 0) diagnostics.push(tagError.noSteps());
+
+  const flow = computeDataflow({
+    steps: blocks.steps,
+    graph,
+    facts,
+    preludeCells: prelude.map(p => p.cellIndex),
+    parameterNames: new Set(parameters.map(p => p.name)),
+    metricNames,
+    reportUndefined: !diagnostics.some(d => d.code === 'parse-error')
+  });
+  diagnostics.push(...flow.diagnostics);
+
+  const draftByName = new Map(blocks.steps.map(s => [s.name, s]));
+  const ir: PipelineIR = {
+    version: 1,
+    language,
+    kernel,
+    settings,
+    prelude,
+    parameters,
+    steps: graph.order.map(name => {
+      const draft = draftByName.get(name)!;
+      const stepFlow = flow.flows.get(name)!;
+      return {
+        name,
+        cells: draft.cells,
+        dependencies: graph.dependencies.get(name)!,
+        ins: stepFlow.ins,
+        outs: stepFlow.outs,
+        parameters: stepFlow.parameters,
+        settings: draft.settings
+      };
+    }),
+    metrics: flow.metrics,
+    diagnostics: sortDiagnostics(diagnostics)
+  };
+  return { ir, facts };
+}
+
+function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  const key = (d: Diagnostic) => [d.cellIndex ?? -1, d.line ?? 0, d.column ?? 0];
+  return diagnostics.sort((a, b) => {
+    const [ka, kb] = [key(a), key(b)];
+    return ka[0] - kb[0] || ka[1] - kb[1] || ka[2] - kb[2] || a.code.localeCompare(b.code);
+  });
+}

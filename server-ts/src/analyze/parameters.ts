@@ -1,0 +1,60 @@
+/**
+ * The pipeline-parameters cell: literal `const`/`let`/`var` declarations only
+ * (numbers, strings, booleans), typed by their literal. Anything else is an
+ * error naming the cell and line, since parameter values are substituted
+ * from outside and must never be code.
+ */
+import type { Expression, Program, Statement } from 'estree';
+import { codeError } from '../diagnostics/codes.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Language, Parameter, ParameterType, ParameterValue } from '../ir.js';
+import { isParseFailure, parseCellSource } from './source.js';
+
+export function readParameters(
+  cellIndex: number,
+  source: string,
+  language: Language
+): { parameters: Parameter[]; diagnostics: Diagnostic[] } {
+  const parsed = parseCellSource(source, language);
+  if (isParseFailure(parsed)) return { parameters: [], diagnostics: [] }; // reported with the cell's parse error
+  const parameters: Parameter[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const statement of (parsed.program as unknown as Program).body) {
+    const place = { cellIndex, line: statement.loc!.start.line, column: statement.loc!.start.column };
+    if (statement.type !== 'VariableDeclaration') {
+      diagnostics.push(codeError.invalidParameter(place, `${describe(statement)} is not a declaration`));
+      continue;
+    }
+    for (const declarator of statement.declarations) {
+      const at = { cellIndex, line: declarator.loc!.start.line, column: declarator.loc!.start.column };
+      if (declarator.id.type !== 'Identifier') {
+        diagnostics.push(codeError.invalidParameter(at, 'destructuring is not allowed'));
+        continue;
+      }
+      const name = declarator.id.name;
+      const value = declarator.init ? literalValue(declarator.init) : undefined;
+      if (value === undefined) {
+        diagnostics.push(codeError.invalidParameter(at, `\`${name}\` is not set to a number, string or boolean literal`));
+        continue;
+      }
+      parameters.push({ name, type: typeof value as ParameterType, default: value, cellIndex, line: at.line });
+    }
+  }
+  return { parameters, diagnostics };
+}
+
+function literalValue(node: Expression): ParameterValue | undefined {
+  if (node.type === 'Literal') {
+    const v = node.value;
+    return typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' ? v : undefined;
+  }
+  if (node.type === 'UnaryExpression' && node.operator === '-' && node.argument.type === 'Literal') {
+    return typeof node.argument.value === 'number' ? -node.argument.value : undefined;
+  }
+  if (node.type === 'TemplateLiteral' && node.expressions.length === 0) return node.quasis[0].value.cooked ?? undefined;
+  return undefined;
+}
+
+function describe(statement: Statement | { type: string }): string {
+  return statement.type === 'ExpressionStatement' ? 'an expression' : `a ${statement.type}`;
+}

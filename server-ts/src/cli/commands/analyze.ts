@@ -1,0 +1,20 @@
+/** `cellflow analyze <notebook> [--json]`: the steps, their data flow and what is wrong. */
+import type { Command } from 'commander';
+import { analyzeNotebook } from '../../analyze/index.js';
+import { hasErrors } from '../../diagnostics/diagnostic.js';
+import { readNotebookFile } from '../../notebook/file.js';
+import { formatAnalysis } from '../format-analysis.js';
+
+export function registerAnalyze(program: Command): void {
+  program
+    .command('analyze')
+    .description('show the steps of an annotated notebook, what each receives and hands on, and any problems')
+    .argument('<notebook>', 'path to the .ipynb file')
+    .option('--json', 'print the pipeline IR as JSON')
+    .action(async (notebookPath: string, options: { json?: boolean }) => {
+      const doc = await readNotebookFile(notebookPath);
+      const { ir } = analyzeNotebook(doc.json);
+      process.stdout.write(options.json ? JSON.stringify(ir, null, 2) + '\n' : formatAnalysis(ir, notebookPath));
+      if (hasErrors(ir.diagnostics)) process.exitCode = 1;
+    });
+}

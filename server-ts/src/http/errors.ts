@@ -1,0 +1,139 @@
+/**
+ * Every error the HTTP API answers with, one named function each, so codes,
+ * statuses, messages and hints live in one place. On the wire an error is
+ * `{ error: { code, message, hint } }` (plus `diagnostic` when the analysis
+ * itself refused the notebook).
+ */
+import type { ServerResponse } from 'node:http';
+
+export interface HttpErrorBody {
+  error: {
+    code: string;
+    message: string;
+    hint: string;
+    /** The analyzer's own diagnostic, when it is the reason for the error. */
+    diagnostic?: unknown;
+  };
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly hint: string,
+    readonly headers: Record<string, string> = {},
+    readonly diagnostic?: unknown
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+
+  toBody(): HttpErrorBody {
+    const body: HttpErrorBody = {
+      error: { code: this.code, message: this.message, hint: this.hint }
+    };
+    if (this.diagnostic !== undefined) body.error.diagnostic = this.diagnostic;
+    return body;
+  }
+}
+
+export const httpError = {
+  routeNotFound: (method: string, path: string) =>
+    new HttpError(
+      404,
+      'route-not-found',
+      `No route for ${method} ${path}.`,
+      'See server-ts/src/http/README.md for the routes this server answers.'
+    ),
+  methodNotAllowed: (method: string, path: string, allowed: string[]) =>
+    new HttpError(
+      405,
+      'method-not-allowed',
+      `${path} does not accept ${method}.`,
+      `Use ${allowed.join(' or ')}.`,
+      { Allow: allowed.join(', ') }
+    ),
+  unsupportedMediaType: (contentType: string | undefined) =>
+    new HttpError(
+      415,
+      'unsupported-media-type',
+      `Expected a JSON body, got content type ${contentType ? `"${contentType}"` : 'none'}.`,
+      'Send the body with the header Content-Type: application/json.'
+    ),
+  bodyTooLarge: (limitBytes: number) =>
+    new HttpError(
+      413,
+      'body-too-large',
+      `The request body is larger than ${limitBytes} bytes.`,
+      'Send the notebook path, not the notebook: the server reads the file itself.',
+      // The rest of an oversized body is never read, so the connection cannot be reused.
+      { Connection: 'close' }
+    ),
+  invalidJson: (detail: string) =>
+    new HttpError(
+      400,
+      'invalid-json',
+      `The request body is not valid JSON: ${detail}.`,
+      'Send a JSON object such as {"path": "notebooks/train.ipynb"}.'
+    ),
+  invalidRequest: (why: string, hint: string) =>
+    new HttpError(400, 'invalid-request', why, hint),
+  pathOutsideRoot: (requested: string) =>
+    new HttpError(
+      403,
+      'path-outside-root',
+      `The path "${requested}" is outside the Jupyter root directory.`,
+      'Pass a path relative to the Jupyter root, as the JupyterLab file browser shows it; absolute paths, ".." and symbolic links leading out of the root are refused.'
+    ),
+  notebookNotFound: (requested: string) =>
+    new HttpError(
+      404,
+      'notebook-not-found',
+      `No file at "${requested}" under the Jupyter root directory.`,
+      'Save the notebook first, and pass its path relative to the Jupyter root.'
+    ),
+  notAFile: (requested: string) =>
+    new HttpError(
+      400,
+      'not-a-file',
+      `"${requested}" is not a file.`,
+      'Pass the path of a notebook (.ipynb) file.'
+    ),
+  analysisRefused: (diagnostic: { code: string; message: string; hint: string }) =>
+    new HttpError(
+      422,
+      diagnostic.code,
+      diagnostic.message,
+      diagnostic.hint,
+      {},
+      diagnostic
+    ),
+  internal: (detail: string) =>
+    new HttpError(
+      500,
+      'internal-error',
+      `The cellflow server failed: ${detail}`,
+      'This is a bug in cellflow; the server log has the stack trace. Please report it with the notebook that triggers it.'
+    )
+};
+
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {}
+): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+    ...headers
+  });
+  response.end(text);
+}
+
+export function sendError(response: ServerResponse, error: HttpError): void {
+  sendJson(response, error.status, error.toBody(), error.headers);
+}

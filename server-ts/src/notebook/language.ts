@@ -1,0 +1,42 @@
+import { notebookError } from '../diagnostics/codes.js';
+import { CellflowError } from '../diagnostics/diagnostic.js';
+import type { Language } from '../ir.js';
+import type { NotebookJson } from './nbformat.js';
+
+export interface NotebookLanguage {
+  language: Language;
+  /** The kernel name as the notebook records it (tslab, jslab, javascript, deno, ...). */
+  kernel: string;
+}
+
+/** Kernel names, lower-case, and the language their cells are written in. */
+const KERNEL_LANGUAGES: Record<string, Language> = {
+  tslab: 'typescript',
+  deno: 'typescript',
+  jslab: 'javascript',
+  javascript: 'javascript',
+  ijavascript: 'javascript',
+  nodejs: 'javascript'
+};
+
+const LANGUAGE_NAMES: Record<string, Language> = {
+  typescript: 'typescript',
+  ts: 'typescript',
+  javascript: 'javascript',
+  js: 'javascript'
+};
+
+/** The language comes from the kernelspec first, then language_info. */
+export function detectLanguage(notebook: NotebookJson): NotebookLanguage {
+  const spec = notebook.metadata.kernelspec ?? {};
+  const kernel = String(spec.name ?? '').toLowerCase();
+  const specLanguage = String(spec.language ?? '').toLowerCase();
+  const infoLanguage = String(notebook.metadata.language_info?.name ?? '').toLowerCase();
+  const language = KERNEL_LANGUAGES[kernel] ?? LANGUAGE_NAMES[specLanguage] ?? LANGUAGE_NAMES[infoLanguage];
+  if (language) return { language, kernel: kernel || infoLanguage || specLanguage };
+  const named = kernel || specLanguage || infoLanguage;
+  if (named.startsWith('python') || specLanguage === 'python' || infoLanguage === 'python') {
+    throw new CellflowError(notebookError.pythonNotSupported(named));
+  }
+  throw new CellflowError(notebookError.unknownLanguage(named));
+}
