@@ -1,7 +1,8 @@
 /**
  * Groups cells into blocks the way Kale does: the first kind tag of a cell
- * decides what it is, an untagged code cell continues the block above, a
- * reused step name merges its cells, markdown and raw cells are ignored.
+ * decides what it is, an untagged code cell continues the block above (a
+ * skipped cell in between does not end that block), a reused step name merges
+ * its cells, markdown and raw cells are ignored.
  */
 import { readCellAnnotation, type CellKind } from '../annotations/tags.js';
 import { tagError } from '../diagnostics/codes.js';
@@ -49,10 +50,15 @@ export function groupCells(notebook: NotebookJson, stepsDefaults: readonly strin
     const { annotation, diagnostics: tagProblems } = readCellAnnotation(cellTags(cell), index);
     diagnostics.push(...tagProblems);
 
+    if (annotation.kind === 'skip') {
+      cells.push({ index, kind: 'skip' });
+      return;
+    }
     if (annotation.kind === 'continue') {
       if (!current) {
         diagnostics.push(tagError.untaggedLeadingCell(index));
-        current = { kind: 'skip' };
+        cells.push({ index, kind: 'skip' });
+        return;
       }
     } else {
       current = { kind: annotation.kind, step: annotation.step };
@@ -68,10 +74,13 @@ export function groupCells(notebook: NotebookJson, stepsDefaults: readonly strin
         steps.set(name, draft);
       }
       draft.cells.push(index);
-      for (const prev of annotation.prev) {
-        if (!draft.prev.some(p => p.step === prev)) draft.prev.push({ step: prev, cellIndex: index });
+      // `prev:` and step options count on a cell tagged with the step only; elsewhere they are reported above.
+      if (annotation.kind === 'step') {
+        for (const prev of annotation.prev) {
+          if (!draft.prev.some(p => p.step === prev)) draft.prev.push({ step: prev, cellIndex: index });
+        }
+        mergeSettings(draft.settings, annotation.settings);
       }
-      mergeSettings(draft.settings, annotation.settings);
     }
     cells.push({ index, kind: current.kind, step: current.step });
   });

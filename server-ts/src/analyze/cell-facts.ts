@@ -6,7 +6,7 @@
 import { analyze as analyzeScopes, type Reference, type Scope, type Variable } from 'eslint-scope';
 import type { Identifier, Node, Program } from 'estree';
 import type { Language } from '../ir.js';
-import { isParseFailure, parseCellSource, type ParseFailure } from './source.js';
+import { isParseFailure, parseCellSource, positionsIn, type ParseFailure } from './source.js';
 import { findMutations } from './visitors/mutation.js';
 
 export type DefinitionKind = 'value' | 'function' | 'class' | 'import';
@@ -21,6 +21,8 @@ export interface Definition extends NameSite {
   kind: DefinitionKind;
   /** declare: const/let/var/function/class/import; assign: `x = ..` with no declaration; mutate: `x.push(..)`. */
   how: 'declare' | 'assign' | 'mutate';
+  /** Every assignment or mutation of the name sits in a function body: it happens when the function is called. */
+  inFunction: boolean;
 }
 
 export interface CellFacts {
@@ -31,17 +33,21 @@ export interface CellFacts {
   defines: Definition[];
   /** Free names read before this cell defines them, first site each, in source order. */
   reads: NameSite[];
-  /** For each top-level name: the other names its definition refers to (free or top-level). */
+  /** For each top-level name: the other names its definition reads (free or top-level). */
   uses: Record<string, string[]>;
+  /** For each top-level name: the free or top-level names its definition assigns or mutates. */
+  writes: Record<string, string[]>;
   parseError?: ParseFailure;
 }
 
 export function analyzeCell(source: string, language: Language): CellFacts {
   const parsed = parseCellSource(source, language);
   if (isParseFailure(parsed)) {
-    return { js: source, sourceType: 'module', defines: [], reads: [], uses: {}, parseError: parsed };
+    return { js: source, sourceType: 'module', defines: [], reads: [], uses: {}, writes: {}, parseError: parsed };
   }
   const program = parsed.program as unknown as Program;
+  const position = positionsIn(parsed.js);
+  const siteOf = (name: string, node: Node): NameSite => ({ name, ...position(start(node)) });
   const manager = analyzeScopes(program, {
     ecmaVersion: 2022,
     sourceType: parsed.sourceType,
@@ -51,35 +57,46 @@ export function analyzeCell(source: string, language: Language): CellFacts {
   const globalScope = manager.globalScope!;
   const topScope = globalScope.childScopes[0] ?? globalScope;
 
+  // Writes inside function bodies happen when the function is called, not when the cell runs.
+  const inFunction = (ref: Reference) => ref.from.variableScope !== topScope;
+
   const defines = new Map<string, Definition>();
+  const define = (name: string, node: Node, kind: DefinitionKind, how: Definition['how'], nested: boolean) => {
+    const known = defines.get(name);
+    if (known) known.inFunction &&= nested;
+    else defines.set(name, { ...siteOf(name, node), kind, how, inFunction: nested });
+  };
   for (const variable of topScope.variables) {
     if (variable.defs.length === 0 || variable.name === 'arguments') continue;
-    const site = variable.defs[0].name as Identifier;
-    defines.set(variable.name, { ...siteOf(variable.name, site), kind: definitionKind(variable), how: 'declare' });
+    define(variable.name, variable.defs[0].name as Identifier, definitionKind(variable), 'declare', false);
   }
 
-  // Free references: a name is read from elsewhere unless the cell writes it before its first read.
-  const reads = new Map<string, NameSite>();
+  // Free references: a name is read from elsewhere when the cell reads it before its first top-level write is done
+  // (the right-hand side of `x = x + 1` runs before the write).
   const through = [...globalScope.through].sort((a, b) => start(idOf(a)) - start(idOf(b)));
-  const firstRefByName = new Map<string, Reference>();
+  const writtenAt = new Map<string, number>();
+  for (const ref of through) {
+    if (!ref.isWrite() || inFunction(ref)) continue;
+    const name = idOf(ref).name;
+    writtenAt.set(name, Math.min(writtenAt.get(name) ?? Infinity, end((ref.writeExpr as Node | null | undefined) ?? idOf(ref))));
+  }
+  const reads = new Map<string, NameSite>();
   for (const ref of through) {
     const name = idOf(ref).name;
-    if (!firstRefByName.has(name)) firstRefByName.set(name, ref);
-    const first = firstRefByName.get(name)!;
-    const readBeforeWrite = first.isRead() || !first.isWrite();
-    if (ref.isRead() && readBeforeWrite && !reads.has(name)) reads.set(name, siteOf(name, idOf(ref)));
-    if (ref.isWrite() && !defines.has(name)) {
-      defines.set(name, { ...siteOf(name, idOf(ref)), kind: assignedKind(ref), how: 'assign' });
-    }
+    const readFirst = start(idOf(ref)) < (writtenAt.get(name) ?? Infinity);
+    if (ref.isRead() && readFirst && !reads.has(name)) reads.set(name, siteOf(name, idOf(ref)));
+    if (ref.isWrite()) define(name, idOf(ref), assignedKind(ref), 'assign', inFunction(ref));
   }
 
   // Mutations of top-level or free names count as definitions of them.
   const referenceByIdentifier = new Map<Identifier, Reference>();
   for (const scope of manager.scopes) for (const ref of scope.references) referenceByIdentifier.set(idOf(ref), ref);
+  const mutated = new Set<Identifier>();
   for (const root of findMutations(program)) {
     const ref = referenceByIdentifier.get(root);
     if (!ref || (ref.resolved && ref.resolved.scope !== topScope)) continue;
-    if (!defines.has(root.name)) defines.set(root.name, { ...siteOf(root.name, root), kind: 'value', how: 'mutate' });
+    mutated.add(root);
+    define(root.name, root, 'value', 'mutate', inFunction(ref));
   }
 
   return {
@@ -87,12 +104,21 @@ export function analyzeCell(source: string, language: Language): CellFacts {
     sourceType: parsed.sourceType,
     defines: [...defines.values()].sort((a, b) => a.line - b.line || a.column - b.column),
     reads: [...reads.values()],
-    uses: usesByDefinition(program, topScope, globalScope, manager.scopes)
+    ...namesByDefinition(program, topScope, new Set(globalScope.through), manager.scopes, mutated)
   };
 }
 
-/** Which names each top-level statement's definitions refer to: a function's free names travel with its callers. */
-function usesByDefinition(program: Program, topScope: Scope, globalScope: Scope, scopes: Scope[]): Record<string, string[]> {
+/**
+ * What each top-level statement's definitions refer to: the names they read, and the names they assign or
+ * mutate. A prelude function's reads and writes happen in the steps that call it.
+ */
+function namesByDefinition(
+  program: Program,
+  topScope: Scope,
+  through: ReadonlySet<Reference>,
+  scopes: Scope[],
+  mutated: ReadonlySet<Identifier>
+): Pick<CellFacts, 'uses' | 'writes'> {
   const statements = program.body as Node[];
   const statementOf = (node: Node) => statements.findIndex(s => start(s) <= start(node) && start(node) < end(s));
   const namesByStatement = new Map<number, string[]>();
@@ -101,23 +127,33 @@ function usesByDefinition(program: Program, topScope: Scope, globalScope: Scope,
     const index = statementOf(variable.defs[0].name as Node);
     namesByStatement.set(index, [...(namesByStatement.get(index) ?? []), variable.name]);
   }
-  const usedByStatement = new Map<number, Set<string>>();
+  const readByStatement = new Map<number, Set<string>>();
+  const writtenByStatement = new Map<number, Set<string>>();
+  const note = (byStatement: Map<number, Set<string>>, index: number, name: string) => {
+    if (!byStatement.has(index)) byStatement.set(index, new Set());
+    byStatement.get(index)!.add(name);
+  };
   for (const scope of scopes) {
     for (const ref of scope.references) {
-      const free = ref.resolved === null && globalScope.through.includes(ref);
+      const free = ref.resolved === null && through.has(ref);
       const topLevel = ref.resolved !== null && ref.resolved.scope === topScope;
       if (!free && !topLevel) continue;
       const index = statementOf(idOf(ref));
-      if (!usedByStatement.has(index)) usedByStatement.set(index, new Set());
-      usedByStatement.get(index)!.add(idOf(ref).name);
+      if (ref.isRead()) note(readByStatement, index, idOf(ref).name);
+      if (ref.isWrite() || mutated.has(idOf(ref))) note(writtenByStatement, index, idOf(ref).name);
     }
   }
   const uses: Record<string, string[]> = {};
+  const writes: Record<string, string[]> = {};
   for (const [index, names] of namesByStatement) {
-    const used = [...(usedByStatement.get(index) ?? [])].filter(n => !names.includes(n)).sort();
-    for (const name of names) uses[name] = used;
+    const others = (byStatement: Map<number, Set<string>>) =>
+      [...(byStatement.get(index) ?? [])].filter(n => !names.includes(n)).sort();
+    for (const name of names) {
+      uses[name] = others(readByStatement);
+      writes[name] = others(writtenByStatement);
+    }
   }
-  return uses;
+  return { uses, writes };
 }
 
 function definitionKind(variable: Variable): DefinitionKind {
@@ -159,10 +195,6 @@ function expressionKind(node: Node): DefinitionKind {
     default:
       return 'value';
   }
-}
-
-function siteOf(name: string, node: Node): NameSite {
-  return { name, line: node.loc!.start.line, column: node.loc!.start.column };
 }
 
 const idOf = (ref: Reference) => ref.identifier as Identifier;

@@ -3,7 +3,7 @@
  * is a name it reads before defining it; its producer is the nearest upstream
  * step that defines (or mutates) it. Prelude names (imports, functions) run in
  * every step and never travel; a prelude function's free names travel with
- * the steps that call it.
+ * the steps that call it, and what it assigns or mutates is defined by them.
  */
 import { codeError } from '../diagnostics/codes.js';
 import type { Diagnostic, Place } from '../diagnostics/diagnostic.js';
@@ -59,7 +59,7 @@ export function computeDataflow(input: DataflowInput): Dataflow {
   const variables = new Set<string>();
   for (const step of steps) {
     for (const cellIndex of step.cells) {
-      for (const definition of facts.get(cellIndex)?.defines ?? []) {
+      for (const definition of stepDefinitions(facts.get(cellIndex), prelude)) {
         if (prelude.names.has(definition.name)) continue;
         if (definition.how !== 'mutate') variables.add(definition.name);
         const byStep = definitions.get(definition.name) ?? new Map<string, Producer>();
@@ -126,33 +126,60 @@ export function computeDataflow(input: DataflowInput): Dataflow {
 
 interface Prelude {
   names: Set<string>;
-  /** Free names of each prelude definition, following calls to other prelude definitions. */
+  /** Free names each prelude definition reads, following calls to other prelude definitions. */
   freeNames: (name: string) => string[];
+  /** Names each prelude definition assigns or mutates, following calls to other prelude definitions. */
+  writtenNames: (name: string) => string[];
 }
 
 function preludeDefinitions(cells: readonly number[], facts: ReadonlyMap<number, CellFacts>): Prelude {
   const names = new Set<string>();
   const uses = new Map<string, string[]>();
+  const writes = new Map<string, string[]>();
   for (const cellIndex of cells) {
     const cell = facts.get(cellIndex);
     if (!cell) continue;
-    for (const definition of cell.defines) names.add(definition.name);
+    for (const name of preludeNames(cell)) names.add(name);
     for (const [name, used] of Object.entries(cell.uses)) uses.set(name, used);
+    for (const [name, written] of Object.entries(cell.writes)) writes.set(name, written);
   }
-  const memo = new Map<string, string[]>();
-  const freeNames = (name: string): string[] => {
-    if (memo.has(name)) return memo.get(name)!;
-    memo.set(name, []); // recursion guard for mutually recursive functions
-    const free = new Set<string>();
-    for (const used of uses.get(name) ?? []) {
-      if (names.has(used)) for (const inner of freeNames(used)) free.add(inner);
-      else free.add(used);
-    }
-    const result = [...free];
-    memo.set(name, result);
-    return result;
+  /** `direct` names of `name` and of every prelude definition it uses, prelude names left out. */
+  const transitive = (direct: ReadonlyMap<string, string[]>) => {
+    const memo = new Map<string, string[]>();
+    const visit = (name: string): string[] => {
+      if (memo.has(name)) return memo.get(name)!;
+      memo.set(name, []); // recursion guard for mutually recursive functions
+      const found = new Set<string>();
+      for (const n of direct.get(name) ?? []) if (!names.has(n)) found.add(n);
+      for (const used of uses.get(name) ?? []) if (names.has(used)) for (const n of visit(used)) found.add(n);
+      const result = [...found];
+      memo.set(name, result);
+      return result;
+    };
+    return visit;
   };
-  return { names, freeNames };
+  return { names, freeNames: transitive(uses), writtenNames: transitive(writes) };
+}
+
+/**
+ * The names a prelude cell binds for every step: declarations and top-level assignments. What its functions
+ * assign or mutate is not among them: that happens in the steps that call them.
+ */
+export function preludeNames(cell: CellFacts): string[] {
+  return cell.defines.filter(d => d.how !== 'mutate' && !d.inFunction).map(d => d.name);
+}
+
+/** A cell's definitions, plus what the prelude functions it calls assign or mutate (as mutations at the call). */
+function stepDefinitions(cell: CellFacts | undefined, prelude: Prelude): Definition[] {
+  if (!cell) return [];
+  const called: Definition[] = [];
+  for (const site of cell.reads) {
+    if (!prelude.names.has(site.name)) continue;
+    for (const name of prelude.writtenNames(site.name)) {
+      called.push({ name, line: site.line, column: site.column, kind: 'value', how: 'mutate', inFunction: false });
+    }
+  }
+  return [...cell.defines, ...called];
 }
 
 /** The names a step reads before it defines them, first site each, prelude functions expanded. */

@@ -67,20 +67,65 @@ function findCycles(names: string[], dependencies: Map<string, string[]>): strin
     path.pop();
     state.set(name, 'done');
   };
-  for (const name of names) if (!state.has(name)) visit(name);
+  // Searching from the last step first makes the edge that closes a cycle the one that points to a step
+  // starting later in the notebook: the `prev:` tag to blame, while the ordinary backward tags stay.
+  for (const name of [...names].reverse()) if (!state.has(name)) visit(name);
   return cycles;
 }
 
 /** Kahn's algorithm; among ready steps the one whose first cell comes first goes first. */
 function topologicalOrder(steps: readonly StepDraft[], dependencies: Map<string, string[]>): string[] {
-  const remaining = new Map(steps.map(s => [s.name, new Set(dependencies.get(s.name))]));
+  // `steps` is already in first-cell order, so a step's position is its priority.
+  const position = new Map(steps.map((s, i) => [s.name, i]));
+  const waitingOn = steps.map(s => dependencies.get(s.name)!.length);
+  const dependents = steps.map(() => [] as number[]);
+  steps.forEach((s, i) => dependencies.get(s.name)!.forEach(d => dependents[position.get(d)!].push(i)));
+  const ready = new MinQueue();
+  waitingOn.forEach((count, i) => count === 0 && ready.push(i));
   const order: string[] = [];
-  while (remaining.size > 0) {
-    const ready = steps.find(s => remaining.has(s.name) && remaining.get(s.name)!.size === 0);
-    if (!ready) break; // only after a cycle that could not be broken; never expected
-    order.push(ready.name);
-    remaining.delete(ready.name);
-    for (const deps of remaining.values()) deps.delete(ready.name);
+  while (ready.size > 0) {
+    const next = ready.pop();
+    order.push(steps[next].name);
+    for (const dependent of dependents[next]) if (--waitingOn[dependent] === 0) ready.push(dependent);
   }
   return order;
+}
+
+/** A binary min-heap of step positions. */
+class MinQueue {
+  private readonly heap: number[] = [];
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  push(value: number): void {
+    const heap = this.heap;
+    heap.push(value);
+    for (let i = heap.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (heap[parent] <= heap[i]) break;
+      [heap[parent], heap[i]] = [heap[i], heap[parent]];
+      i = parent;
+    }
+  }
+
+  pop(): number {
+    const heap = this.heap;
+    const top = heap[0];
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      for (let i = 0; ; ) {
+        const [l, r] = [2 * i + 1, 2 * i + 2];
+        let smallest = i;
+        if (l < heap.length && heap[l] < heap[smallest]) smallest = l;
+        if (r < heap.length && heap[r] < heap[smallest]) smallest = r;
+        if (smallest === i) break;
+        [heap[smallest], heap[i]] = [heap[i], heap[smallest]];
+        i = smallest;
+      }
+    }
+    return top;
+  }
 }

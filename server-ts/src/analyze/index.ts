@@ -12,7 +12,7 @@ import { cellSource, type NotebookJson } from '../notebook/nbformat.js';
 import { groupCells } from './blocks.js';
 import { sharedCellFactsCache, type CellFactsCache } from './cell-cache.js';
 import type { CellFacts } from './cell-facts.js';
-import { computeDataflow } from './dataflow.js';
+import { computeDataflow, preludeNames } from './dataflow.js';
 import { buildStepGraph } from './graph.js';
 import { readMetricNames, type MetricName } from './metrics.js';
 import { readParameters } from './parameters.js';
@@ -49,7 +49,7 @@ export function analyzeNotebook(notebook: NotebookJson, options: AnalyzeOptions 
   for (const cell of blocks.cells) {
     const source = cellSource(notebook.cells[cell.index]);
     if (cell.kind === 'imports' || cell.kind === 'functions') {
-      prelude.push({ cellIndex: cell.index, kind: cell.kind, defines: facts.get(cell.index)!.defines.map(d => d.name) });
+      prelude.push({ cellIndex: cell.index, kind: cell.kind, defines: preludeNames(facts.get(cell.index)!) });
     } else if (cell.kind === 'pipeline-parameters') {
       const read = readParameters(cell.index, source, language);
       parameters.push(...read.parameters);

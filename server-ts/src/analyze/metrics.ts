@@ -6,7 +6,7 @@ import type { Expression, Program } from 'estree';
 import { codeError } from '../diagnostics/codes.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Language } from '../ir.js';
-import { isParseFailure, parseCellSource } from './source.js';
+import { isParseFailure, parseCellSource, positionsIn } from './source.js';
 
 export interface MetricName {
   name: string;
@@ -22,10 +22,11 @@ export function readMetricNames(
 ): { metrics: MetricName[]; diagnostics: Diagnostic[] } {
   const parsed = parseCellSource(source, language);
   if (isParseFailure(parsed)) return { metrics: [], diagnostics: [] };
+  const position = positionsIn(parsed.js);
   const metrics: MetricName[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const statement of (parsed.program as unknown as Program).body) {
-    const place = { cellIndex, line: statement.loc!.start.line, column: statement.loc!.start.column };
+    const place = { cellIndex, ...position((statement as unknown as { start: number }).start) };
     const names = statement.type === 'ExpressionStatement' ? metricNames(statement.expression) : undefined;
     if (!names) {
       diagnostics.push(codeError.invalidMetric(place, 'this line is not a variable name'));

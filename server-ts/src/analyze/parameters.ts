@@ -8,7 +8,7 @@ import type { Expression, Program, Statement } from 'estree';
 import { codeError } from '../diagnostics/codes.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Language, Parameter, ParameterType, ParameterValue } from '../ir.js';
-import { isParseFailure, parseCellSource } from './source.js';
+import { isParseFailure, parseCellSource, positionsIn } from './source.js';
 
 export function readParameters(
   cellIndex: number,
@@ -17,16 +17,17 @@ export function readParameters(
 ): { parameters: Parameter[]; diagnostics: Diagnostic[] } {
   const parsed = parseCellSource(source, language);
   if (isParseFailure(parsed)) return { parameters: [], diagnostics: [] }; // reported with the cell's parse error
+  const position = positionsIn(parsed.js);
   const parameters: Parameter[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const statement of (parsed.program as unknown as Program).body) {
-    const place = { cellIndex, line: statement.loc!.start.line, column: statement.loc!.start.column };
+    const place = { cellIndex, ...position((statement as unknown as { start: number }).start) };
     if (statement.type !== 'VariableDeclaration') {
       diagnostics.push(codeError.invalidParameter(place, `${describe(statement)} is not a declaration`));
       continue;
     }
     for (const declarator of statement.declarations) {
-      const at = { cellIndex, line: declarator.loc!.start.line, column: declarator.loc!.start.column };
+      const at = { cellIndex, ...position((declarator as unknown as { start: number }).start) };
       if (declarator.id.type !== 'Identifier') {
         diagnostics.push(codeError.invalidParameter(at, 'destructuring is not allowed'));
         continue;

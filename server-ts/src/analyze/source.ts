@@ -25,8 +25,7 @@ const BASE_OPTIONS: Options = {
   allowAwaitOutsideFunction: true,
   allowHashBang: true,
   allowImportExportEverywhere: true,
-  locations: true,
-  ranges: true // eslint-scope needs ranges
+  ranges: true // eslint-scope needs ranges; positions come from offsets
 };
 
 export function stripTypes(source: string): string {
@@ -79,4 +78,19 @@ function sucraseFailure(error: Error): ParseFailure {
   return match
     ? { message, line: Number(match[1]), column: Math.max(0, Number(match[2]) - 1) }
     : { message, line: 1, column: 0 };
+}
+
+/** Offset → 1-based line and 0-based column, by binary search over line starts (cheaper than acorn's per-node locations). */
+export function positionsIn(text: string): (offset: number) => { line: number; column: number } {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return offset => {
+    let [low, high] = [0, starts.length - 1];
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (starts[mid] <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: offset - starts[low] };
+  };
 }

@@ -3,6 +3,10 @@
 import { Command } from 'commander';
 import { CellflowError, formatDiagnostic } from '../diagnostics/diagnostic.js';
 import { registerAnalyze } from './commands/analyze.js';
+import { registerCompile } from './commands/compile.js';
+import { registerRun } from './commands/run.js';
+import { registerRuns } from './commands/runs.js';
+import { NotebookHasErrors } from '../compile/index.js';
 import { version } from '../version.js';
 
 const program = new Command('cellflow')
@@ -10,9 +14,16 @@ const program = new Command('cellflow')
   .version(version);
 
 registerAnalyze(program);
+registerCompile(program);
+registerRun(program);
+registerRuns(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof CellflowError) {
+  if (error instanceof NotebookHasErrors) {
+    for (const d of error.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
+    process.stderr.write(formatDiagnostic(error.diagnostic) + '\n');
+    process.exitCode = 1;
+  } else if (error instanceof CellflowError) {
     process.stderr.write(formatDiagnostic(error.diagnostic) + '\n');
     process.exitCode = 2;
   } else {

@@ -106,8 +106,24 @@ export const codeError = {
       `Give \`${name}\` a different name in all but one of those steps, or order them with \`prev:\`.`),
   unmarshallable: (place: Place, name: string, kind: string, producer: string, consumer: string) =>
     make('unmarshallable-value', 'error', place,
-      `Step \`${consumer}\` needs the ${kind} \`${name}\` from step \`${producer}\`, but ${kind === 'import' ? 'modules' : `${kind}s`} cannot be handed between steps.`,
+      `Step \`${consumer}\` needs the ${kind} \`${name}\` from step \`${producer}\`, but ${kind === 'import' ? 'modules' : kind === 'class' ? 'classes' : `${kind}s`} cannot be handed between steps.`,
       kind === 'import'
         ? `Move the import of \`${name}\` into a cell tagged \`imports\`, which every step runs.`
         : `Move \`${name}\` into a cell tagged \`functions\`, which every step runs.`)
+};
+
+/** Problems with how a run was asked for: reported before anything runs. */
+export const runError = {
+  badParameterSyntax: (text: string) =>
+    make('bad-parameter', 'error', nowhere, `\`--param ${text}\` is not of the form name=value.`,
+      'Write `--param name=value`, e.g. `--param learning_rate=0.05`.'),
+  unknownParameter: (name: string, known: readonly string[]) =>
+    make('unknown-parameter', 'error', nowhere, `The notebook has no pipeline parameter \`${name}\`.`,
+      known.length > 0 ? `Its parameters are ${list(known)}.` : 'Define parameters in a cell tagged `pipeline-parameters`.'),
+  badParameterValue: (name: string, type: string, text: string) =>
+    make('bad-parameter-value', 'error', nowhere, `\`${text}\` is not a valid ${type} for parameter \`${name}\`.`,
+      type === 'number' ? 'Give a finite number, e.g. 0.05 or 1e-3.' : type === 'boolean' ? 'Give true or false.' : 'Give any text.'),
+  notebookHasErrors: (count: number) =>
+    make('notebook-has-errors', 'error', nowhere, `The notebook has ${count} error(s), so it cannot run.`,
+      'Run `cellflow analyze <notebook>` to see them, fix them, and run again.')
 };

@@ -23,19 +23,52 @@ export async function readJsonBody(
     throw httpError.bodyTooLarge(maxBytes);
   }
 
-  const chunks: Buffer[] = [];
-  let received = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    received += chunk.length;
-    if (received > maxBytes) throw httpError.bodyTooLarge(maxBytes);
-    chunks.push(chunk);
-  }
-
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = (await collectBody(request, maxBytes)).toString('utf8');
   if (text.trim() === '') throw httpError.invalidJson('the body is empty');
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
     throw httpError.invalidJson((error as Error).message);
   }
+}
+
+/**
+ * Collects the body with listeners rather than `for await`: leaving that loop
+ * early destroys the request, and with it the socket the 413 answer needs.
+ */
+function collectBody(
+  request: IncomingMessage,
+  maxBytes: number
+): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxBytes) {
+        stopListening();
+        // Discard the rest; the 413 answer closes the connection.
+        request.resume();
+        reject(httpError.bodyTooLarge(maxBytes));
+      } else {
+        chunks.push(chunk);
+      }
+    };
+    const onEnd = () => {
+      stopListening();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (error: Error) => {
+      stopListening();
+      reject(error);
+    };
+    const stopListening = () => {
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('error', onError);
+    };
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.on('error', onError);
+  });
 }

@@ -100,7 +100,11 @@ export const httpError = {
       `"${requested}" is not a file.`,
       'Pass the path of a notebook (.ipynb) file.'
     ),
-  analysisRefused: (diagnostic: { code: string; message: string; hint: string }) =>
+  analysisRefused: (diagnostic: {
+    code: string;
+    message: string;
+    hint: string;
+  }) =>
     new HttpError(
       422,
       diagnostic.code,
@@ -108,6 +112,13 @@ export const httpError = {
       diagnostic.hint,
       {},
       diagnostic
+    ),
+  analysisFailed: (requested: string, detail: string) =>
+    new HttpError(
+      500,
+      'analysis-failed',
+      `Analyzing "${requested}" failed: ${detail}`,
+      'This is a bug in cellflow; the server log has the stack trace. Please report it with the notebook that triggers it.'
     ),
   internal: (detail: string) =>
     new HttpError(

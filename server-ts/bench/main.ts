@@ -1,0 +1,163 @@
+/**
+ * `npm run bench`: every figure is a ratio against a baseline measured in the
+ * same run, on the same machine. Writes bench-results/bench.json at the repo root.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { analyzeNotebook } from '../src/analyze/index.js';
+import { CellFactsCache } from '../src/analyze/cell-cache.js';
+import { compileNotebookFile } from '../src/compile/index.js';
+import { LocalEngine } from '../src/engine/local/engine.js';
+import { resolveParameterValues } from '../src/engine/parameter-values.js';
+import { runStraightThrough } from '../src/engine/local/straight-run.js';
+import type { RunRecord } from '../src/engine/types.js';
+import { chainNotebook, largeNotebook } from './generate.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, '../../..');
+const outDir = join(repoRoot, 'bench-results');
+const workDir = join(outDir, 'work'); // inside the repo so notebooks resolve node_modules
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const round = (x: number, digits = 3) => Number(x.toFixed(digits));
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+async function benchAnalysis() {
+  const notebook = largeNotebook(1000);
+  const path = join(workDir, 'large-1000.ipynb');
+  writeFileSync(path, JSON.stringify(notebook));
+  const cold = Array.from({ length: 5 }, () =>
+    JSON.parse(execFileSync(process.execPath, [join(here, 'analyze-once.js'), path], { encoding: 'utf8' })) as { importMs: number; analyzeMs: number; steps: number }
+  );
+  const baselineStartMs = median(
+    Array.from({ length: 5 }, () => {
+      const t = performance.now();
+      execFileSync(process.execPath, ['-e', '0']);
+      return performance.now() - t;
+    })
+  );
+
+  // Incremental: warm cache, change one cell, analyze again; baseline is a full analysis with an empty cache.
+  const full: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    analyzeNotebook(notebook, { cache: new CellFactsCache() });
+    full.push(performance.now() - t);
+  }
+  const cache = new CellFactsCache();
+  analyzeNotebook(notebook, { cache });
+  const incremental: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const cellIndex = 10 + i * 40;
+    const cell = notebook.cells[cellIndex];
+    cell.source = `${cell.source}\nconst edit${i} = ${i};`;
+    const t = performance.now();
+    analyzeNotebook(notebook, { cache });
+    incremental.push(performance.now() - t);
+  }
+  return {
+    cells: 1000,
+    steps: cold[0].steps,
+    coldAnalyzeMs: round(median(cold.map(c => c.analyzeMs)), 1),
+    coldImportMs: round(median(cold.map(c => c.importMs)), 1),
+    coldTargetMs: 150,
+    nodeStartMs: round(baselineStartMs, 1),
+    reanalyzeOneCellMs: round(median(incremental), 2),
+    reanalyzeTargetMs: 5,
+    fullWarmAnalyzeMs: round(median(full), 1),
+    reanalyzeVsFullRatio: round(median(incremental) / median(full))
+  };
+}
+
+async function runPipeline(notebookPath: string, overrides: Record<string, string | number>, useCache: boolean): Promise<{ record: RunRecord; seconds: number }> {
+  const compiled = await compileNotebookFile(notebookPath);
+  const parameters = resolveParameterValues(compiled.local.plan.parameters, overrides);
+  const started = performance.now();
+  const record = await new LocalEngine(dirname(notebookPath)).submit(compiled.local, { parameters, useCache }).done;
+  if (record.status !== 'succeeded') throw new Error(`bench run of ${notebookPath} ${record.status}: ${JSON.stringify(record.steps)}`);
+  return { record, seconds: (performance.now() - started) / 1000 };
+}
+
+async function straight(notebookPath: string) {
+  const compiled = await compileNotebookFile(notebookPath);
+  const result = await runStraightThrough(compiled.analysis, notebookPath);
+  if (result.exitCode !== 0) throw new Error(`straight run of ${notebookPath} failed:\n${result.stderr}`);
+  return result;
+}
+
+async function benchXor() {
+  const path = join(workDir, 'xor', 'xor.ipynb');
+  mkdirSync(dirname(path), { recursive: true });
+  cpSync(join(repoRoot, 'examples', 'xor.ipynb'), path);
+  const baseline = await straight(path);
+  const pipeline = await runPipeline(path, {}, false);
+  const rerun = await runPipeline(path, { learning_rate: 0.02 }, true);
+  const cachedSteps = rerun.record.stepOrder.filter(s => rerun.record.steps[s].cached);
+  return {
+    straightSeconds: round(baseline.seconds),
+    pipelineSeconds: round(pipeline.seconds),
+    pipelineVsStraightRatio: round(pipeline.seconds / baseline.seconds),
+    metricsStraight: baseline.metrics,
+    metricsPipeline: pipeline.record.metrics,
+    rerunAfterLearningRateSeconds: round(rerun.seconds),
+    rerunVsFirstRunRatio: round(rerun.seconds / pipeline.seconds),
+    rerunCachedSteps: cachedSteps,
+    generateCachedOnRerun: cachedSteps.includes('generate')
+  };
+}
+
+/** Iterations of the chain's work loop that take about one second here. */
+function calibrateIterations(): number {
+  let x = 1;
+  const n = 20_000_000;
+  const t = performance.now();
+  for (let i = 0; i < n; i++) x = (x * 1103515245 + 12345) % 2147483648;
+  const seconds = (performance.now() - t) / 1000;
+  return Math.round((n / seconds) * (x >= 0 ? 1 : 1));
+}
+
+async function benchChain() {
+  const path = join(workDir, 'chain', 'chain.ipynb');
+  mkdirSync(dirname(path), { recursive: true });
+  const iterations = calibrateIterations();
+  const notebook = chainNotebook(5);
+  notebook.cells[1].source = `const work_iterations = ${iterations};`;
+  writeFileSync(path, JSON.stringify(notebook, null, 1));
+  const baseline = await straight(path);
+  const pipeline = await runPipeline(path, {}, false);
+  return {
+    steps: 5,
+    workIterationsPerStep: iterations,
+    straightSeconds: round(baseline.seconds),
+    pipelineSeconds: round(pipeline.seconds),
+    overheadRatio: round(pipeline.seconds / baseline.seconds),
+    target: 1.3
+  };
+}
+
+rmSync(workDir, { recursive: true, force: true });
+mkdirSync(workDir, { recursive: true });
+const only = process.argv[2];
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  node: process.version,
+  cpus: cpus().length,
+  cpu: cpus()[0]?.model
+};
+if (!only || only === 'analysis') {
+  log('bench: analysis of a 1,000-cell notebook');
+  results.analysis = await benchAnalysis();
+}
+if (!only || only === 'xor') {
+  log('bench: XOR pipeline vs straight-through, and a re-run after changing learning_rate');
+  results.xor = await benchXor();
+}
+if (!only || only === 'chain') {
+  log('bench: a 5-step chain vs straight-through (pure overhead)');
+  results.chain = await benchChain();
+}
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'bench.json'), JSON.stringify(results, null, 2) + '\n');
+process.stdout.write(JSON.stringify(results, null, 2) + '\n');

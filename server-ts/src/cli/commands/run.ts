@@ -1,0 +1,99 @@
+/** `cellflow run <notebook> [--param k=v] [--no-cache] [--json]`: the pipeline on the embedded engine. */
+import Table from 'cli-table3';
+import { InvalidArgumentError, type Command } from 'commander';
+import { dirname, join } from 'node:path';
+import { compileNotebookFile } from '../../compile/index.js';
+import { LocalEngine } from '../../engine/local/engine.js';
+import { parseParameterOverrides, resolveParameterValues } from '../../engine/parameter-values.js';
+import type { RunRecord } from '../../engine/types.js';
+import { showProgress } from '../run-progress.js';
+
+interface RunOptions {
+  param: string[];
+  cache: boolean;
+  json?: boolean;
+  concurrency?: number;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run a notebook as a pipeline on the embedded engine')
+    .argument('<notebook>', 'path to the .ipynb file')
+    .option('-p, --param <name=value>', 'override a pipeline parameter (repeatable)', collect, [])
+    .option('--no-cache', 'run every step even when a cached result exists')
+    .option('--json', 'print only a JSON summary on stdout')
+    .option('--concurrency <n>', 'how many steps may run at once (default: number of cores)', positiveInteger)
+    .action(async (notebook: string, options: RunOptions) => {
+      const compiled = await compileNotebookFile(notebook);
+      const parameters = resolveParameterValues(compiled.local.plan.parameters, parseParameterOverrides(options.param));
+      const engine = new LocalEngine(dirname(compiled.notebookPath));
+      const run = engine.submit(compiled.local, { parameters, useCache: options.cache, concurrency: options.concurrency });
+
+      const cancel = () => run.cancel();
+      process.once('SIGINT', cancel);
+      process.once('SIGTERM', cancel);
+      if (!options.json) {
+        process.stderr.write(`Run ${run.id}: ${compiled.local.plan.steps.length} steps\n`);
+        showProgress(run, process.stderr);
+      }
+      const record = await run.done;
+      process.off('SIGINT', cancel);
+      process.off('SIGTERM', cancel);
+
+      const runDir = engine.store.runDir(record.id);
+      if (options.json) process.stdout.write(JSON.stringify(runSummary(record, runDir)) + '\n');
+      else process.stdout.write(formatRun(record, runDir));
+      process.exitCode = record.status === 'succeeded' ? 0 : record.status === 'cancelled' ? 130 : 1;
+    });
+}
+
+function positiveInteger(value: string): number {
+  if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError('give a whole number of steps, 1 or more.');
+  return Number(value);
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function runSummary(record: RunRecord, runDir: string) {
+  return {
+    runId: record.id,
+    status: record.status,
+    seconds: record.seconds,
+    parameters: record.parameters,
+    steps: record.stepOrder.map(name => {
+      const s = record.steps[name];
+      return { name, status: s.status, seconds: s.seconds ?? null, cached: s.cached, ...(s.error ? { error: s.error } : {}) };
+    }),
+    metrics: record.metrics,
+    artifacts: record.artifacts.map(a => join(runDir, a))
+  };
+}
+
+export function formatRun(record: RunRecord, runDir: string): string {
+  const table = new Table({ head: ['step', 'status', 'time', 'cached'] });
+  for (const name of record.stepOrder) {
+    const s = record.steps[name];
+    table.push([name, s.status, s.seconds !== undefined ? `${s.seconds.toFixed(2)}s` : '-', s.cached ? 'yes' : '']);
+  }
+  const lines = [`Run ${record.id} ${record.status} in ${record.seconds?.toFixed(2)}s`, table.toString()];
+  for (const name of record.stepOrder) {
+    const s = record.steps[name];
+    if (s.status === 'failed' && s.error) {
+      const where = s.error.cellIndex !== null ? ` at notebook cell ${s.error.cellIndex + 1}, line ${s.error.line}` : '';
+      lines.push(`✖ step ${name} failed${where}: ${s.error.message}`);
+      lines.push(`  logs: cellflow logs ${record.id} ${name}`);
+    }
+  }
+  if (Object.keys(record.metrics).length > 0) {
+    lines.push('Metrics:');
+    for (const [k, v] of Object.entries(record.metrics)) lines.push(`  ${k} = ${v}`);
+  }
+  if (record.artifacts.length > 0) {
+    lines.push('Artifacts:');
+    for (const a of record.artifacts) lines.push(`  ${join(runDir, a)}`);
+  }
+  return lines.join('\n') + '\n';
+}

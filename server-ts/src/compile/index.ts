@@ -1,0 +1,31 @@
+/**
+ * From a notebook file to a compiled pipeline: read, analyze, refuse on
+ * errors (printing where they are), compile. The CLI and the HTTP API share it.
+ */
+import { resolve } from 'node:path';
+import { analyzeNotebook, type Analysis } from '../analyze/index.js';
+import { runError } from '../diagnostics/codes.js';
+import { CellflowError, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { readNotebookFile } from '../notebook/file.js';
+import { compileLocal, type CompiledLocal } from './local/emit.js';
+
+export class NotebookHasErrors extends CellflowError {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(runError.notebookHasErrors(diagnostics.length));
+  }
+}
+
+export interface CompiledNotebook {
+  notebookPath: string;
+  analysis: Analysis;
+  local: CompiledLocal;
+}
+
+export async function compileNotebookFile(path: string): Promise<CompiledNotebook> {
+  const notebookPath = resolve(path);
+  const doc = await readNotebookFile(notebookPath);
+  const analysis = analyzeNotebook(doc.json);
+  const errors = analysis.ir.diagnostics.filter(d => d.severity === 'error');
+  if (errors.length > 0) throw new NotebookHasErrors(errors);
+  return { notebookPath, analysis, local: compileLocal(analysis, notebookPath) };
+}

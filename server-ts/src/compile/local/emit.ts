@@ -1,0 +1,143 @@
+/**
+ * Emits step programs and the straight-through notebook program. Parameter
+ * values never appear in generated code: programs read them from the run's
+ * context at start, so no value can inject code.
+ */
+import { createHash } from 'node:crypto';
+import { dirname } from 'node:path';
+import type { Analysis } from '../../analyze/index.js';
+import type { CellFacts } from '../../analyze/cell-facts.js';
+import type { PipelineIR, Step } from '../../ir.js';
+import type { LocalPlan, PlanStep } from './plan.js';
+import { ProgramBuilder } from './program-builder.js';
+import { transformCell, type TransformedCell } from './transform-cell.js';
+
+const RUNTIME_URL = new URL('../../runtime/step.js', import.meta.url).href;
+const RUNTIME = '__cellflow';
+
+export interface CompiledLocal {
+  plan: LocalPlan;
+  /** Program text by file name (relative to the plan folder). */
+  programs: Map<string, string>;
+}
+
+export function compileLocal(analysis: Analysis, notebookPath: string): CompiledLocal {
+  const { ir } = analysis;
+  const notebookDir = dirname(notebookPath);
+  const transformed = new Map<number, TransformedCell>();
+  const transform = (cellIndex: number): TransformedCell => {
+    let cell = transformed.get(cellIndex);
+    if (!cell) {
+      const facts = analysis.facts.get(cellIndex)!;
+      cell = transformCell(facts.js, facts.sourceType, notebookDir);
+      transformed.set(cellIndex, cell);
+    }
+    return cell;
+  };
+
+  const classes = ir.prelude.flatMap(p =>
+    analysis.facts.get(p.cellIndex)!.defines.filter(d => d.kind === 'class').map(d => d.name)
+  );
+  const parameterNames = new Set(ir.parameters.map(p => p.name));
+  const preludeParameters = ir.prelude.flatMap(p =>
+    analysis.facts.get(p.cellIndex)!.reads.map(r => r.name).filter(n => parameterNames.has(n))
+  );
+
+  const programs = new Map<string, string>();
+  const steps: PlanStep[] = ir.steps.map(step => {
+    const builder = stepProgram(step, ir, analysis.facts, transform, classes, notebookPath);
+    const text = builder.toString();
+    const file = `steps/${step.name}.mjs`;
+    programs.set(file, text);
+    return {
+      name: step.name,
+      file,
+      dependencies: step.dependencies,
+      ins: step.ins,
+      outs: step.outs.map(name => ({
+        name,
+        consumers: ir.steps.filter(s => s.ins.some(i => i.name === name && i.from === step.name)).map(s => s.name)
+      })),
+      parameters: [...new Set([...step.parameters, ...preludeParameters])].sort(),
+      metrics: ir.metrics.filter(m => m.step === step.name).map(m => m.name),
+      settings: step.settings,
+      codeHash: createHash('sha256').update(text).digest('hex'),
+      lineMap: builder.lineMap
+    };
+  });
+
+  const plan: LocalPlan = {
+    version: 1,
+    notebookPath,
+    notebookDir,
+    parameters: ir.parameters,
+    classes,
+    steps,
+    metrics: ir.metrics,
+    enableCaching: ir.settings.enable_caching ?? true
+  };
+  return { plan, programs };
+}
+
+function stepProgram(
+  step: Step,
+  ir: PipelineIR,
+  facts: ReadonlyMap<number, CellFacts>,
+  transform: (cellIndex: number) => TransformedCell,
+  classes: string[],
+  notebookPath: string
+): ProgramBuilder {
+  const preludeCells = ir.prelude.map(p => p.cellIndex);
+  const cells = [...preludeCells, ...step.cells];
+  const builder = header(`step \`${step.name}\``, notebookPath, cells.flatMap(c => transform(c).imports));
+  builder.line(`await ${RUNTIME}.run(async () => {`);
+  declareAssignedNames(builder, cells, facts);
+  for (const parameter of ir.parameters) builder.line(`var ${parameter.name} = ${RUNTIME}.parameter(${JSON.stringify(parameter.name)});`);
+  for (const p of ir.prelude) builder.cell(p.cellIndex, p.kind, transform(p.cellIndex).body);
+  if (classes.length > 0) builder.line(`${RUNTIME}.registerClasses({ ${classes.join(', ')} });`);
+  for (const input of step.ins) builder.line(`var ${input.name} = await ${RUNTIME}.load(${JSON.stringify(input.name)});`);
+  for (const cellIndex of step.cells) builder.cell(cellIndex, `step ${step.name}`, transform(cellIndex).body);
+  const outs = step.outs.map(name => `${name}: () => ${name}`).join(', ');
+  builder.line(`await ${RUNTIME}.save({ ${outs} });`);
+  const metrics = ir.metrics.filter(m => m.step === step.name).map(m => `${m.name}: () => ${m.name}`);
+  builder.line(`${RUNTIME}.reportMetrics({ ${metrics.join(', ')} });`);
+  builder.line('});');
+  return builder;
+}
+
+/** All code cells in notebook order in one process, as a kernel runs them: the baseline runs compare with. */
+export function compileStraightThrough(analysis: Analysis, notebookPath: string): { program: string; lineMap: PlanStep['lineMap'] } {
+  const { ir } = analysis;
+  const notebookDir = dirname(notebookPath);
+  const cells = [...analysis.facts.keys()].sort((a, b) => a - b);
+  const transformedCells = cells.map(i => ({ index: i, cell: transformCell(analysis.facts.get(i)!.js, analysis.facts.get(i)!.sourceType, notebookDir) }));
+  const builder = header('all cells in order', notebookPath, transformedCells.flatMap(t => t.cell.imports));
+  builder.line(`await ${RUNTIME}.run(async () => {`);
+  declareAssignedNames(builder, cells, analysis.facts);
+  for (const { index, cell } of transformedCells) builder.cell(index, 'notebook', cell.body);
+  builder.line(`${RUNTIME}.reportMetrics({ ${ir.metrics.map(m => `${m.name}: () => ${m.name}`).join(', ')} });`);
+  builder.line('});');
+  return { program: builder.toString(), lineMap: builder.lineMap };
+}
+
+function header(what: string, notebookPath: string, imports: string[]): ProgramBuilder {
+  const builder = new ProgramBuilder();
+  builder.line(`// Generated by cellflow from ${JSON.stringify(notebookPath)}: ${what}. Recompiling overwrites it.`);
+  builder.line(`import { startStep as __cellflowStart } from ${JSON.stringify(RUNTIME_URL)};`);
+  builder.line(`import { createRequire as __cellflowCreateRequire } from 'node:module';`);
+  for (const statement of [...new Set(imports)]) builder.line(statement);
+  builder.line(`const require = __cellflowCreateRequire(${JSON.stringify(notebookPath)});`);
+  builder.line(`const __filename = ${JSON.stringify(notebookPath)};`);
+  builder.line(`const __dirname = ${JSON.stringify(dirname(notebookPath))};`);
+  builder.line(`const ${RUNTIME} = await __cellflowStart(import.meta.url);`);
+  return builder;
+}
+
+/** Strict-mode modules reject assignment to undeclared names, which kernels allow: declare them up front. */
+function declareAssignedNames(builder: ProgramBuilder, cells: number[], facts: ReadonlyMap<number, CellFacts>): void {
+  const names = new Set<string>();
+  for (const cellIndex of cells) {
+    for (const d of facts.get(cellIndex)?.defines ?? []) if (d.how === 'assign') names.add(d.name);
+  }
+  if (names.size > 0) builder.line(`var ${[...names].join(', ')};`);
+}

@@ -1,0 +1,46 @@
+/**
+ * The local target: a plan (the DAG, parameters, settings) and one ES module
+ * per step. The engine runs the plan; the step runtime reads its context.
+ */
+import type { Metric, Parameter, StepInput, StepSettings } from '../../ir.js';
+
+/** Generated lines [generatedLine, generatedLine + lineCount) hold cell `cellIndex`'s lines 1..lineCount. */
+export interface LineSegment {
+  generatedLine: number;
+  cellIndex: number;
+  lineCount: number;
+}
+
+export interface PlanOutput {
+  name: string;
+  /** Steps that take this value from this step. */
+  consumers: string[];
+}
+
+export interface PlanStep {
+  name: string;
+  /** The step's program, relative to the plan's folder. */
+  file: string;
+  dependencies: string[];
+  ins: StepInput[];
+  outs: PlanOutput[];
+  /** Parameters whose values decide this step's result (its own reads and the prelude's). */
+  parameters: string[];
+  metrics: string[];
+  settings: StepSettings;
+  /** sha256 of the generated program: the code part of the cache key. */
+  codeHash: string;
+  lineMap: LineSegment[];
+}
+
+export interface LocalPlan {
+  version: 1;
+  notebookPath: string;
+  notebookDir: string;
+  parameters: Parameter[];
+  /** Classes from `functions` cells: instances keep their prototype between steps. */
+  classes: string[];
+  steps: PlanStep[];
+  metrics: Metric[];
+  enableCaching: boolean;
+}

@@ -1,0 +1,25 @@
+/** Accumulates generated lines and remembers where each notebook cell landed. */
+import type { LineSegment } from './plan.js';
+
+export class ProgramBuilder {
+  private readonly lines: string[] = [];
+  readonly lineMap: LineSegment[] = [];
+
+  line(text = ''): this {
+    this.lines.push(...text.split('\n'));
+    return this;
+  }
+
+  /** Adds a cell's code, keeping its lines one-to-one so errors map back to the cell. */
+  cell(cellIndex: number, label: string, code: string): this {
+    this.lines.push(`// ── cell ${cellIndex + 1} (${label})`);
+    const cellLines = code.split('\n');
+    this.lineMap.push({ generatedLine: this.lines.length + 1, cellIndex, lineCount: cellLines.length });
+    this.lines.push(...cellLines);
+    return this;
+  }
+
+  toString(): string {
+    return this.lines.join('\n') + '\n';
+  }
+}

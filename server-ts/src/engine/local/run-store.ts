@@ -1,0 +1,73 @@
+/**
+ * Run records under `.cellflow/` beside the notebook. Every record is written
+ * atomically (temp file + rename), so killing the engine at any moment leaves
+ * the previous complete record, never a torn one.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import type { RunRecord } from '../types.js';
+
+export const STATE_DIR = '.cellflow';
+
+export class RunStore {
+  readonly stateDir: string;
+
+  constructor(readonly workspaceDir: string) {
+    this.stateDir = join(workspaceDir, STATE_DIR);
+  }
+
+  runDir(runId: string): string {
+    return join(this.stateDir, 'runs', runId);
+  }
+
+  stepDir(runId: string, step: string): string {
+    return join(this.runDir(runId), 'steps', step);
+  }
+
+  cacheDir(): string {
+    return join(this.stateDir, 'cache');
+  }
+
+  writeRun(record: RunRecord): void {
+    writeFileAtomic.sync(join(this.runDir(record.id), 'run.json'), JSON.stringify(record, null, 2) + '\n');
+  }
+
+  readRun(runId: string): RunRecord {
+    const path = join(this.runDir(runId), 'run.json');
+    if (!existsSync(path)) throw new Error(`No run \`${runId}\` in ${this.stateDir}. \`cellflow runs\` lists the runs there.`);
+    return withLiveness(JSON.parse(readFileSync(path, 'utf8')) as RunRecord);
+  }
+
+  /** All runs, newest first. */
+  listRuns(): RunRecord[] {
+    const runsDir = join(this.stateDir, 'runs');
+    if (!existsSync(runsDir)) return [];
+    return readdirSync(runsDir)
+      .filter(id => existsSync(join(runsDir, id, 'run.json')))
+      .sort()
+      .reverse()
+      .map(id => this.readRun(id));
+  }
+}
+
+/** A record still `running` whose engine process is gone was interrupted (killed, crashed, machine restarted). */
+export function withLiveness(record: RunRecord): RunRecord & { interrupted?: boolean } {
+  if (record.status !== 'running' || isAlive(record.pid)) return record;
+  return { ...record, interrupted: true };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Sortable, readable, unique enough for one workspace: 20261123-071502-3fa9. */
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${Math.random().toString(16).slice(2, 6)}`;
+}

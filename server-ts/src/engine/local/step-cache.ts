@@ -1,0 +1,69 @@
+/**
+ * Step caching: a step's key covers its program (prelude and cells), the
+ * parameter values it reads and the keys of its inputs, so a change anywhere
+ * upstream changes every key below it. Entries are folders renamed into place
+ * whole, so a half-written entry is never seen.
+ */
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import type { PlanStep } from '../../compile/local/plan.js';
+import type { ParameterValue } from '../../ir.js';
+
+const CACHE_FORMAT = 1;
+
+export function stepCacheKey(
+  step: PlanStep,
+  parameters: Record<string, ParameterValue>,
+  inputKeys: Record<string, string>
+): string {
+  const material = {
+    format: CACHE_FORMAT,
+    node: process.versions.node,
+    code: step.codeHash,
+    parameters: step.parameters.map(name => [name, parameters[name]]),
+    inputs: step.ins.map(input => [input.name, input.from, inputKeys[input.from]])
+  };
+  return createHash('sha256').update(JSON.stringify(material)).digest('hex');
+}
+
+export interface CacheEntry {
+  dir: string;
+  outputsDir: string;
+  artifactsDir: string;
+  metricsFile: string;
+}
+
+export class StepCache {
+  constructor(private readonly root: string) {}
+
+  private entry(key: string): CacheEntry {
+    const dir = join(this.root, key);
+    return { dir, outputsDir: join(dir, 'outputs'), artifactsDir: join(dir, 'artifacts'), metricsFile: join(dir, 'metrics.json') };
+  }
+
+  lookup(key: string): CacheEntry | undefined {
+    const entry = this.entry(key);
+    return existsSync(join(entry.dir, 'entry.json')) ? entry : undefined;
+  }
+
+  /** Copies a finished step's outputs, artifacts and metrics into the cache. */
+  store(key: string, step: string, from: { outputsDir: string; artifactsDir: string; metricsFile: string }): CacheEntry {
+    const entry = this.entry(key);
+    if (existsSync(join(entry.dir, 'entry.json'))) return entry;
+    const staging = `${entry.dir}.staging-${process.pid}-${Date.now()}`;
+    mkdirSync(staging, { recursive: true });
+    if (existsSync(from.outputsDir)) cpSync(from.outputsDir, join(staging, 'outputs'), { recursive: true });
+    if (existsSync(from.artifactsDir)) cpSync(from.artifactsDir, join(staging, 'artifacts'), { recursive: true });
+    if (existsSync(from.metricsFile)) cpSync(from.metricsFile, join(staging, 'metrics.json'));
+    writeFileAtomic.sync(join(staging, 'entry.json'), JSON.stringify({ step, createdAt: new Date().toISOString() }) + '\n');
+    try {
+      rmSync(entry.dir, { recursive: true, force: true }); // a leftover without entry.json is incomplete
+      renameSync(staging, entry.dir);
+    } catch {
+      rmSync(staging, { recursive: true, force: true });
+    }
+    return entry;
+  }
+}

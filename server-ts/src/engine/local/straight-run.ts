@@ -1,0 +1,48 @@
+/**
+ * Runs every code cell in notebook order in one Node process, as a kernel
+ * would: the baseline that pipeline runs are compared with (equivalence tests
+ * and benchmarks).
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import type { Analysis } from '../../analyze/index.js';
+import { compileStraightThrough } from '../../compile/local/emit.js';
+import { parseMetricLines } from '../../runtime/metrics.js';
+import { ARTIFACTS_DIR_ENV } from '../../runtime/step-context.js';
+import { STATE_DIR } from './run-store.js';
+
+export interface StraightRunResult {
+  exitCode: number | null;
+  seconds: number;
+  metrics: Record<string, number>;
+  stdout: string;
+  stderr: string;
+  artifactsDir: string;
+}
+
+export async function runStraightThrough(analysis: Analysis, notebookPath: string): Promise<StraightRunResult> {
+  const notebookDir = dirname(notebookPath);
+  const { program, lineMap } = compileStraightThrough(analysis, notebookPath);
+  mkdirSync(join(notebookDir, STATE_DIR, 'straight'), { recursive: true });
+  const dir = mkdtempSync(join(notebookDir, STATE_DIR, 'straight', 'run-'));
+  const file = join(dir, 'notebook.mjs');
+  writeFileAtomic.sync(file, program);
+  writeFileAtomic.sync(join(dir, 'notebook.lines.json'), JSON.stringify(lineMap));
+  const artifactsDir = join(dir, 'artifacts');
+  mkdirSync(artifactsDir);
+
+  const started = performance.now();
+  const child = spawn(process.execPath, [file], {
+    cwd: notebookDir,
+    env: { ...process.env, [ARTIFACTS_DIR_ENV]: artifactsDir },
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', chunk => (stdout += chunk));
+  child.stderr.on('data', chunk => (stderr += chunk));
+  const exitCode = await new Promise<number | null>(resolve => child.on('close', resolve));
+  return { exitCode, seconds: (performance.now() - started) / 1000, metrics: parseMetricLines(stdout), stdout, stderr, artifactsDir };
+}

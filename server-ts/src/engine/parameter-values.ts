@@ -1,0 +1,50 @@
+/**
+ * Parameter values for a run: the parameters cell's defaults, overridden by
+ * `name=value` pairs typed by the cell. Every bad value is rejected before
+ * anything runs.
+ */
+import { runError } from '../diagnostics/codes.js';
+import { CellflowError } from '../diagnostics/diagnostic.js';
+import type { Parameter, ParameterValue } from '../ir.js';
+
+export function parseParameterOverrides(pairs: readonly string[]): Record<string, string> {
+  const overrides: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new CellflowError(runError.badParameterSyntax(pair));
+    overrides[pair.slice(0, eq).trim()] = pair.slice(eq + 1);
+  }
+  return overrides;
+}
+
+export function resolveParameterValues(
+  parameters: readonly Parameter[],
+  overrides: Record<string, string | ParameterValue> = {}
+): Record<string, ParameterValue> {
+  const values: Record<string, ParameterValue> = Object.fromEntries(parameters.map(p => [p.name, p.default]));
+  for (const [name, raw] of Object.entries(overrides)) {
+    const parameter = parameters.find(p => p.name === name);
+    if (!parameter) throw new CellflowError(runError.unknownParameter(name, parameters.map(p => p.name)));
+    values[name] = typed(parameter, raw);
+  }
+  return values;
+}
+
+function typed(parameter: Parameter, raw: string | ParameterValue): ParameterValue {
+  if (typeof raw !== 'string') {
+    if (typeof raw === parameter.type && (typeof raw !== 'number' || Number.isFinite(raw))) return raw;
+    throw new CellflowError(runError.badParameterValue(parameter.name, parameter.type, String(raw)));
+  }
+  switch (parameter.type) {
+    case 'number': {
+      const value = raw.trim() === '' ? NaN : Number(raw);
+      if (!Number.isFinite(value)) throw new CellflowError(runError.badParameterValue(parameter.name, 'number', raw));
+      return value;
+    }
+    case 'boolean':
+      if (raw === 'true' || raw === 'false') return raw === 'true';
+      throw new CellflowError(runError.badParameterValue(parameter.name, 'boolean', raw));
+    default:
+      return raw;
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * One interface for every engine: submit a compiled pipeline with parameter
+ * values, follow its events, cancel it.
+ */
+import type { ParameterValue } from '../ir.js';
+import type { StepFailure } from '../runtime/step-context.js';
+
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
+
+export interface StepRecord {
+  status: StepStatus;
+  cached: boolean;
+  attempts: number;
+  startedAt?: string;
+  finishedAt?: string;
+  seconds?: number;
+  exitCode?: number | null;
+  cacheKey?: string;
+  /** Where the step's outputs live: its own folder, or the cache entry it came from. */
+  outputsDir?: string;
+  error?: StepFailure;
+  /** Why the step was skipped or cancelled. */
+  reason?: string;
+}
+
+export interface RunRecord {
+  version: 1;
+  id: string;
+  notebookPath: string;
+  status: RunStatus;
+  /** The engine process: a `running` record whose engine is gone was interrupted. */
+  pid: number;
+  startedAt: string;
+  finishedAt?: string;
+  seconds?: number;
+  parameters: Record<string, ParameterValue>;
+  stepOrder: string[];
+  steps: Record<string, StepRecord>;
+  metrics: Record<string, number>;
+  /** Artifact files, relative to the run folder. */
+  artifacts: string[];
+}
+
+export type RunEvent =
+  | { type: 'step-started'; step: string; attempt: number }
+  | { type: 'step-log'; step: string; stream: 'stdout' | 'stderr'; line: string }
+  | { type: 'step-metric'; step: string; name: string; value: number }
+  | { type: 'step-finished'; step: string; record: StepRecord }
+  | { type: 'run-finished'; record: RunRecord };

@@ -1,0 +1,37 @@
+import type { Route } from '../router.js';
+import { version } from '../../version.js';
+
+export interface HealthResponse {
+  name: 'cellflow';
+  version: string;
+}
+
+/** `GET /api/health`: lets the frontend tell "backend missing" from other failures. */
+export function healthRoute(): Route {
+  return {
+    method: 'GET',
+    path: '/api/health',
+    handle: async () => {
+      const body: HealthResponse = {
+        name: 'cellflow',
+        version
+      };
+      return { status: 200, body };
+    }
+  };
+}
+
+/**
+ * `GET /`: jupyter-server-proxy polls `/` until it gets any HTTP answer and
+ * only then forwards requests, so this answers as soon as the server listens.
+ */
+export function readyRoute(): Route {
+  return {
+    method: 'GET',
+    path: '/',
+    handle: async () => ({
+      status: 200,
+      body: { name: 'cellflow', ready: true }
+    })
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * Every way a run can go wrong, on real processes and real files: values that
+ * cannot be marshalled, a step that throws, bad parameters, cancel, and the
+ * engine killed with SIGKILL mid-run.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { RunStore } from '../../src/engine/local/run-store.js';
+import { makeWorkspace, writeNotebook } from '../notebooks.js';
+import { cli, cliInBackground, runNotebook, waitFor } from './helpers.js';
+
+test('a value that cannot be marshalled fails its step with the name, the steps and what to do', async () => {
+  const dir = makeWorkspace();
+  const path = writeNotebook(dir, 'socket.ipynb', [
+    [['imports'], "import * as net from 'node:net';"],
+    [['step:connect'], 'const conn = new net.Socket();\nconst port = 8080;'],
+    [['step:use', 'prev:connect'], 'const described = `${port} ${typeof conn}`;']
+  ]);
+  const record = await runNotebook(path);
+  assert.equal(record.status, 'failed');
+  const failed = record.steps.connect;
+  assert.equal(failed.status, 'failed');
+  assert.equal(failed.error?.kind, 'marshal');
+  assert.match(failed.error!.message, /`conn`/);
+  assert.match(failed.error!.message, /`connect`/);
+  assert.match(failed.error!.message, /`use`/);
+  assert.equal(record.steps.use.status, 'skipped');
+  assert.match(record.steps.use.reason!, /connect/);
+});
+
+test('a failing step names the notebook cell and line; dependents are skipped, other branches finish', async () => {
+  const dir = makeWorkspace();
+  const path = writeNotebook(dir, 'boom.ipynb', [
+    { markdown: '# A notebook that fails' },
+    [['step:load'], 'const values = [1, 2, 3];'],
+    [['step:broken', 'prev:load'], 'const total = values.length;\n// the next line throws\nif (total > 2) throw new Error(`too many: ${total}`);'],
+    [['step:after', 'prev:broken'], 'const again = total + 1;'],
+    [['step:branch', 'prev:load'], 'const doubled = values.map(v => v * 2);'],
+    [['step:leaf', 'prev:branch'], 'const sum = doubled.reduce((a, b) => a + b, 0);\nconsole.log(`sum=${sum}`);']
+  ]);
+  const record = await runNotebook(path);
+  assert.equal(record.status, 'failed');
+  assert.equal(record.steps.broken.status, 'failed');
+  assert.equal(record.steps.broken.error?.cellIndex, 2, 'the third cell of the notebook (index 2)');
+  assert.equal(record.steps.broken.error?.line, 3);
+  assert.match(record.steps.broken.error!.message, /too many: 3/);
+  assert.equal(record.steps.after.status, 'skipped');
+  assert.equal(record.steps.branch.status, 'succeeded');
+  assert.equal(record.steps.leaf.status, 'succeeded');
+  assert.equal(record.metrics.sum, undefined, 'no pipeline-metrics cell: stdout lines are logs, not run metrics');
+  const log = readFileSync(join(new RunStore(dir).stepDir(record.id, 'leaf'), 'stdout.log'), 'utf8');
+  assert.match(log, /sum=12/);
+});
+
+test('bad --param values are rejected before anything runs', () => {
+  const dir = makeWorkspace();
+  const path = writeNotebook(dir, 'params.ipynb', [
+    [['pipeline-parameters'], 'const epochs = 3;\nconst name = "a";\nconst flag = true;'],
+    [['step:only'], 'const out = epochs;']
+  ]);
+  for (const [param, message] of [
+    ['epochs=abc', /not a valid number for parameter `epochs`/],
+    ['flag=yes', /not a valid boolean for parameter `flag`/],
+    ['missing=1', /no pipeline parameter `missing`.*epochs/s],
+    ['epochs', /not of the form name=value/]
+  ] as const) {
+    const result = cli(['run', path, '--param', param]);
+    assert.equal(result.code, 2, `${param}: ${result.stderr}`);
+    assert.match(result.stderr, message);
+  }
+  assert.equal(existsSync(join(dir, '.cellflow', 'runs')), false, 'no run was started');
+});
+
+test('a notebook with errors does not run, and says where the errors are', () => {
+  const dir = makeWorkspace();
+  const path = writeNotebook(dir, 'broken.ipynb', [[['step:a'], 'const x = y + 1;']]);
+  const result = cli(['run', path]);
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /undefined-variable \(cell 1, line 1:11\)/);
+  assert.match(result.stderr, /cannot run/);
+});
+
+test('cellflow cancel stops a running run and records it as cancelled', async () => {
+  const dir = makeWorkspace();
+  const path = writeNotebook(dir, 'slow.ipynb', [
+    [['step:slow'], 'await new Promise(resolve => setTimeout(resolve, 60_000));\nconst done = true;'],
+    [['step:next', 'prev:slow'], 'const after = done;']
+  ]);
+  const child = cliInBackground(['run', path]);
+  const exited = new Promise<number | null>(resolve => child.on('close', resolve));
+  const store = new RunStore(dir);
+  const runId = await waitFor(() => store.listRuns().find(r => r.steps.slow?.status === 'running')?.id, 'the slow step to start');
+  const cancel = cli(['cancel', runId, '--dir', dir]);
+  assert.equal(cancel.code, 0, cancel.stderr);
+  assert.equal(await exited, 130);
+  const record = store.readRun(runId);
+  assert.equal(record.status, 'cancelled');
+  assert.equal(record.steps.slow.status, 'cancelled');
+  assert.equal(record.steps.next.status, 'cancelled');
+});
+
+test('after SIGKILL of the engine mid-run, `cellflow runs` reads every record and a re-run works', async () => {
+  const dir = makeWorkspace();
+  const path = writeNotebook(dir, 'killed.ipynb', [
+    [['step:first'], 'const items = Array.from({ length: 1000 }, (_, i) => i);'],
+    [['step:second', 'prev:first'], 'await new Promise(resolve => setTimeout(resolve, 1500));\nconst count = items.length;'],
+    [['step:third', 'prev:second'], 'const total = count * 2;'],
+    [['pipeline-metrics'], 'total']
+  ]);
+  const child = cliInBackground(['run', path]);
+  const exited = new Promise(resolve => child.on('close', resolve));
+  const store = new RunStore(dir);
+  await waitFor(() => store.listRuns().find(r => r.steps.second?.status === 'running'), 'the second step to start');
+  child.kill('SIGKILL');
+  await exited;
+
+  const listed = cli(['runs', dir]);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.match(listed.stdout, /interrupted/);
+  const rerun = cli(['run', path, '--json']);
+  assert.equal(rerun.code, 0, rerun.stderr);
+  const summary = JSON.parse(rerun.stdout);
+  assert.equal(summary.status, 'succeeded');
+  assert.equal(summary.metrics.total, 2000);
+  const runs = readdirSync(join(dir, '.cellflow', 'runs'));
+  assert.equal(runs.length, 2);
+});

@@ -1,0 +1,108 @@
+import {
+  ILayoutRestorer,
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
+import { INotebookTracker } from '@jupyterlab/notebook';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { addCommands } from './commands';
+import { CellflowSidebar } from './components/CellflowSidebar';
+import { PipelineModel } from './model';
+import { checkBackend } from './server';
+import { ICellflow } from './tokens';
+
+export { ICellflow, Cellflow, CommandIDs } from './tokens';
+export * from './ir';
+
+const PLUGIN_ID = 'cellflow:plugin';
+
+/**
+ * The pipeline model of the active notebook, its commands and settings.
+ */
+const plugin: JupyterFrontEndPlugin<ICellflow> = {
+  id: PLUGIN_ID,
+  description:
+    'Analyzes the active notebook into a pipeline (steps, data flow, diagnostics) with the cellflow backend.',
+  autoStart: true,
+  requires: [INotebookTracker],
+  optional: [ISettingRegistry, ITranslator, ICommandPalette],
+  provides: ICellflow,
+  activate: (
+    app: JupyterFrontEnd,
+    tracker: INotebookTracker,
+    settingRegistry: ISettingRegistry | null,
+    translator: ITranslator | null,
+    palette: ICommandPalette | null
+  ): ICellflow => {
+    translator = translator ?? nullTranslator;
+    const trans = translator.load('cellflow');
+    const model = new PipelineModel({
+      serverSettings: app.serviceManager.serverSettings,
+      translator
+    });
+
+    // The tracker's current notebook is the last one focused, so opening the
+    // sidebar does not make the analysis go away.
+    model.notebook = tracker.currentWidget;
+    tracker.currentChanged.connect((_, panel) => {
+      model.notebook = panel;
+    });
+
+    addCommands(app, model, trans, palette);
+
+    if (settingRegistry) {
+      const applySettings = (settings: ISettingRegistry.ISettings) => {
+        model.analyzeDelayMs = settings.get('analyzeDelayMs')
+          .composite as number;
+        model.autoAnalyze = settings.get('autoAnalyze').composite as boolean;
+      };
+      settingRegistry
+        .load(PLUGIN_ID)
+        .then(settings => {
+          applySettings(settings);
+          settings.changed.connect(applySettings);
+        })
+        .catch(reason => {
+          console.error('cellflow: failed to load settings.', reason);
+        });
+    }
+
+    // Starts the backend through the proxy early and explains in the console
+    // when it is missing; the sidebar shows the same on the first analysis.
+    checkBackend(trans, app.serviceManager.serverSettings).catch(() => {
+      /* already reported */
+    });
+
+    return model;
+  }
+};
+
+/**
+ * The left sidebar panel listing the steps and diagnostics.
+ */
+const sidebarPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'cellflow:sidebar',
+  description:
+    "Shows the active notebook's pipeline steps and diagnostics in the left sidebar.",
+  autoStart: true,
+  requires: [ICellflow],
+  optional: [ILayoutRestorer, ITranslator],
+  activate: (
+    app: JupyterFrontEnd,
+    cellflow: ICellflow,
+    restorer: ILayoutRestorer | null,
+    translator: ITranslator | null
+  ): void => {
+    const sidebar = new CellflowSidebar({
+      model: cellflow,
+      commands: app.commands,
+      translator: translator ?? nullTranslator
+    });
+    app.shell.add(sidebar, 'left', { rank: 700 });
+    restorer?.add(sidebar, sidebar.id);
+  }
+};
+
+export default [plugin, sidebarPlugin];

@@ -1,0 +1,87 @@
+import { NotebookPanel } from '@jupyterlab/notebook';
+import { VDomRenderer } from '@jupyterlab/ui-components';
+import { Token } from '@lumino/coreutils';
+import { ISignal } from '@lumino/signaling';
+import { PipelineIR } from './ir';
+
+/**
+ * The analysis of the active notebook, shared with other cellflow plugins
+ * (cell annotations, run views) so they all show the same pipeline.
+ */
+export const ICellflow = new Token<ICellflow>(
+  'cellflow:ICellflow',
+  'The pipeline analysis of the active notebook: steps, data flow and diagnostics.'
+);
+
+export interface ICellflow extends VDomRenderer.IModel {
+  /** The notebook whose pipeline is analyzed; null when no notebook is open. */
+  readonly notebook: NotebookPanel | null;
+
+  /** The notebook path relative to the Jupyter root, as the backend resolves it. */
+  readonly notebookPath: string | null;
+
+  /** The latest analysis; null before the first one or after the notebook closes. */
+  readonly ir: PipelineIR | null;
+
+  readonly status: Cellflow.AnalysisStatus;
+
+  /** Why the last analysis failed; null when it did not. */
+  readonly error: Cellflow.IError | null;
+
+  /** True when the notebook has edits that are not saved, hence not analyzed. */
+  readonly isStale: boolean;
+
+  /** Emitted when a new IR is stored (or cleared). */
+  readonly irChanged: ISignal<ICellflow, PipelineIR | null>;
+
+  /** Analyzes the saved notebook now; resolves with the IR, or null on failure. */
+  analyze(): Promise<PipelineIR | null>;
+}
+
+export namespace Cellflow {
+  export type AnalysisStatus = 'idle' | 'analyzing' | 'ready' | 'error';
+
+  /** A failure as the sidebar shows it: what happened and what to do. */
+  export interface IError {
+    code: string;
+    message: string;
+    hint: string;
+  }
+
+  /** `POST analyze` request body. */
+  export interface IAnalyzeRequest {
+    /** The notebook path relative to the Jupyter root. */
+    path: string;
+  }
+
+  /** `GET health` response body. */
+  export interface IHealth {
+    name: 'cellflow';
+    version: string;
+  }
+
+  /** The backend's error body: `{ error: { code, message, hint } }`. */
+  export interface IErrorResponse {
+    error: IError & { diagnostic?: unknown };
+  }
+
+  /** Arguments of the `cellflow:select-cell` command. */
+  export interface ISelectCellArgs {
+    /** 0-based cell index, as the IR numbers cells. */
+    cellIndex: number;
+    /** 1-based line inside the cell. */
+    line?: number;
+    /** 0-based column inside the line. */
+    column?: number;
+  }
+}
+
+/** Command IDs, `cellflow:verb-noun`; registered in commands.ts. */
+export namespace CommandIDs {
+  export const analyze = 'cellflow:analyze';
+  export const selectCell = 'cellflow:select-cell';
+  export const openSidebar = 'cellflow:open-sidebar';
+}
+
+/** The id of the pipeline sidebar widget, for `shell.activateById`. */
+export const SIDEBAR_ID = 'cellflow-sidebar';
