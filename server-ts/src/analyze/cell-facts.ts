@@ -6,7 +6,7 @@
 import { analyze as analyzeScopes, type Reference, type Scope, type Variable } from 'eslint-scope';
 import type { Identifier, Node, Program } from 'estree';
 import type { Language } from '../ir.js';
-import { isParseFailure, parseCellSource, positionsIn, type ParseFailure } from './source.js';
+import { isParseFailure, parseCellSource, type ParseFailure } from './source.js';
 import { findMutations } from './visitors/mutation.js';
 
 export type DefinitionKind = 'value' | 'function' | 'class' | 'import';
@@ -33,6 +33,12 @@ export interface CellFacts {
   defines: Definition[];
   /** Free names read before this cell defines them, first site each, in source order. */
   reads: NameSite[];
+  /**
+   * Free names the cell assigns inside function bodies (and not at top level before reading them): whether the
+   * functions ran decides if the name has a new value, so the step takes it from upstream where a step defines it,
+   * and does without it otherwise.
+   */
+  keeps: NameSite[];
   /** For each top-level name: the other names its definition reads (free or top-level). */
   uses: Record<string, string[]>;
   /** For each top-level name: the free or top-level names its definition assigns or mutates. */
@@ -43,10 +49,11 @@ export interface CellFacts {
 export function analyzeCell(source: string, language: Language): CellFacts {
   const parsed = parseCellSource(source, language);
   if (isParseFailure(parsed)) {
-    return { js: source, sourceType: 'module', defines: [], reads: [], uses: {}, writes: {}, parseError: parsed };
+    const nothing = { defines: [], reads: [], keeps: [], uses: {}, writes: {} };
+    return { js: source, sourceType: 'module', ...nothing, parseError: parsed };
   }
   const program = parsed.program as unknown as Program;
-  const position = positionsIn(parsed.js);
+  const position = parsed.position;
   const siteOf = (name: string, node: Node): NameSite => ({ name, ...position(start(node)) });
   const manager = analyzeScopes(program, {
     ecmaVersion: 2022,
@@ -72,19 +79,26 @@ export function analyzeCell(source: string, language: Language): CellFacts {
   }
 
   // Free references: a name is read from elsewhere when the cell reads it before its first top-level write is done
-  // (the right-hand side of `x = x + 1` runs before the write).
+  // (the right-hand side of `x = x + 1` runs before the write). A name assigned in a function body may or may not
+  // be set by then, so the cell keeps it (takes it where there is one) instead of reading it.
   const through = [...globalScope.through].sort((a, b) => start(idOf(a)) - start(idOf(b)));
   const writtenAt = new Map<string, number>();
   for (const ref of through) {
     if (!ref.isWrite() || inFunction(ref)) continue;
     const name = idOf(ref).name;
-    writtenAt.set(name, Math.min(writtenAt.get(name) ?? Infinity, end((ref.writeExpr as Node | null | undefined) ?? idOf(ref))));
+    const done = end((ref.writeExpr as Node | null | undefined) ?? idOf(ref));
+    writtenAt.set(name, Math.min(writtenAt.get(name) ?? Infinity, done));
   }
+  const assignedInFunction = new Set(through.filter(r => r.isWrite() && inFunction(r)).map(r => idOf(r).name));
   const reads = new Map<string, NameSite>();
+  const keeps = new Map<string, NameSite>();
   for (const ref of through) {
     const name = idOf(ref).name;
     const readFirst = start(idOf(ref)) < (writtenAt.get(name) ?? Infinity);
-    if (ref.isRead() && readFirst && !reads.has(name)) reads.set(name, siteOf(name, idOf(ref)));
+    const into = assignedInFunction.has(name) ? keeps : reads;
+    if ((ref.isRead() && readFirst) || (ref.isWrite() && inFunction(ref) && !writtenAt.has(name))) {
+      if (!into.has(name)) into.set(name, siteOf(name, idOf(ref)));
+    }
     if (ref.isWrite()) define(name, idOf(ref), assignedKind(ref), 'assign', inFunction(ref));
   }
 
@@ -104,6 +118,7 @@ export function analyzeCell(source: string, language: Language): CellFacts {
     sourceType: parsed.sourceType,
     defines: [...defines.values()].sort((a, b) => a.line - b.line || a.column - b.column),
     reads: [...reads.values()],
+    keeps: [...keeps.values()],
     ...namesByDefinition(program, topScope, new Set(globalScope.through), manager.scopes, mutated)
   };
 }

@@ -46,6 +46,8 @@ interface Producer {
 interface Read {
   name: string;
   place: Place;
+  /** A name the step may leave as it was (it is assigned in a function): taken from upstream if defined there. */
+  optional: boolean;
 }
 
 export function computeDataflow(input: DataflowInput): Dataflow {
@@ -81,7 +83,7 @@ export function computeDataflow(input: DataflowInput): Dataflow {
     const flow = flows.get(step.name)!;
     const ancestors = graph.ancestors.get(step.name)!;
     for (const read of stepReads(step, facts, prelude)) {
-      const { name, place } = read;
+      const { name, place, optional } = read;
       if (prelude.names.has(name)) continue;
       const definers = definersOf(name);
       const upstream = nearest(definers.filter(d => ancestors.has(d)), graph.ancestors);
@@ -92,6 +94,8 @@ export function computeDataflow(input: DataflowInput): Dataflow {
         checkMarshallable(producer, step.name, diagnostics);
       } else if (upstream.length > 1) {
         diagnostics.push(codeError.ambiguousProducer(place, step.name, name, upstream));
+      } else if (optional) {
+        continue; // nothing upstream to keep: the step's own assignment is the only value
       } else if (input.parameterNames.has(name)) {
         flow.parameters.push(name);
       } else if (definers.length > 0) {
@@ -103,7 +107,8 @@ export function computeDataflow(input: DataflowInput): Dataflow {
   }
 
   for (const [name, flow] of flows) {
-    flow.ins.sort((a, b) => a.name.localeCompare(b.name));
+    // Code-unit order, as outs and parameters: the same on every machine, whatever its locale.
+    flow.ins.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     flow.outs = [...outs.get(name)!].sort();
     flow.parameters.sort();
   }
@@ -182,20 +187,27 @@ function stepDefinitions(cell: CellFacts | undefined, prelude: Prelude): Definit
   return [...cell.defines, ...called];
 }
 
-/** The names a step reads before it defines them, first site each, prelude functions expanded. */
+/**
+ * The names a step reads before it defines them, first site each, prelude functions expanded; then, as
+ * optional reads, the names it may leave unchanged: assigned only in function bodies, its own or the prelude's.
+ */
 function stepReads(step: StepDraft, facts: ReadonlyMap<number, CellFacts>, prelude: Prelude): Read[] {
   const reads = new Map<string, Read>();
   const defined = new Set<string>();
+  const read = (name: string, place: Place, optional: boolean) => {
+    if (!defined.has(name) && !reads.has(name)) reads.set(name, { name, place, optional });
+  };
   for (const cellIndex of step.cells) {
     const cell = facts.get(cellIndex);
     if (!cell) continue;
     for (const site of cell.reads) {
       const place = { cellIndex, line: site.line, column: site.column };
-      const names = prelude.names.has(site.name) ? [site.name, ...prelude.freeNames(site.name)] : [site.name];
-      for (const name of names) {
-        if (!defined.has(name) && !reads.has(name)) reads.set(name, { name, place });
-      }
+      read(site.name, place, false);
+      if (!prelude.names.has(site.name)) continue;
+      for (const name of prelude.freeNames(site.name)) read(name, place, false);
+      for (const name of prelude.writtenNames(site.name)) read(name, place, true);
     }
+    for (const site of cell.keeps) read(site.name, { cellIndex, line: site.line, column: site.column }, true);
     for (const definition of cell.defines) defined.add(definition.name);
   }
   return [...reads.values()];

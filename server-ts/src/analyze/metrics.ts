@@ -6,7 +6,7 @@ import type { Expression, Program } from 'estree';
 import { codeError } from '../diagnostics/codes.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Language } from '../ir.js';
-import { isParseFailure, parseCellSource, positionsIn } from './source.js';
+import { isParseFailure, parseCellSource } from './source.js';
 
 export interface MetricName {
   name: string;
@@ -22,7 +22,7 @@ export function readMetricNames(
 ): { metrics: MetricName[]; diagnostics: Diagnostic[] } {
   const parsed = parseCellSource(source, language);
   if (isParseFailure(parsed)) return { metrics: [], diagnostics: [] };
-  const position = positionsIn(parsed.js);
+  const position = parsed.position;
   const metrics: MetricName[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const statement of (parsed.program as unknown as Program).body) {

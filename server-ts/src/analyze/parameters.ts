@@ -8,7 +8,7 @@ import type { Expression, Program, Statement } from 'estree';
 import { codeError } from '../diagnostics/codes.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Language, Parameter, ParameterType, ParameterValue } from '../ir.js';
-import { isParseFailure, parseCellSource, positionsIn } from './source.js';
+import { isParseFailure, parseCellSource } from './source.js';
 
 export function readParameters(
   cellIndex: number,
@@ -17,7 +17,7 @@ export function readParameters(
 ): { parameters: Parameter[]; diagnostics: Diagnostic[] } {
   const parsed = parseCellSource(source, language);
   if (isParseFailure(parsed)) return { parameters: [], diagnostics: [] }; // reported with the cell's parse error
-  const position = positionsIn(parsed.js);
+  const position = parsed.position;
   const parameters: Parameter[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const statement of (parsed.program as unknown as Program).body) {

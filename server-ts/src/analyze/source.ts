@@ -1,7 +1,7 @@
 /**
  * Phase 1 for one cell: TypeScript is stripped of types (sucrase keeps every
- * line where it was, so positions map back to the cell without a source map),
- * then acorn parses the JavaScript.
+ * line where it was; columns shift where types are removed, and are mapped
+ * back to the cell's own), then acorn parses the JavaScript.
  */
 import { Parser, type Options, type Program } from 'acorn';
 import { transform } from 'sucrase';
@@ -12,6 +12,8 @@ export interface ParsedCell {
   js: string;
   program: Program;
   sourceType: 'module' | 'script';
+  /** An offset in `js` as a 1-based line and 0-based column in the cell's own source. */
+  position: (offset: number) => { line: number; column: number };
 }
 
 export interface ParseFailure {
@@ -28,12 +30,79 @@ const BASE_OPTIONS: Options = {
   ranges: true // eslint-scope needs ranges; positions come from offsets
 };
 
+const STRIP_TYPES = {
+  transforms: ['typescript' as const],
+  keepUnusedImports: true, // a later cell may use an import this cell does not
+  disableESTransforms: true
+};
+
 export function stripTypes(source: string): string {
-  return transform(source, {
-    transforms: ['typescript'],
-    keepUnusedImports: true, // a later cell may use an import this cell does not
-    disableESTransforms: true
-  }).code;
+  return transform(source, STRIP_TYPES).code;
+}
+
+/** The JavaScript, and a map from a (line, column) in it back to the column in the TypeScript source. */
+function stripTypesMapped(source: string): { js: string; sourceColumn: (line: number, column: number) => number } {
+  const js = stripTypes(source);
+  const [jsLines, sourceLines] = [js.split('\n'), source.split('\n')];
+  let columns: Array<Array<[number, number]>> | undefined; // from sucrase's source map, made only when needed
+  return {
+    js,
+    sourceColumn: (line, column) => {
+      const [to, from] = [jsLines[line - 1] ?? '', sourceLines[line - 1] ?? ''];
+      if (to === from) return column;
+      // Text before the first removed type and after the last one is unchanged: most names sit there.
+      let prefix = 0;
+      while (prefix < to.length && to[prefix] === from[prefix]) prefix++;
+      if (column < prefix) return column;
+      let suffix = 0;
+      while (suffix < to.length - prefix && to[to.length - 1 - suffix] === from[from.length - 1 - suffix]) suffix++;
+      if (column >= to.length - suffix) return column + from.length - to.length;
+      columns ??= decodeColumns(
+        transform(source, { ...STRIP_TYPES, filePath: 'cell.ts', sourceMapOptions: { compiledFilename: 'cell.js' } })
+          .sourceMap!.mappings
+      );
+      let mapped = column;
+      for (const [generated, original] of columns[line - 1] ?? []) {
+        if (generated > column) break;
+        mapped = original + (column - generated);
+      }
+      return mapped;
+    }
+  };
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * A source map's `mappings` as [generated column, source column] pairs per line, in generated order. Lines are
+ * not needed: sucrase maps every line to itself.
+ */
+function decodeColumns(mappings: string): Array<Array<[number, number]>> {
+  let sourceColumn = 0; // relative across the whole map, unlike the generated column
+  return mappings.split(';').map(line => {
+    const pairs: Array<[number, number]> = [];
+    let generatedColumn = 0;
+    for (const segment of line.split(',')) {
+      const fields: number[] = [];
+      let [value, shift] = [0, 0];
+      for (const char of segment) {
+        const digit = BASE64.indexOf(char);
+        value += (digit & 31) << shift;
+        if (digit & 32) {
+          shift += 5;
+          continue;
+        }
+        fields.push(value & 1 ? -(value >>> 1) : value >>> 1);
+        [value, shift] = [0, 0];
+      }
+      if (fields.length === 0) continue;
+      generatedColumn += fields[0];
+      if (fields.length < 4) continue;
+      sourceColumn += fields[3];
+      pairs.push([generatedColumn, sourceColumn]);
+    }
+    return pairs;
+  });
 }
 
 /**
@@ -41,23 +110,30 @@ export function stripTypes(source: string): string {
  * only parse as sloppy scripts (ijavascript style) fall back to script mode.
  */
 export function parseCellSource(source: string, language: Language): ParsedCell | ParseFailure {
-  let js: string;
+  let js = source;
+  let sourceColumn = (_line: number, column: number) => column;
   if (language === 'typescript') {
     try {
-      js = stripTypes(source);
+      ({ js, sourceColumn } = stripTypesMapped(source));
     } catch (error) {
       return sucraseFailure(error as Error);
     }
-  } else {
-    js = source;
   }
+  const jsPosition = positionsIn(js);
+  const position = (offset: number) => {
+    const { line, column } = jsPosition(offset);
+    return { line, column: sourceColumn(line, column) };
+  };
   try {
-    return { js, program: Parser.parse(js, { ...BASE_OPTIONS, sourceType: 'module' }), sourceType: 'module' };
+    const program = Parser.parse(js, { ...BASE_OPTIONS, sourceType: 'module' });
+    return { js, program, sourceType: 'module', position };
   } catch (moduleError) {
     try {
-      return { js, program: Parser.parse(js, { ...BASE_OPTIONS, sourceType: 'script' }), sourceType: 'script' };
+      const program = Parser.parse(js, { ...BASE_OPTIONS, sourceType: 'script' });
+      return { js, program, sourceType: 'script', position };
     } catch {
-      return acornFailure(moduleError as Error & { loc?: { line: number; column: number } });
+      const failure = acornFailure(moduleError as Error & { loc?: { line: number; column: number } });
+      return { ...failure, column: sourceColumn(failure.line, failure.column) };
     }
   }
 }

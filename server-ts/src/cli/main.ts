@@ -6,6 +6,7 @@ import { registerAnalyze } from './commands/analyze.js';
 import { registerCompile } from './commands/compile.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
+import { registerServe } from './commands/serve.js';
 import { NotebookHasErrors } from '../compile/index.js';
 import { version } from '../version.js';
 
@@ -17,6 +18,7 @@ registerAnalyze(program);
 registerCompile(program);
 registerRun(program);
 registerRuns(program);
+registerServe(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof NotebookHasErrors) {

@@ -1,13 +1,13 @@
 /**
  * Mutation through methods and member writes: `rows.push(x)`, `model.fit(..)`,
- * `cfg.lr = 0.1`, `cfg.n++`, `delete cfg.k`. A mutated top-level name counts as
- * a new definition of it, so the changed value flows to later steps. One
- * visitor per node kind; each reports the root identifier of the mutated
- * member chain.
+ * `cfg.lr = 0.1`, `cfg.n++`, `delete cfg.k`, `[cfg.a, cfg.b] = ..`. A mutated
+ * top-level name counts as a new definition of it, so the changed value flows
+ * to later steps. One visitor per node kind; each reports the root identifiers
+ * of the mutated member chains.
  */
 import type { Node as AcornNode } from 'acorn';
 import { full } from 'acorn-walk';
-import type { Node, Identifier, Expression, Super } from 'estree';
+import type { Node, Identifier, Expression, Pattern, Super } from 'estree';
 
 /**
  * Methods that read without changing their receiver. Calling them is not a
@@ -24,14 +24,14 @@ const READ_ONLY_METHODS = new Set([
   'trim', 'trimEnd', 'trimStart', 'valueOf', 'toFixed', 'toPrecision', 'toISOString', 'toJSON', 'getTime',
   // Map, Set, Object
   'get', 'has', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable',
-  // tfjs tensors and models: reading data, predicting, describing
+  // tfjs tensors and models: reading data, predicting, describing (not `add`: on a Set it mutates)
   'array', 'arraySync', 'data', 'dataSync', 'print', 'summary', 'predict', 'evaluate', 'getWeights', 'getLayer',
   'getConfig', 'toJSON', 'clone', 'reshape', 'squeeze', 'expandDims', 'cast', 'argMax', 'argMin', 'sum', 'mean',
-  'min', 'max', 'add', 'sub', 'mul', 'div', 'greater', 'less', 'equal', 'round', 'abs', 'sqrt', 'square', 'exp',
+  'min', 'max', 'sub', 'mul', 'div', 'greater', 'less', 'equal', 'round', 'abs', 'sqrt', 'square', 'exp',
   'log', 'matMul', 'transpose', 'gather', 'buffer', 'bufferSync'
 ]);
 
-type Visitor = (node: Node) => Identifier | undefined;
+type Visitor = (node: Node) => Identifier[];
 
 /** The identifier a member chain starts from: `a` in `a.b[c].d`. */
 function memberRoot(node: Expression | Super): Identifier | undefined {
@@ -40,27 +40,51 @@ function memberRoot(node: Expression | Super): Identifier | undefined {
   return current.type === 'Identifier' ? current : undefined;
 }
 
+/** Roots of the member chains an assignment target writes to: `a` and `b` in `[a.x, { k: b.y }] = ..`. */
+function targetRoots(target: Pattern): Identifier[] {
+  switch (target.type) {
+    case 'MemberExpression': {
+      const root = memberRoot(target);
+      return root ? [root] : [];
+    }
+    case 'ObjectPattern':
+      return target.properties.flatMap(p => targetRoots(p.type === 'RestElement' ? p.argument : p.value));
+    case 'ArrayPattern':
+      return target.elements.flatMap(e => (e ? targetRoots(e) : []));
+    case 'RestElement':
+      return targetRoots(target.argument);
+    case 'AssignmentPattern':
+      return targetRoots(target.left);
+    default:
+      return [];
+  }
+}
+
 const visitors: Record<string, Visitor> = {
   AssignmentExpression(node) {
-    if (node.type !== 'AssignmentExpression' || node.left.type !== 'MemberExpression') return undefined;
-    return memberRoot(node.left);
+    return node.type === 'AssignmentExpression' ? targetRoots(node.left) : [];
+  },
+  ForOfStatement(node) {
+    return node.type === 'ForOfStatement' && node.left.type !== 'VariableDeclaration' ? targetRoots(node.left) : [];
+  },
+  ForInStatement(node) {
+    return node.type === 'ForInStatement' && node.left.type !== 'VariableDeclaration' ? targetRoots(node.left) : [];
   },
   UpdateExpression(node) {
-    if (node.type !== 'UpdateExpression' || node.argument.type !== 'MemberExpression') return undefined;
-    return memberRoot(node.argument);
+    if (node.type !== 'UpdateExpression' || node.argument.type !== 'MemberExpression') return [];
+    return targetRoots(node.argument);
   },
   UnaryExpression(node) {
-    if (node.type !== 'UnaryExpression' || node.operator !== 'delete' || node.argument.type !== 'MemberExpression') {
-      return undefined;
-    }
-    return memberRoot(node.argument);
+    if (node.type !== 'UnaryExpression' || node.operator !== 'delete') return [];
+    return node.argument.type === 'MemberExpression' ? targetRoots(node.argument) : [];
   },
   CallExpression(node) {
-    if (node.type !== 'CallExpression') return undefined;
+    if (node.type !== 'CallExpression') return [];
     const callee = node.callee.type === 'ChainExpression' ? node.callee.expression : node.callee;
-    if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return undefined;
-    if (READ_ONLY_METHODS.has(callee.property.name)) return undefined;
-    return memberRoot(callee.object);
+    if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return [];
+    if (READ_ONLY_METHODS.has(callee.property.name)) return [];
+    const root = memberRoot(callee.object);
+    return root ? [root] : [];
   }
 };
 
@@ -69,8 +93,7 @@ export function findMutations(program: Node): Identifier[] {
   const roots: Identifier[] = [];
   full(program as unknown as AcornNode, acornNode => {
     const node = acornNode as unknown as Node;
-    const root = visitors[node.type]?.(node);
-    if (root) roots.push(root);
+    for (const root of visitors[node.type]?.(node) ?? []) roots.push(root);
   });
   return roots;
 }

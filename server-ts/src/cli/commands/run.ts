@@ -72,8 +72,13 @@ export function runSummary(record: RunRecord, runDir: string) {
   };
 }
 
+/** Colours only on a terminal: piped output stays plain text. */
+export function tableStyle(): { head: string[]; border: string[] } | undefined {
+  return process.stdout.isTTY ? undefined : { head: [], border: [] };
+}
+
 export function formatRun(record: RunRecord, runDir: string): string {
-  const table = new Table({ head: ['step', 'status', 'time', 'cached'] });
+  const table = new Table({ head: ['step', 'status', 'time', 'cached'], style: tableStyle() });
   for (const name of record.stepOrder) {
     const s = record.steps[name];
     table.push([name, s.status, s.seconds !== undefined ? `${s.seconds.toFixed(2)}s` : '-', s.cached ? 'yes' : '']);

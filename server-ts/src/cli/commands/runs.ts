@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { RunStore } from '../../engine/local/run-store.js';
+import { tableStyle } from './run.js';
 
 /** A notebook path means its folder; a folder is taken as is; nothing means the current folder. */
 function storeFor(where?: string): RunStore {
@@ -28,7 +29,7 @@ export function registerRuns(program: Command): void {
         process.stdout.write('No runs yet. Start one with `cellflow run <notebook>`.\n');
         return;
       }
-      const table = new Table({ head: ['run', 'status', 'notebook', 'started', 'time', 'steps'] });
+      const table = new Table({ head: ['run', 'status', 'notebook', 'started', 'time', 'steps'], style: tableStyle() });
       for (const run of runs) {
         const status = 'interrupted' in run && run.interrupted ? 'interrupted' : run.status;
         const done = run.stepOrder.filter(s => run.steps[s].status === 'succeeded').length;

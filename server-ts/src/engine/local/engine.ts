@@ -37,6 +37,8 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
   private readonly children = new Map<string, ChildProcess>();
   private readonly stepsByName: Map<string, PlanStep>;
   private readonly cache: StepCache;
+  /** Ready steps start in this order: those with the most work below them first, so long chains are not left for last. */
+  private readonly launchOrder: string[];
   private cancelled = false;
   private finished = false;
 
@@ -50,6 +52,7 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
     super();
     this.stepsByName = new Map(plan.steps.map(s => [s.name, s]));
     this.cache = new StepCache(store.cacheDir());
+    this.launchOrder = byDescendantCount(plan);
     this.record = {
       version: 1,
       id: runId,
@@ -103,7 +106,7 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
     let changed = true;
     while (changed) {
       changed = false;
-      for (const name of this.record.stepOrder) {
+      for (const name of this.launchOrder) {
         const state = this.record.steps[name];
         if (state.status !== 'pending' || this.cancelled) continue;
         const deps = this.stepsByName.get(name)!.dependencies.map(d => [d, this.record.steps[d].status] as const);
@@ -272,6 +275,24 @@ export class LocalEngine {
     const run = new LocalRun(this.store, compiled.plan, programDir, settings, runId);
     return run.start();
   }
+}
+
+/** Steps sorted by how many steps depend on them, directly or not (ties keep plan order). */
+function byDescendantCount(plan: LocalPlan): string[] {
+  const descendants = new Map<string, Set<string>>();
+  for (const step of [...plan.steps].reverse()) {
+    const below = new Set<string>();
+    for (const other of plan.steps) {
+      if (!other.dependencies.includes(step.name)) continue;
+      below.add(other.name);
+      for (const d of descendants.get(other.name) ?? []) below.add(d);
+    }
+    descendants.set(step.name, below);
+  }
+  return plan.steps
+    .map((step, index) => ({ name: step.name, index, weight: descendants.get(step.name)!.size }))
+    .sort((a, b) => b.weight - a.weight || a.index - b.index)
+    .map(s => s.name);
 }
 
 /** Writes plan.json and the step programs (with their line maps) into `dir`. */
