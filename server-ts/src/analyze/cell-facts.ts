@@ -135,7 +135,18 @@ function namesByDefinition(
   mutated: ReadonlySet<Identifier>
 ): Pick<CellFacts, 'uses' | 'writes'> {
   const statements = program.body as Node[];
-  const statementOf = (node: Node) => statements.findIndex(s => start(s) <= start(node) && start(node) < end(s));
+  const statementOf = (node: Node) => {
+    // Statements are sorted and disjoint: binary search by offset.
+    const offset = start(node);
+    let [low, high] = [0, statements.length - 1];
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      if (end(statements[mid]) <= offset) low = mid + 1;
+      else if (start(statements[mid]) > offset) high = mid - 1;
+      else return mid;
+    }
+    return -1;
+  };
   const namesByStatement = new Map<number, string[]>();
   for (const variable of topScope.variables) {
     if (variable.defs.length === 0) continue;

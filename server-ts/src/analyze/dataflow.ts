@@ -10,7 +10,7 @@ import type { Diagnostic, Place } from '../diagnostics/diagnostic.js';
 import type { Metric, StepInput } from '../ir.js';
 import type { StepDraft } from './blocks.js';
 import type { CellFacts, Definition, DefinitionKind } from './cell-facts.js';
-import type { StepGraph } from './graph.js';
+import type { StepGraph, StepSet } from './graph.js';
 import { KNOWN_GLOBALS } from './known-globals.js';
 import type { MetricName } from './metrics.js';
 
@@ -214,7 +214,7 @@ function stepReads(step: StepDraft, facts: ReadonlyMap<number, CellFacts>, prelu
 }
 
 /** Drops every candidate that is an ancestor of another: the nearest definitions shadow earlier ones. */
-function nearest(candidates: string[], ancestors: ReadonlyMap<string, Set<string>>): string[] {
+function nearest(candidates: string[], ancestors: ReadonlyMap<string, StepSet>): string[] {
   return candidates.filter(c => !candidates.some(other => other !== c && ancestors.get(other)?.has(c)));
 }
 

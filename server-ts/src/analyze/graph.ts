@@ -11,8 +11,24 @@ export interface StepGraph {
   /** Valid direct dependencies per step. */
   dependencies: Map<string, string[]>;
   order: string[];
-  ancestors: Map<string, Set<string>>;
+  ancestors: Map<string, StepSet>;
   diagnostics: Diagnostic[];
+}
+
+/**
+ * A set of steps as a bitset over step positions: ancestor sets of long chains
+ * are unions of unions, and word-wise OR keeps re-analysis of large notebooks cheap.
+ */
+export class StepSet {
+  constructor(
+    private readonly positions: ReadonlyMap<string, number>,
+    readonly words: Uint32Array
+  ) {}
+
+  has(step: string): boolean {
+    const position = this.positions.get(step);
+    return position !== undefined && (this.words[position >>> 5] & (1 << (position & 31))) !== 0;
+  }
 }
 
 export function buildStepGraph(steps: readonly StepDraft[]): StepGraph {
@@ -40,14 +56,18 @@ export function buildStepGraph(steps: readonly StepDraft[]): StepGraph {
   }
 
   const order = topologicalOrder(steps, dependencies);
-  const ancestors = new Map<string, Set<string>>();
+  const positions = new Map(steps.map((s, i) => [s.name, i]));
+  const wordCount = (steps.length + 31) >>> 5;
+  const ancestors = new Map<string, StepSet>();
   for (const name of order) {
-    const set = new Set<string>();
+    const words = new Uint32Array(wordCount);
     for (const dep of dependencies.get(name)!) {
-      set.add(dep);
-      for (const a of ancestors.get(dep)!) set.add(a);
+      const position = positions.get(dep)!;
+      words[position >>> 5] |= 1 << (position & 31);
+      const inherited = ancestors.get(dep)!.words;
+      for (let w = 0; w < wordCount; w++) words[w] |= inherited[w];
     }
-    ancestors.set(name, set);
+    ancestors.set(name, new StepSet(positions, words));
   }
   return { dependencies, order, ancestors, diagnostics };
 }

@@ -4,6 +4,7 @@
  * back to the cell's own), then acorn parses the JavaScript.
  */
 import { Parser, type Options, type Program } from 'acorn';
+import { decode } from '@jridgewell/sourcemap-codec';
 import { transform } from 'sucrase';
 import type { Language } from '../ir.js';
 
@@ -71,38 +72,9 @@ function stripTypesMapped(source: string): { js: string; sourceColumn: (line: nu
   };
 }
 
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/**
- * A source map's `mappings` as [generated column, source column] pairs per line, in generated order. Lines are
- * not needed: sucrase maps every line to itself.
- */
+/** A source map's mappings as [generated column, source column] pairs per line (sucrase maps every line to itself). */
 function decodeColumns(mappings: string): Array<Array<[number, number]>> {
-  let sourceColumn = 0; // relative across the whole map, unlike the generated column
-  return mappings.split(';').map(line => {
-    const pairs: Array<[number, number]> = [];
-    let generatedColumn = 0;
-    for (const segment of line.split(',')) {
-      const fields: number[] = [];
-      let [value, shift] = [0, 0];
-      for (const char of segment) {
-        const digit = BASE64.indexOf(char);
-        value += (digit & 31) << shift;
-        if (digit & 32) {
-          shift += 5;
-          continue;
-        }
-        fields.push(value & 1 ? -(value >>> 1) : value >>> 1);
-        [value, shift] = [0, 0];
-      }
-      if (fields.length === 0) continue;
-      generatedColumn += fields[0];
-      if (fields.length < 4) continue;
-      sourceColumn += fields[3];
-      pairs.push([generatedColumn, sourceColumn]);
-    }
-    return pairs;
-  });
+  return decode(mappings).map(line => line.filter(segment => segment.length >= 4).map(segment => [segment[0], segment[3]!]));
 }
 
 /**
@@ -112,6 +84,12 @@ function decodeColumns(mappings: string): Array<Array<[number, number]>> {
 export function parseCellSource(source: string, language: Language): ParsedCell | ParseFailure {
   let js = source;
   let sourceColumn = (_line: number, column: number) => column;
+  if (language === 'typescript' && !EXPLICIT_TYPE_ARGUMENTS.test(source)) {
+    // Most notebook cells are plain JavaScript even in TypeScript notebooks: when acorn reads the cell
+    // as it is, there are no types to strip (only explicit type arguments, `f<T>(x)`, read differently).
+    const plain = parseJavaScript(source);
+    if (plain) return plain;
+  }
   if (language === 'typescript') {
     try {
       ({ js, sourceColumn } = stripTypesMapped(source));
@@ -135,6 +113,17 @@ export function parseCellSource(source: string, language: Language): ParsedCell 
       const failure = acornFailure(moduleError as Error & { loc?: { line: number; column: number } });
       return { ...failure, column: sourceColumn(failure.line, failure.column) };
     }
+  }
+}
+
+/** `name<Type>(` or `name<Type>\`` : a call with explicit type arguments, which JavaScript reads as comparisons. */
+const EXPLICIT_TYPE_ARGUMENTS = /[\w$\])]\s*<[^<>;=]*>\s*[(`]/;
+
+function parseJavaScript(js: string): ParsedCell | undefined {
+  try {
+    return { js, program: Parser.parse(js, { ...BASE_OPTIONS, sourceType: 'module' }), sourceType: 'module', position: positionsIn(js) };
+  } catch {
+    return undefined; // types to strip (or a syntax error sucrase will report)
   }
 }
 

@@ -31,6 +31,8 @@ export interface CellAnnotation {
   settings: Partial<StepSettings>;
   /** The tags the annotation was read from, so writing back keeps their order and unknown tags. */
   sourceTags: string[];
+  /** The source tags whose meaning the fields above hold; all others (unknown, invalid, overridden) are kept as they are. */
+  appliedTags: string[];
 }
 
 export interface ReadAnnotation {
@@ -40,7 +42,7 @@ export interface ReadAnnotation {
 
 export function readCellAnnotation(tags: readonly string[], cellIndex: number): ReadAnnotation {
   const diagnostics: Diagnostic[] = [];
-  const annotation: CellAnnotation = { kind: 'continue', stepAlias: 'step', prev: [], settings: {}, sourceTags: [...tags] };
+  const annotation: CellAnnotation = { kind: 'continue', stepAlias: 'step', prev: [], settings: {}, sourceTags: [...tags], appliedTags: [] };
   let kindDecided = false;
 
   for (const tag of tags) {
@@ -51,6 +53,7 @@ export function readCellAnnotation(tags: readonly string[], cellIndex: number): 
     if (colon < 0 && KIND_TAGS.has(tag)) {
       if (!kindDecided) {
         annotation.kind = tag as CellKind;
+        annotation.appliedTags.push(tag);
         kindDecided = true;
       }
       continue;
@@ -63,15 +66,20 @@ export function readCellAnnotation(tags: readonly string[], cellIndex: number): 
         annotation.kind = 'step';
         annotation.step = value;
         annotation.stepAlias = key;
+        annotation.appliedTags.push(tag);
         if (!STEP_NAME.test(value)) diagnostics.push(tagError.invalidStepName(cellIndex, value));
         break;
       case 'prev':
         if (!STEP_NAME.test(value)) diagnostics.push(tagError.invalidStepName(cellIndex, value));
-        else if (!annotation.prev.includes(value)) annotation.prev.push(value);
+        else {
+          if (!annotation.prev.includes(value)) annotation.prev.push(value);
+          annotation.appliedTags.push(tag);
+        }
         break;
       default: {
         const problem = readSetting(annotation.settings, key, value);
         if (problem) diagnostics.push(tagError.invalidTagValue(cellIndex, tag, problem));
+        else if (SETTING_KEYS.has(key)) annotation.appliedTags.push(tag);
       }
     }
   }
@@ -136,17 +144,11 @@ function readSetting(settings: Partial<StepSettings>, key: string, value: string
 export function writeCellAnnotation(annotation: CellAnnotation): string[] {
   const wanted = annotationTags(annotation);
   const wantedSet = new Set(wanted);
-  const kept = annotation.sourceTags.filter(tag => wantedSet.has(tag) || !isOurs(tag));
+  // Only tags whose meaning the annotation held, and no longer holds, go: the rest stay as the user wrote them.
+  const applied = new Set(annotation.appliedTags);
+  const kept = annotation.sourceTags.filter(tag => wantedSet.has(tag) || !applied.has(tag));
   const keptSet = new Set(kept);
   return [...kept, ...wanted.filter(tag => !keptSet.has(tag))];
-}
-
-function isOurs(tag: string): boolean {
-  if (KIND_TAGS.has(tag)) return true;
-  const colon = tag.indexOf(':');
-  if (colon < 0) return false;
-  const key = tag.slice(0, colon);
-  return key === 'step' || key === 'block' || key === 'prev' || SETTING_KEYS.has(key);
 }
 
 function annotationTags(a: CellAnnotation): string[] {

@@ -10,6 +10,7 @@ import type { CellFacts } from '../../analyze/cell-facts.js';
 import type { PipelineIR, Step } from '../../ir.js';
 import type { LocalPlan, PlanStep } from './plan.js';
 import { ProgramBuilder } from './program-builder.js';
+import { neededStatements, preludeStatements } from './prelude-pruning.js';
 import { transformCell, type TransformedCell } from './transform-cell.js';
 
 const RUNTIME_URL = new URL('../../runtime/step.js', import.meta.url).href;
@@ -43,9 +44,22 @@ export function compileLocal(analysis: Analysis, notebookPath: string): Compiled
     analysis.facts.get(p.cellIndex)!.reads.map(r => r.name).filter(n => parameterNames.has(n))
   );
 
+  const statements = ir.prelude.flatMap(p => {
+    const facts = analysis.facts.get(p.cellIndex)!;
+    return facts.parseError ? [] : preludeStatements(p.cellIndex, facts.js, facts.sourceType);
+  });
+  const preludeFor = (step: Step) => {
+    const roots = [...classes, ...step.cells.flatMap(c => analysis.facts.get(c)!.reads.map(r => r.name))];
+    const kept = neededStatements(statements, roots);
+    return (cellIndex: number) => {
+      const facts = analysis.facts.get(cellIndex)!;
+      return transformCell(facts.js, facts.sourceType, notebookDir, index => kept.has(`${cellIndex}:${index}`));
+    };
+  };
+
   const programs = new Map<string, string>();
   const steps: PlanStep[] = ir.steps.map(step => {
-    const builder = stepProgram(step, ir, analysis.facts, transform, classes, notebookPath);
+    const builder = stepProgram(step, ir, analysis.facts, transform, preludeFor(step), classes, notebookPath);
     const text = builder.toString();
     const file = `steps/${step.name}.mjs`;
     programs.set(file, text);
@@ -84,16 +98,18 @@ function stepProgram(
   ir: PipelineIR,
   facts: ReadonlyMap<number, CellFacts>,
   transform: (cellIndex: number) => TransformedCell,
+  transformPrelude: (cellIndex: number) => TransformedCell,
   classes: string[],
   notebookPath: string
 ): ProgramBuilder {
-  const preludeCells = ir.prelude.map(p => p.cellIndex);
-  const cells = [...preludeCells, ...step.cells];
-  const builder = header(`step \`${step.name}\``, notebookPath, cells.flatMap(c => transform(c).imports));
+  const prelude = new Map(ir.prelude.map(p => [p.cellIndex, transformPrelude(p.cellIndex)]));
+  const cells = [...prelude.keys(), ...step.cells];
+  const imports = [...[...prelude.values()].flatMap(p => p.imports), ...step.cells.flatMap(c => transform(c).imports)];
+  const builder = header(`step \`${step.name}\``, notebookPath, imports);
   builder.line(`await ${RUNTIME}.run(async () => {`);
   declareAssignedNames(builder, cells, facts);
   for (const parameter of ir.parameters) builder.line(`var ${parameter.name} = ${RUNTIME}.parameter(${JSON.stringify(parameter.name)});`);
-  for (const p of ir.prelude) builder.cell(p.cellIndex, p.kind, transform(p.cellIndex).body);
+  for (const p of ir.prelude) builder.cell(p.cellIndex, p.kind, prelude.get(p.cellIndex)!.body);
   if (classes.length > 0) builder.line(`${RUNTIME}.registerClasses({ ${classes.join(', ')} });`);
   for (const input of step.ins) builder.line(`var ${input.name} = await ${RUNTIME}.load(${JSON.stringify(input.name)});`);
   for (const cellIndex of step.cells) builder.cell(cellIndex, `step ${step.name}`, transform(cellIndex).body);
