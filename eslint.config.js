@@ -14,6 +14,11 @@ module.exports = tseslint.config(
       'ui-tests/playwright-report/**',
       '.venv/**',
       '**/*.d.ts',
+      // Run state, generated step programs and benchmark work folders.
+      '**/.cellflow/**',
+      'server-ts/.test-work/**',
+      'bench-results/**',
+      '**/*.mjs',
       // Plain JS here is config and the style entry, not code under review.
       '**/*.js'
     ]

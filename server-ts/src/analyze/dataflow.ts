@@ -200,12 +200,15 @@ function stepReads(step: StepDraft, facts: ReadonlyMap<number, CellFacts>, prelu
   for (const cellIndex of step.cells) {
     const cell = facts.get(cellIndex);
     if (!cell) continue;
+    // A prelude function's free names are read where it is called: names this cell defined before the call are its own.
+    const definedBefore = (name: string, site: { line: number; column: number }) =>
+      cell.defines.some(d => d.name === name && !d.inFunction && (d.line < site.line || (d.line === site.line && d.column < site.column)));
     for (const site of cell.reads) {
       const place = { cellIndex, line: site.line, column: site.column };
       read(site.name, place, false);
       if (!prelude.names.has(site.name)) continue;
-      for (const name of prelude.freeNames(site.name)) read(name, place, false);
-      for (const name of prelude.writtenNames(site.name)) read(name, place, true);
+      for (const name of prelude.freeNames(site.name)) if (!definedBefore(name, site)) read(name, place, false);
+      for (const name of prelude.writtenNames(site.name)) if (!definedBefore(name, site)) read(name, place, true);
     }
     for (const site of cell.keeps) read(site.name, { cellIndex, line: site.line, column: site.column }, true);
     for (const definition of cell.defines) defined.add(definition.name);

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import writeFileAtomic from 'write-file-atomic';
+import type { NotebookClass } from './notebook-class.js';
 import type { LineSegment } from '../compile/local/plan.js';
 import type { ParameterValue } from '../ir.js';
 import { loadValue, saveValue, type MarshalContext } from './marshal.js';
@@ -19,7 +20,7 @@ import {
 type Thunks = Record<string, () => unknown>;
 
 export class StepRuntime {
-  private classes: Record<string, Function> = {};
+  private classes: Record<string, NotebookClass> = {};
 
   constructor(
     private readonly programFile: string,
@@ -34,7 +35,7 @@ export class StepRuntime {
     return value;
   }
 
-  registerClasses(classes: Record<string, Function>): void {
+  registerClasses(classes: Record<string, NotebookClass>): void {
     this.classes = { ...this.classes, ...classes };
   }
 

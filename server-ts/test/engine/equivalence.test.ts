@@ -84,7 +84,8 @@ describe('a pipeline run reports the same metrics as a straight run', { concurre
     assert.ok(linear_test_acc <= 0.8, `linear_test_acc ${linear_test_acc} > 0.80`);
 
     const svgs = runs.pipeline.artifacts.filter(file => file.endsWith('.svg'));
-    assert.deepEqual(svgs.map(file => basename(file)).sort(), ['scatter.svg', 'training_curves.svg']);
+    const names = svgs.map(file => basename(file));
+    for (const chart of ['scatter.svg', 'training_curves.svg']) assert.ok(names.includes(chart), `no ${chart} among ${names}`);
     const runDir = new RunStore(runs.workspace).runDir(runs.pipeline.id);
     for (const file of svgs) assert.match(readFileSync(join(runDir, file), 'utf8'), /^<svg[\s>]/);
   });

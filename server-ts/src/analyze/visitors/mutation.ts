@@ -36,9 +36,21 @@ type Visitor = (node: Node) => Identifier[];
 /** The identifier a member chain starts from: `a` in `a.b[c].d`. */
 function memberRoot(node: Expression | Super): Identifier | undefined {
   let current: Node = node;
-  while (current.type === 'MemberExpression') current = current.object;
+  // Through calls too: `m.get(k).push(x)` changes what `m` holds.
+  for (;;) {
+    if (current.type === 'MemberExpression') current = current.object;
+    else if (current.type === 'ChainExpression') current = current.expression;
+    else if (current.type === 'CallExpression' && current.callee.type === 'MemberExpression') current = current.callee.object;
+    else break;
+  }
   return current.type === 'Identifier' ? current : undefined;
 }
+
+/** Static functions that change their first argument: `Object.assign(cfg, ..)`. */
+const MUTATING_STATICS: Record<string, ReadonlySet<string>> = {
+  Object: new Set(['assign', 'defineProperty', 'defineProperties', 'setPrototypeOf']),
+  Reflect: new Set(['set', 'defineProperty', 'deleteProperty', 'setPrototypeOf'])
+};
 
 /** Roots of the member chains an assignment target writes to: `a` and `b` in `[a.x, { k: b.y }] = ..`. */
 function targetRoots(target: Pattern): Identifier[] {
@@ -82,6 +94,12 @@ const visitors: Record<string, Visitor> = {
     if (node.type !== 'CallExpression') return [];
     const callee = node.callee.type === 'ChainExpression' ? node.callee.expression : node.callee;
     if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return [];
+    const statics = callee.object.type === 'Identifier' ? MUTATING_STATICS[callee.object.name] : undefined;
+    if (statics?.has(callee.property.name)) {
+      const target = node.arguments[0];
+      const root = target && target.type !== 'SpreadElement' ? memberRoot(target) : undefined;
+      return root ? [root] : [];
+    }
     if (READ_ONLY_METHODS.has(callee.property.name)) return [];
     const root = memberRoot(callee.object);
     return root ? [root] : [];

@@ -41,10 +41,22 @@ export function transformCell(
   const imports: string[] = [];
   const functions = new CellFunctions(js);
 
-  for (const [index, statement] of program.body.entries()) {
+  for (const [index, topLevel] of program.body.entries()) {
     if (!keep(index)) {
-      blank(code, js, statement.start, statement.end);
+      blank(code, js, topLevel.start, topLevel.end);
       continue;
+    }
+    // Notebook cells have nothing to export to: `export const x` is the declaration `const x`, `export default e` is `e`.
+    let statement = topLevel;
+    if (topLevel.type === 'ExportNamedDeclaration' || topLevel.type === 'ExportDefaultDeclaration' || topLevel.type === 'ExportAllDeclaration') {
+      const declaration = topLevel.type === 'ExportAllDeclaration' ? null : topLevel.declaration;
+      if (!declaration) {
+        blank(code, js, topLevel.start, topLevel.end); // `export { a }`, `export * from ..`
+        continue;
+      }
+      blank(code, js, topLevel.start, declaration.start);
+      const named = declaration.type === 'VariableDeclaration' || ((declaration.type === 'FunctionDeclaration' || declaration.type === 'ClassDeclaration') && declaration.id);
+      if (named) statement = declaration as (typeof program.body)[number];
     }
     switch (statement.type) {
       case 'VariableDeclaration':
@@ -68,11 +80,6 @@ export function transformCell(
         blank(code, js, statement.start, statement.end);
         break;
       }
-      case 'ExportNamedDeclaration':
-      case 'ExportDefaultDeclaration':
-        // Notebook cells have nothing to export to; keep the declaration itself.
-        code.remove(statement.start, (statement.declaration ?? statement).start);
-        break;
       default:
         break;
     }

@@ -44,5 +44,8 @@ export async function runStraightThrough(analysis: Analysis, notebookPath: strin
   child.stdout.on('data', chunk => (stdout += chunk));
   child.stderr.on('data', chunk => (stderr += chunk));
   const exitCode = await new Promise<number | null>(resolve => child.on('close', resolve));
-  return { exitCode, seconds: (performance.now() - started) / 1000, metrics: parseMetricLines(stdout), stdout, stderr, artifactsDir };
+    // Only the notebook's metrics: other `name=value` lines a cell prints are logs, as they are in a pipeline run.
+  const printed = parseMetricLines(stdout);
+  const metrics = Object.fromEntries(analysis.ir.metrics.filter(m => m.name in printed).map(m => [m.name, printed[m.name]]));
+  return { exitCode, seconds: (performance.now() - started) / 1000, metrics, stdout, stderr, artifactsDir };
 }
