@@ -8,6 +8,8 @@ import type { ParameterValue } from '../ir.js';
 
 export const STEP_CONTEXT_ENV = 'CELLFLOW_STEP_CONTEXT';
 export const ARTIFACTS_DIR_ENV = 'CELLFLOW_ARTIFACTS_DIR';
+/** Set to 1 for a step started early: after its prelude it waits for the engine to send its inputs. */
+export const WAIT_FOR_INPUTS_ENV = 'CELLFLOW_WAIT_FOR_INPUTS';
 
 export interface StepContextFile {
   step: string;

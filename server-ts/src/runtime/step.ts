@@ -13,6 +13,7 @@ import { loadValue, saveValue, type MarshalContext } from './marshal.js';
 import { formatMetricLine } from './metrics.js';
 import {
   STEP_CONTEXT_ENV,
+  WAIT_FOR_INPUTS_ENV,
   type StepContextFile,
   type StepFailure
 } from './step-context.js';
@@ -37,6 +38,13 @@ export class StepRuntime {
 
   registerClasses(classes: Record<string, NotebookClass>): void {
     this.classes = { ...this.classes, ...classes };
+  }
+
+  /** A step started early waits here, after its prelude, until the engine says where its inputs are. */
+  async inputsReady(): Promise<void> {
+    if (process.env[WAIT_FOR_INPUTS_ENV] !== '1' || !process.send || !this.context) return;
+    const message = await new Promise<{ inputs: StepContextFile['inputs'] }>(resolve => process.once('message', resolve));
+    this.context.inputs = message.inputs;
   }
 
   async load(name: string): Promise<unknown> {

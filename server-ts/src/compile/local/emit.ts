@@ -111,6 +111,7 @@ function stepProgram(
   for (const parameter of ir.parameters) builder.line(`var ${parameter.name} = ${RUNTIME}.parameter(${JSON.stringify(parameter.name)});`);
   for (const p of ir.prelude) builder.cell(p.cellIndex, p.kind, prelude.get(p.cellIndex)!.body);
   if (classes.length > 0) builder.line(`${RUNTIME}.registerClasses({ ${classes.join(', ')} });`);
+  builder.line(`await ${RUNTIME}.inputsReady();`);
   for (const input of step.ins) builder.line(`var ${input.name} = await ${RUNTIME}.load(${JSON.stringify(input.name)});`);
   for (const cellIndex of step.cells) builder.cell(cellIndex, `step ${step.name}`, transform(cellIndex).body);
   const outs = step.outs.map(name => `${name}: () => ${name}`).join(', ');

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, cpSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, cpSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -14,7 +14,7 @@ import type { CompiledLocal } from '../../compile/local/emit.js';
 import type { LocalPlan, PlanStep } from '../../compile/local/plan.js';
 import type { ParameterValue } from '../../ir.js';
 import { parseMetricLines } from '../../runtime/metrics.js';
-import { ARTIFACTS_DIR_ENV, STEP_CONTEXT_ENV, type StepContextFile, type StepFailure } from '../../runtime/step-context.js';
+import { ARTIFACTS_DIR_ENV, STEP_CONTEXT_ENV, WAIT_FOR_INPUTS_ENV, type StepContextFile, type StepFailure } from '../../runtime/step-context.js';
 import type { RunEvent, RunRecord, StepRecord, StepStatus } from '../types.js';
 import { newRunId, RunStore } from './run-store.js';
 import { StepCache, stepCacheKey } from './step-cache.js';
@@ -28,16 +28,29 @@ export interface LocalRunOptions {
   killGraceMs?: number;
 }
 
+/** A step's process: started warm (waiting for its inputs) or released to run. */
+interface StepProcess {
+  child: ChildProcess;
+  /** Told to run (a warm process is not, until its step is ready). */
+  released: boolean;
+  /** Stopped because the step turned out cached, skipped or cancelled before it ran. */
+  discarded: boolean;
+  timedOut: boolean;
+  timer?: NodeJS.Timeout;
+  /** How a warm process ended before it was released (its prelude failed). */
+  exit?: { code: number | null; signal: NodeJS.Signals | null };
+}
+
 const FINAL: ReadonlySet<StepStatus> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
 
 export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
   readonly record: RunRecord;
   readonly done: Promise<RunRecord>;
   private resolveDone!: (record: RunRecord) => void;
-  private readonly children = new Map<string, ChildProcess>();
+  private readonly processes = new Map<string, StepProcess>();
   private readonly stepsByName: Map<string, PlanStep>;
   private readonly cache: StepCache;
-  /** Ready steps start in this order: those with the most work below them first, so long chains are not left for last. */
+  /** Ready steps start in this order: the longest remaining path first, so the critical path is not left for last. */
   private readonly launchOrder: string[];
   private cancelled = false;
   private finished = false;
@@ -52,7 +65,7 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
     super();
     this.stepsByName = new Map(plan.steps.map(s => [s.name, s]));
     this.cache = new StepCache(store.cacheDir());
-    this.launchOrder = byDescendantCount(plan);
+    this.launchOrder = launchOrder(plan, store.lastStepSeconds(plan.notebookPath));
     this.record = {
       version: 1,
       id: runId,
@@ -83,9 +96,13 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
   cancel(): void {
     if (this.cancelled || this.finished) return;
     this.cancelled = true;
-    for (const [name, child] of this.children) {
+    for (const [name, { child, released }] of this.processes) {
+      if (!released) {
+        this.discardWarm(name);
+        continue;
+      }
       child.kill('SIGTERM');
-      setTimeout(() => this.children.get(name)?.kill('SIGKILL'), this.options.killGraceMs).unref();
+      setTimeout(() => this.processes.get(name)?.child.kill('SIGKILL'), this.options.killGraceMs).unref();
     }
     for (const name of this.record.stepOrder) {
       if (this.record.steps[name].status === 'pending') this.finishStep(name, { status: 'cancelled', reason: 'the run was cancelled' });
@@ -112,15 +129,58 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
         const deps = this.stepsByName.get(name)!.dependencies.map(d => [d, this.record.steps[d].status] as const);
         const blocked = deps.find(([, status]) => status === 'failed' || status === 'skipped' || status === 'cancelled');
         if (blocked) {
+          this.discardWarm(name);
           this.finishStep(name, { status: 'skipped', reason: `step \`${blocked[0]}\` ${blocked[1] === 'failed' ? 'failed' : 'did not run'}` });
           changed = true;
-        } else if (deps.every(([, status]) => status === 'succeeded') && this.children.size < this.options.concurrency) {
-          changed = this.startStep(name) || changed;
+        } else if (deps.every(([, status]) => status === 'succeeded')) {
+          if (this.processes.has(name) || this.processes.size < this.options.concurrency) changed = this.startStep(name) || changed;
+        } else if (deps.every(([, status]) => status === 'running' || status === 'succeeded') && this.processes.size < this.options.concurrency) {
+          this.prewarm(name);
         }
       }
     }
     const allFinal = this.record.stepOrder.every(n => FINAL.has(this.record.steps[n].status));
-    if (allFinal && this.children.size === 0) this.finishRun();
+    if (allFinal && this.processes.size === 0) this.finishRun();
+  }
+
+  private paths(name: string) {
+    const dir = this.store.stepDir(this.record.id, name);
+    return {
+      dir,
+      outputsDir: join(dir, 'outputs'),
+      artifactsDir: join(dir, 'artifacts'),
+      metricsFile: join(dir, 'metrics.json'),
+      errorFile: join(dir, 'error.json'),
+      contextFile: join(dir, 'context.json')
+    };
+  }
+
+  /** Inputs whose producers are done: all of them once the step is ready. */
+  private knownInputs(step: PlanStep): StepContextFile['inputs'] {
+    const inputs: StepContextFile['inputs'] = {};
+    for (const input of step.ins) {
+      const dir = this.record.steps[input.from].outputsDir;
+      if (dir) inputs[input.name] = { from: input.from, dir };
+    }
+    return inputs;
+  }
+
+  /**
+   * Starts a step's process before its inputs exist, while a core is idle: it loads its imports and runs the
+   * prelude (which never reads step inputs), then waits. When the step is ready it is told where its inputs
+   * are; when it turns out cached or skipped it is stopped and leaves nothing behind.
+   */
+  private prewarm(name: string): void {
+    if (this.processes.has(name)) return;
+    this.spawnStep(name, true);
+  }
+
+  private discardWarm(name: string): void {
+    const warm = this.processes.get(name);
+    if (!warm || warm.released) return;
+    warm.discarded = true;
+    warm.child.kill('SIGKILL');
+    rmSync(this.paths(name).dir, { recursive: true, force: true });
   }
 
   /** Returns true when the step finished at once (a cache hit), so the caller looks for more ready steps. */
@@ -130,37 +190,18 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
     const inputKeys = Object.fromEntries(step.ins.map(i => [i.from, this.record.steps[i.from].cacheKey!]));
     const key = stepCacheKey(step, this.options.parameters, inputKeys);
     state.cacheKey = key;
-    const dir = this.store.stepDir(this.record.id, name);
-    const paths = { outputsDir: join(dir, 'outputs'), artifactsDir: join(dir, 'artifacts'), metricsFile: join(dir, 'metrics.json') };
+    const paths = this.paths(name);
 
-    const cachingAllowed = this.plan.enableCaching && step.settings.cache !== false;
-    const hit = cachingAllowed && this.options.useCache ? this.cache.lookup(key) : undefined;
+    const hit = this.cachingAllowed(step) && this.options.useCache ? this.cache.lookup(key) : undefined;
     if (hit) {
-      mkdirSync(dir, { recursive: true });
+      this.discardWarm(name);
+      mkdirSync(paths.dir, { recursive: true });
       if (existsSync(hit.artifactsDir)) cpSync(hit.artifactsDir, paths.artifactsDir, { recursive: true });
       if (existsSync(hit.metricsFile)) cpSync(hit.metricsFile, paths.metricsFile);
-      this.collectResults(name, paths);
+      this.collectResults(paths);
       this.finishStep(name, { status: 'succeeded', cached: true, outputsDir: hit.outputsDir, seconds: 0 });
       return true;
     }
-
-    mkdirSync(paths.outputsDir, { recursive: true });
-    mkdirSync(paths.artifactsDir, { recursive: true });
-    const errorFile = join(dir, 'error.json');
-    const context: StepContextFile = {
-      step: name,
-      notebookPath: this.plan.notebookPath,
-      parameters: this.options.parameters,
-      inputs: Object.fromEntries(step.ins.map(i => [i.name, { from: i.from, dir: this.record.steps[i.from].outputsDir! }])),
-      outputsDir: paths.outputsDir,
-      outs: step.outs,
-      metricsFile: paths.metricsFile,
-      errorFile,
-      classes: this.plan.classes,
-      lineMap: step.lineMap
-    };
-    const contextFile = join(dir, 'context.json');
-    writeFileAtomic.sync(contextFile, JSON.stringify(context, null, 2) + '\n');
 
     state.status = 'running';
     state.attempts += 1;
@@ -168,48 +209,103 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
     this.save();
     this.emitEvent({ type: 'step-started', step: name, attempt: state.attempts });
 
+    const warm = this.processes.get(name);
+    const running = warm ?? this.spawnStep(name, false);
+    running.released = true;
+    if (warm) {
+      const exit = warm.exit;
+      if (exit) queueMicrotask(() => this.onExit(name, exit.code, exit.signal));
+      else warm.child.send({ inputs: this.knownInputs(step) });
+    }
+    if (step.settings.timeoutSeconds) {
+      running.timer = setTimeout(() => {
+        running.timedOut = true;
+        running.child.kill('SIGTERM');
+        setTimeout(() => running.child.kill('SIGKILL'), this.options.killGraceMs).unref();
+      }, step.settings.timeoutSeconds * 1000);
+    }
+    return false;
+  }
+
+  private cachingAllowed(step: PlanStep): boolean {
+    return this.plan.enableCaching && step.settings.cache !== false;
+  }
+
+  private spawnStep(name: string, waitForInputs: boolean): StepProcess {
+    const step = this.stepsByName.get(name)!;
+    const paths = this.paths(name);
+    rmSync(paths.dir, { recursive: true, force: true }); // a retry starts clean
+    mkdirSync(paths.outputsDir, { recursive: true });
+    mkdirSync(paths.artifactsDir, { recursive: true });
+    const context: StepContextFile = {
+      step: name,
+      notebookPath: this.plan.notebookPath,
+      parameters: this.options.parameters,
+      inputs: this.knownInputs(step),
+      outputsDir: paths.outputsDir,
+      outs: step.outs,
+      metricsFile: paths.metricsFile,
+      errorFile: paths.errorFile,
+      classes: this.plan.classes,
+      lineMap: step.lineMap
+    };
+    writeFileAtomic.sync(paths.contextFile, JSON.stringify(context, null, 2) + '\n');
+
     const child = spawn(process.execPath, [join(this.programDir, step.file)], {
       cwd: this.plan.notebookDir,
-      env: { ...process.env, [STEP_CONTEXT_ENV]: contextFile, [ARTIFACTS_DIR_ENV]: paths.artifactsDir, CELLFLOW_RUN_ID: this.record.id },
-      stdio: ['ignore', 'pipe', 'pipe']
+      env: {
+        ...process.env,
+        [STEP_CONTEXT_ENV]: paths.contextFile,
+        [ARTIFACTS_DIR_ENV]: paths.artifactsDir,
+        [WAIT_FOR_INPUTS_ENV]: waitForInputs ? '1' : '',
+        CELLFLOW_RUN_ID: this.record.id
+      },
+      // A warm process hears from the engine over IPC when its inputs are ready.
+      stdio: waitForInputs ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe']
     });
-    this.children.set(name, child);
-    this.pipeLogs(name, child, dir);
-
-    let timedOut = false;
-    const timer = step.settings.timeoutSeconds
-      ? setTimeout(() => {
-          timedOut = true;
-          child.kill('SIGTERM');
-          setTimeout(() => child.kill('SIGKILL'), this.options.killGraceMs).unref();
-        }, step.settings.timeoutSeconds * 1000)
-      : undefined;
-
+    const process_: StepProcess = { child, released: !waitForInputs, discarded: false, timedOut: false };
+    this.processes.set(name, process_);
+    this.pipeLogs(name, child, paths.dir);
     child.on('close', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      this.children.delete(name);
-      const seconds = (Date.now() - Date.parse(state.startedAt!)) / 1000;
-      if (code === 0 && !this.cancelled) {
-        this.collectResults(name, paths);
-        if (cachingAllowed) this.cache.store(key, name, paths);
-        this.finishStep(name, { status: 'succeeded', outputsDir: paths.outputsDir, seconds, exitCode: 0 });
-      } else if (this.cancelled) {
-        this.finishStep(name, { status: 'cancelled', reason: 'the run was cancelled', seconds, exitCode: code });
-      } else if (state.attempts <= (step.settings.retry ?? 0)) {
-        state.status = 'pending'; // retried by the next pump
-        this.save();
+      if (process_.timer) clearTimeout(process_.timer);
+      if (process_.discarded) {
+        this.processes.delete(name);
+        this.pump();
+      } else if (!process_.released) {
+        process_.exit = { code, signal }; // a warm process ended early: reported when the step is started
       } else {
-        const error = readFailure(errorFile) ?? processFailure(code, signal, timedOut, step.settings.timeoutSeconds);
-        this.finishStep(name, { status: 'failed', seconds, exitCode: code, error });
+        this.onExit(name, code, signal);
       }
-      this.pump();
     });
     child.on('error', error => {
-      this.children.delete(name);
+      this.processes.delete(name);
       this.finishStep(name, { status: 'failed', error: { kind: 'exception', message: `could not start the step: ${error.message}`, cellIndex: null, line: null, column: null, stack: error.stack ?? '' } });
       this.pump();
     });
-    return false;
+    return process_;
+  }
+
+  private onExit(name: string, code: number | null, signal: NodeJS.Signals | null): void {
+    const step = this.stepsByName.get(name)!;
+    const state = this.record.steps[name];
+    const process_ = this.processes.get(name)!;
+    this.processes.delete(name);
+    const paths = this.paths(name);
+    const seconds = (Date.now() - Date.parse(state.startedAt!)) / 1000;
+    if (code === 0 && !this.cancelled) {
+      this.collectResults(paths);
+      if (this.cachingAllowed(step)) this.cache.store(state.cacheKey!, name, paths);
+      this.finishStep(name, { status: 'succeeded', outputsDir: paths.outputsDir, seconds, exitCode: 0 });
+    } else if (this.cancelled) {
+      this.finishStep(name, { status: 'cancelled', reason: 'the run was cancelled', seconds, exitCode: code });
+    } else if (state.attempts <= (step.settings.retry ?? 0)) {
+      state.status = 'pending'; // retried by the next pump
+      this.save();
+    } else {
+      const error = readFailure(paths.errorFile) ?? processFailure(code, signal, process_.timedOut, step.settings.timeoutSeconds);
+      this.finishStep(name, { status: 'failed', seconds, exitCode: code, error });
+    }
+    this.pump();
   }
 
   private pipeLogs(name: string, child: ChildProcess, dir: string): void {
@@ -227,13 +323,12 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
     }
   }
 
-  private collectResults(name: string, paths: { artifactsDir: string; metricsFile: string }): void {
+  private collectResults(paths: { artifactsDir: string; metricsFile: string }): void {
     if (existsSync(paths.metricsFile)) {
       Object.assign(this.record.metrics, JSON.parse(readFileSync(paths.metricsFile, 'utf8')) as Record<string, number>);
     }
     const runDir = this.store.runDir(this.record.id);
     for (const file of listFiles(paths.artifactsDir)) this.record.artifacts.push(relative(runDir, file));
-    void name;
   }
 
   private finishStep(name: string, update: Partial<StepRecord> & { status: StepStatus }): void {
@@ -277,20 +372,19 @@ export class LocalEngine {
   }
 }
 
-/** Steps sorted by how many steps depend on them, directly or not (ties keep plan order). */
-function byDescendantCount(plan: LocalPlan): string[] {
-  const descendants = new Map<string, Set<string>>();
+/**
+ * Launch priority: the longest path from a step to the end of the pipeline, each step weighted by how long
+ * it took in the last run of this notebook (1 s when unknown), so the critical path starts first; ties go to
+ * plan order.
+ */
+export function launchOrder(plan: LocalPlan, estimates: Record<string, number> = {}): string[] {
+  const remaining = new Map<string, number>();
   for (const step of [...plan.steps].reverse()) {
-    const below = new Set<string>();
-    for (const other of plan.steps) {
-      if (!other.dependencies.includes(step.name)) continue;
-      below.add(other.name);
-      for (const d of descendants.get(other.name) ?? []) below.add(d);
-    }
-    descendants.set(step.name, below);
+    const below = plan.steps.filter(other => other.dependencies.includes(step.name)).map(other => remaining.get(other.name)!);
+    remaining.set(step.name, (estimates[step.name] ?? 1) + Math.max(0, ...below));
   }
   return plan.steps
-    .map((step, index) => ({ name: step.name, index, weight: descendants.get(step.name)!.size }))
+    .map((step, index) => ({ name: step.name, index, weight: remaining.get(step.name)! }))
     .sort((a, b) => b.weight - a.weight || a.index - b.index)
     .map(s => s.name);
 }

@@ -39,6 +39,26 @@ export class RunStore {
     return withLiveness(JSON.parse(readFileSync(path, 'utf8')) as RunRecord);
   }
 
+  /** How long each step ran in the newest run of this notebook that ran it (cached steps say nothing). */
+  lastStepSeconds(notebookPath: string, lookBack = 20): Record<string, number> {
+    const runsDir = join(this.stateDir, 'runs');
+    if (!existsSync(runsDir)) return {};
+    const seconds: Record<string, number> = {};
+    for (const id of readdirSync(runsDir).sort().reverse().slice(0, lookBack)) {
+      let record: RunRecord;
+      try {
+        record = JSON.parse(readFileSync(join(runsDir, id, 'run.json'), 'utf8')) as RunRecord;
+      } catch {
+        continue; // a run still being created
+      }
+      if (record.notebookPath !== notebookPath) continue;
+      for (const [step, state] of Object.entries(record.steps)) {
+        if (seconds[step] === undefined && state.status === 'succeeded' && !state.cached && state.seconds !== undefined) seconds[step] = state.seconds;
+      }
+    }
+    return seconds;
+  }
+
   /** All runs, newest first. */
   listRuns(): RunRecord[] {
     const runsDir = join(this.stateDir, 'runs');
