@@ -7,7 +7,8 @@ import { analyze as analyzeScopes, type Reference, type Scope, type Variable } f
 import type { Identifier, Node, Program } from 'estree';
 import type { Language } from '../ir.js';
 import { isParseFailure, parseCellSource, type ParseFailure } from './source.js';
-import { findMutations } from './visitors/mutation.js';
+import { stripTypes } from './strip-types.js';
+import { mutatedRoots } from './visitors/mutation.js';
 
 export type DefinitionKind = 'value' | 'function' | 'class' | 'import';
 
@@ -26,8 +27,8 @@ export interface Definition extends NameSite {
 }
 
 export interface CellFacts {
-  /** The cell as JavaScript (types stripped), lines where the source has them. */
-  js: string;
+  /** The cell as JavaScript (types stripped), lines where the source has them: made when the compiler first asks. */
+  readonly js: string;
   sourceType: 'module' | 'script';
   /** Top-level definitions, one per name (the first site), in source order. */
   defines: Definition[];
@@ -47,12 +48,15 @@ export interface CellFacts {
 }
 
 export function analyzeCell(source: string, language: Language): CellFacts {
-  const parsed = parseCellSource(source, language);
+  const mutationRoots: Identifier[] = [];
+  const parsed = parseCellSource(source, language, node => {
+    for (const root of mutatedRoots(node)) mutationRoots.push(root);
+  });
   if (isParseFailure(parsed)) {
     const nothing = { defines: [], reads: [], keeps: [], uses: {}, writes: {} };
     return { js: source, sourceType: 'module', ...nothing, parseError: parsed };
   }
-  const program = parsed.program as unknown as Program;
+  const program = parsed.program;
   const position = parsed.position;
   const siteOf = (name: string, node: Node): NameSite => ({ name, ...position(start(node)) });
   const manager = analyzeScopes(program, {
@@ -106,20 +110,34 @@ export function analyzeCell(source: string, language: Language): CellFacts {
   const referenceByIdentifier = new Map<Identifier, Reference>();
   for (const scope of manager.scopes) for (const ref of scope.references) referenceByIdentifier.set(idOf(ref), ref);
   const mutated = new Set<Identifier>();
-  for (const root of findMutations(program)) {
+  for (const root of mutationRoots) {
     const ref = referenceByIdentifier.get(root);
     if (!ref || (ref.resolved && ref.resolved.scope !== topScope)) continue;
     mutated.add(root);
     define(root.name, root, 'value', 'mutate', inFunction(ref));
   }
 
-  return {
-    js: parsed.js,
+  return withJavaScript(source, parsed.typed, {
     sourceType: parsed.sourceType,
     defines: [...defines.values()].sort((a, b) => a.line - b.line || a.column - b.column),
     reads: [...reads.values()],
     keeps: [...keeps.values()],
     ...namesByDefinition(program, topScope, new Set(globalScope.through), manager.scopes, mutated)
+  });
+}
+
+/**
+ * The facts with `js` made when the compiler first asks: analysis alone never runs sucrase. A function of its own
+ * so the getter's closure holds the source only, not the syntax tree and scopes of analyzeCell (cached facts would
+ * keep every cell's tree alive).
+ */
+function withJavaScript(source: string, typed: boolean, facts: Omit<CellFacts, 'js'>): CellFacts {
+  let js: string | undefined;
+  return {
+    get js() {
+      return (js ??= typed ? stripTypes(source) : source);
+    },
+    ...facts
   };
 }
 

@@ -2,7 +2,7 @@
  * The pipeline-metrics cell names the variables to report, one per line, as
  * Kale's does: `accuracy`, optionally `console.log(accuracy)`.
  */
-import type { Expression, Program } from 'estree';
+import type { Expression } from 'estree';
 import { codeError } from '../diagnostics/codes.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Language } from '../ir.js';
@@ -25,8 +25,8 @@ export function readMetricNames(
   const position = parsed.position;
   const metrics: MetricName[] = [];
   const diagnostics: Diagnostic[] = [];
-  for (const statement of (parsed.program as unknown as Program).body) {
-    const place = { cellIndex, ...position((statement as unknown as { start: number }).start) };
+  for (const statement of parsed.program.body) {
+    const place = { cellIndex, ...position(statement.range![0]) };
     const names = statement.type === 'ExpressionStatement' ? metricNames(statement.expression) : undefined;
     if (!names) {
       diagnostics.push(codeError.invalidMetric(place, 'this line is not a variable name'));

@@ -4,7 +4,7 @@
  * error naming the cell and line, since parameter values are substituted
  * from outside and must never be code.
  */
-import type { Expression, Program, Statement } from 'estree';
+import type { Expression, Statement } from 'estree';
 import { codeError } from '../diagnostics/codes.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Language, Parameter, ParameterType, ParameterValue } from '../ir.js';
@@ -20,14 +20,14 @@ export function readParameters(
   const position = parsed.position;
   const parameters: Parameter[] = [];
   const diagnostics: Diagnostic[] = [];
-  for (const statement of (parsed.program as unknown as Program).body) {
-    const place = { cellIndex, ...position((statement as unknown as { start: number }).start) };
+  for (const statement of parsed.program.body) {
+    const place = { cellIndex, ...position(statement.range![0]) };
     if (statement.type !== 'VariableDeclaration') {
       diagnostics.push(codeError.invalidParameter(place, `${describe(statement)} is not a declaration`));
       continue;
     }
     for (const declarator of statement.declarations) {
-      const at = { cellIndex, ...position((declarator as unknown as { start: number }).start) };
+      const at = { cellIndex, ...position(declarator.range![0]) };
       if (declarator.id.type !== 'Identifier') {
         diagnostics.push(codeError.invalidParameter(at, 'destructuring is not allowed'));
         continue;

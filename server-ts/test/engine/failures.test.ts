@@ -127,3 +127,17 @@ test('after SIGKILL of the engine mid-run, `cellflow runs` reads every record an
   const runs = readdirSync(join(dir, '.cellflow', 'runs'));
   assert.equal(runs.length, 2);
 });
+
+test('a step started early (while its dependency runs) is stopped and leaves nothing when the dependency fails', async () => {
+  const dir = makeWorkspace();
+  const path = writeNotebook(dir, 'early.ipynb', [
+    [['imports'], "import { writeFileSync } from 'node:fs';"],
+    [['step:slow_fail'], "await new Promise(resolve => setTimeout(resolve, 800));\nthrow new Error('upstream broke');"],
+    [['step:waiting', 'prev:slow_fail'], "writeFileSync('waiting-ran.txt', 'ran');\nconst after = 1;"]
+  ]);
+  const record = await runNotebook(path, { concurrency: 2 });
+  assert.equal(record.steps.slow_fail.status, 'failed');
+  assert.equal(record.steps.waiting.status, 'skipped');
+  assert.equal(existsSync(new RunStore(dir).stepDir(record.id, 'waiting')), false, 'the early process left no step folder');
+  assert.equal(existsSync(join(dir, 'waiting-ran.txt')), false, "the skipped step's cells never ran");
+});

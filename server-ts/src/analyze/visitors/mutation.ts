@@ -5,8 +5,6 @@
  * to later steps. One visitor per node kind; each reports the root identifiers
  * of the mutated member chains.
  */
-import type { Node as AcornNode } from 'acorn';
-import { full } from 'acorn-walk';
 import type { Node, Identifier, Expression, Pattern, Super } from 'estree';
 
 /**
@@ -106,12 +104,13 @@ const visitors: Record<string, Visitor> = {
   }
 };
 
-/** Every mutated root identifier in `program`, in source order. */
-export function findMutations(program: Node): Identifier[] {
-  const roots: Identifier[] = [];
-  full(program as unknown as AcornNode, acornNode => {
-    const node = acornNode as unknown as Node;
-    for (const root of visitors[node.type]?.(node) ?? []) roots.push(root);
-  });
-  return roots;
+const NONE: Identifier[] = [];
+
+/**
+ * The root identifiers `node` itself mutates. Called on every node as the parse walk leaves it (source.ts), inner
+ * expressions first, so a cell's tree is walked once.
+ */
+export function mutatedRoots(node: Node): Identifier[] {
+  const visitor = visitors[node.type];
+  return visitor ? visitor(node) : NONE;
 }
