@@ -19,9 +19,7 @@ export function addCommands(
 
   commands.addCommand(CommandIDs.analyze, {
     label: trans.__('Analyze Pipeline'),
-    caption: trans.__(
-      'Analyze the saved notebook: its steps, the data each step needs and hands on, and its problems'
-    ),
+    caption: trans.__('Analyze the saved notebook: its steps, the data each step needs and hands on, and its problems'),
     icon: pipelineIcon,
     isEnabled: () => model.notebook !== null && model.status !== 'analyzing',
     describedBy: { args: { type: 'object', properties: {} } },
@@ -32,9 +30,7 @@ export function addCommands(
 
   commands.addCommand(CommandIDs.selectCell, {
     label: trans.__('Select Notebook Cell'),
-    caption: trans.__(
-      'Select a cell of the analyzed notebook and put the cursor on a line'
-    ),
+    caption: trans.__('Select a cell of the analyzed notebook and put the cursor on a line'),
     isEnabled: () => model.notebook !== null,
     describedBy: {
       args: {

@@ -1,8 +1,4 @@
-import {
-  ILayoutRestorer,
-  JupyterFrontEnd,
-  JupyterFrontEndPlugin
-} from '@jupyterlab/application';
+import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
@@ -54,8 +50,7 @@ const plugin: JupyterFrontEndPlugin<ICellflow> = {
 
     if (settingRegistry) {
       const applySettings = (settings: ISettingRegistry.ISettings) => {
-        model.analyzeDelayMs = settings.get('analyzeDelayMs')
-          .composite as number;
+        model.analyzeDelayMs = settings.get('analyzeDelayMs').composite as number;
         model.autoAnalyze = settings.get('autoAnalyze').composite as boolean;
       };
       settingRegistry
@@ -84,8 +79,7 @@ const plugin: JupyterFrontEndPlugin<ICellflow> = {
  */
 const sidebarPlugin: JupyterFrontEndPlugin<void> = {
   id: 'cellflow:sidebar',
-  description:
-    "Shows the active notebook's pipeline steps and diagnostics in the left sidebar.",
+  description: "Shows the active notebook's pipeline steps and diagnostics in the left sidebar.",
   autoStart: true,
   requires: [ICellflow],
   optional: [ILayoutRestorer, ITranslator],

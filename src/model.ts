@@ -1,10 +1,6 @@
 import { NotebookPanel } from '@jupyterlab/notebook';
 import { ServerConnection } from '@jupyterlab/services';
-import {
-  ITranslator,
-  nullTranslator,
-  TranslationBundle
-} from '@jupyterlab/translation';
+import { ITranslator, nullTranslator, TranslationBundle } from '@jupyterlab/translation';
 import { VDomModel } from '@jupyterlab/ui-components';
 import { ISignal, Signal } from '@lumino/signaling';
 import { PipelineIR } from './ir';
@@ -193,11 +189,7 @@ export class PipelineModel extends VDomModel implements ICellflow {
   }
 
   private _isCurrent(request: number, panel: NotebookPanel): boolean {
-    return (
-      !this.isDisposed &&
-      request === this._requestCount &&
-      panel === this._notebook
-    );
+    return !this.isDisposed && request === this._requestCount && panel === this._notebook;
   }
 
   private _cancelScheduled(): void {

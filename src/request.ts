@@ -33,12 +33,7 @@ export async function requestAPI<T>(
   init: RequestInit = {},
   serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings()
 ): Promise<T> {
-  const requestUrl = URLExt.join(
-    serverSettings.baseUrl,
-    'cellflow',
-    'api',
-    endPoint
-  );
+  const requestUrl = URLExt.join(serverSettings.baseUrl, 'cellflow', 'api', endPoint);
 
   // The backend refuses bodies that are not declared JSON.
   const headers = new Headers(init.headers);
@@ -48,11 +43,7 @@ export async function requestAPI<T>(
 
   let response: Response;
   try {
-    response = await ServerConnection.makeRequest(
-      requestUrl,
-      { ...init, headers },
-      serverSettings
-    );
+    response = await ServerConnection.makeRequest(requestUrl, { ...init, headers }, serverSettings);
   } catch (error) {
     throw new ServerConnection.NetworkError(error as TypeError);
   }
@@ -70,23 +61,13 @@ export async function requestAPI<T>(
   if (!response.ok) {
     const failure = (data as Partial<Cellflow.IErrorResponse> | null)?.error;
     if (failure && typeof failure.message === 'string') {
-      throw new CellflowResponseError(
-        response,
-        failure.message,
-        failure.code ?? null,
-        failure.hint ?? null
-      );
+      throw new CellflowResponseError(response, failure.message, failure.code ?? null, failure.hint ?? null);
     }
     // Jupyter and the proxy answer HTML pages; only short plain text is worth showing.
-    const plainText =
-      typeof data === 'string' && data.length > 0 && data.length < 300
-        ? data.trim()
-        : '';
+    const plainText = typeof data === 'string' && data.length > 0 && data.length < 300 ? data.trim() : '';
     throw new CellflowResponseError(
       response,
-      plainText && !plainText.startsWith('<')
-        ? plainText
-        : `${response.status} ${response.statusText}`.trim(),
+      plainText && !plainText.startsWith('<') ? plainText : `${response.status} ${response.statusText}`.trim(),
       null,
       null
     );

@@ -14,11 +14,7 @@ export async function checkBackend(
   serverSettings?: ServerConnection.ISettings
 ): Promise<Cellflow.IHealth> {
   try {
-    return await requestAPI<Cellflow.IHealth>(
-      'health',
-      { method: 'GET' },
-      serverSettings
-    );
+    return await requestAPI<Cellflow.IHealth>('health', { method: 'GET' }, serverSettings);
   } catch (error) {
     const failure = describeFailure(error, trans);
     console.error(`cellflow: ${failure.message} ${failure.hint}`);
@@ -31,10 +27,7 @@ export async function checkBackend(
  * cellflow error code did not come from the cellflow backend: the proxy route
  * is missing (404) or the backend process did not start.
  */
-export function describeFailure(
-  error: unknown,
-  trans: TranslationBundle
-): Cellflow.IError {
+export function describeFailure(error: unknown, trans: TranslationBundle): Cellflow.IError {
   if (error instanceof CellflowResponseError && error.code !== null) {
     return {
       code: error.code,
@@ -46,9 +39,7 @@ export function describeFailure(
     if (error.response.status === 404) {
       return {
         code: 'backend-missing',
-        message: trans.__(
-          'The cellflow backend is not installed in this Jupyter server.'
-        ),
+        message: trans.__('The cellflow backend is not installed in this Jupyter server.'),
         hint: trans.__(
           'Install the cellflow Python package (pip install cellflow), which registers the backend with jupyter-server-proxy, then restart JupyterLab.'
         )
@@ -56,10 +47,7 @@ export function describeFailure(
     }
     return {
       code: 'backend-unavailable',
-      message: trans.__(
-        'The cellflow backend did not answer: %1',
-        error.message
-      ),
+      message: trans.__('The cellflow backend did not answer: %1', error.message),
       hint: trans.__(
         "Check that Node.js 20 or later is on the PATH of the Jupyter server, and read the Jupyter server log for the backend's own error."
       )
@@ -68,10 +56,7 @@ export function describeFailure(
   if (error instanceof ServerConnection.NetworkError) {
     return {
       code: 'network-error',
-      message: trans.__(
-        'Could not reach the Jupyter server: %1',
-        error.message
-      ),
+      message: trans.__('Could not reach the Jupyter server: %1', error.message),
       hint: trans.__('Check that the Jupyter server is still running.')
     };
   }

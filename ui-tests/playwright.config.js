@@ -12,12 +12,7 @@ module.exports = {
     video: 'off',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run'
-      ]
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run']
     }
   },
   webServer: {

@@ -11,5 +11,10 @@ const before = performance.now();
 const { ir } = analyzeNotebook(notebook);
 const analyzed = performance.now();
 process.stdout.write(
-  JSON.stringify({ importMs: imported - started, analyzeMs: analyzed - before, steps: ir.steps.length, diagnostics: ir.diagnostics.length }) + '\n'
+  JSON.stringify({
+    importMs: imported - started,
+    analyzeMs: analyzed - before,
+    steps: ir.steps.length,
+    diagnostics: ir.diagnostics.length
+  }) + '\n'
 );

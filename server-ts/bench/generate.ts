@@ -26,9 +26,17 @@ export function largeNotebook(cellCount: number): NotebookJson {
     const name = `s${step}`;
     const prev = step === 0 ? [] : [`prev:s${step - 1}`, ...(step > 2 ? [`prev:s${step - 3}`] : [])];
     const input = step === 0 ? '[1, 2, 3]' : `v${step - 1}`;
-    cells.push(code(`const v${step}: number[] = scale(${input}, factor);\nlet total${step} = 0;`, [`step:${name}`, ...prev]));
-    cells.push(code(`for (const x of v${step}) {\n  total${step} += x;\n}\nconst meta${step} = { label, total: total${step} };`));
-    cells.push(code(`const rows${step} = new Map<string, number>();\nrows${step}.set(label, total${step});\nif (v${step}.length > 3) v${step}.push(0);`));
+    cells.push(
+      code(`const v${step}: number[] = scale(${input}, factor);\nlet total${step} = 0;`, [`step:${name}`, ...prev])
+    );
+    cells.push(
+      code(`for (const x of v${step}) {\n  total${step} += x;\n}\nconst meta${step} = { label, total: total${step} };`)
+    );
+    cells.push(
+      code(
+        `const rows${step} = new Map<string, number>();\nrows${step}.set(label, total${step});\nif (v${step}.length > 3) v${step}.push(0);`
+      )
+    );
     cells.push(code(`const summary${step} = { ...meta${step}, n: rows${step}.size } as const;\nsummary${step};`));
     step++;
   }
@@ -50,7 +58,9 @@ export function chainNotebook(steps: number): NotebookJson {
     const data = i === 0 ? 'new Float64Array(100000).fill(1)' : `data${i - 1}.map(v => v + 1)`;
     cells.push(code(`const state${i} = work(work_iterations, ${seed});\nconst data${i} = ${data};`, tags));
   }
-  cells.push(code(`const chain_result = state${steps - 1} + data${steps - 1}[0];`, [`step:result`, `prev:step_${steps - 1}`]));
+  cells.push(
+    code(`const chain_result = state${steps - 1} + data${steps - 1}[0];`, [`step:result`, `prev:step_${steps - 1}`])
+  );
   cells.push(code('chain_result', ['pipeline-metrics']));
   return notebook(cells);
 }

@@ -3,7 +3,7 @@
  * same run, on the same machine. Writes bench-results/bench.json at the repo root.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,8 +28,14 @@ async function benchAnalysis() {
   const notebook = largeNotebook(1000);
   const path = join(workDir, 'large-1000.ipynb');
   writeFileSync(path, JSON.stringify(notebook));
-  const cold = Array.from({ length: 5 }, () =>
-    JSON.parse(execFileSync(process.execPath, [join(here, 'analyze-once.js'), path], { encoding: 'utf8' })) as { importMs: number; analyzeMs: number; steps: number }
+  const cold = Array.from(
+    { length: 5 },
+    () =>
+      JSON.parse(execFileSync(process.execPath, [join(here, 'analyze-once.js'), path], { encoding: 'utf8' })) as {
+        importMs: number;
+        analyzeMs: number;
+        steps: number;
+      }
   );
   const baselineStartMs = median(
     Array.from({ length: 5 }, () => {
@@ -72,12 +78,17 @@ async function benchAnalysis() {
   };
 }
 
-async function runPipeline(notebookPath: string, overrides: Record<string, string | number>, useCache: boolean): Promise<{ record: RunRecord; seconds: number }> {
+async function runPipeline(
+  notebookPath: string,
+  overrides: Record<string, string | number>,
+  useCache: boolean
+): Promise<{ record: RunRecord; seconds: number }> {
   const compiled = await compileNotebookFile(notebookPath);
   const parameters = resolveParameterValues(compiled.local.plan.parameters, overrides);
   const started = performance.now();
   const record = await new LocalEngine(dirname(notebookPath)).submit(compiled.local, { parameters, useCache }).done;
-  if (record.status !== 'succeeded') throw new Error(`bench run of ${notebookPath} ${record.status}: ${JSON.stringify(record.steps)}`);
+  if (record.status !== 'succeeded')
+    throw new Error(`bench run of ${notebookPath} ${record.status}: ${JSON.stringify(record.steps)}`);
   return { record, seconds: (performance.now() - started) / 1000 };
 }
 
@@ -88,10 +99,44 @@ async function straight(notebookPath: string) {
   return result;
 }
 
-async function benchXor() {
-  const path = join(workDir, 'xor', 'xor.ipynb');
+/** The example with one parameter's default changed in its parameters cell, so both runs use it. */
+function xorCopy(folder: string, batchSize?: number): string {
+  const path = join(workDir, folder, 'xor.ipynb');
   mkdirSync(dirname(path), { recursive: true });
   cpSync(join(repoRoot, 'examples', 'xor.ipynb'), path);
+  if (batchSize !== undefined) {
+    const notebook = JSON.parse(readFileSync(path, 'utf8'));
+    for (const cell of notebook.cells) {
+      if (!cell.metadata?.tags?.includes('pipeline-parameters')) continue;
+      const source = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
+      cell.source = source.replace(/batch_size = \d+/, `batch_size = ${batchSize}`);
+    }
+    writeFileSync(path, JSON.stringify(notebook, null, 1));
+  }
+  return path;
+}
+
+/** Same notebook, four times the training steps (Keras' default batch size): how the ratio moves when training dominates. */
+async function benchXorHeavierTraining() {
+  const path = xorCopy('xor-batch32', 32);
+  const straightRuns = [];
+  const pipelineRuns = [];
+  for (let i = 0; i < 3; i++) {
+    straightRuns.push((await straight(path)).seconds);
+    pipelineRuns.push((await runPipeline(path, {}, false)).seconds);
+  }
+  return {
+    batchSize: 32,
+    straightSeconds: round(median(straightRuns)),
+    pipelineSeconds: round(median(pipelineRuns)),
+    pipelineVsStraightRatio: round(median(pipelineRuns) / median(straightRuns)),
+    straightRunsSeconds: straightRuns.map(x => round(x)),
+    pipelineRunsSeconds: pipelineRuns.map(x => round(x))
+  };
+}
+
+async function benchXor() {
+  const path = xorCopy('xor');
   // Alternating runs, medians of three: a shared 2-core machine is noisy.
   const straightRuns = [];
   const pipelineRuns = [];
@@ -113,7 +158,11 @@ async function benchXor() {
     metricsPipeline: pipeline.record.metrics,
     rerunAfterLearningRateSeconds: round(rerun.seconds),
     rerunVsFirstRunRatio: round(rerun.seconds / pipeline.seconds),
-    rerunSteps: rerun.record.stepOrder.map(s => ({ step: s, cached: rerun.record.steps[s].cached, seconds: rerun.record.steps[s].seconds })),
+    rerunSteps: rerun.record.stepOrder.map(s => ({
+      step: s,
+      cached: rerun.record.steps[s].cached,
+      seconds: rerun.record.steps[s].seconds
+    })),
     rerunCachedSteps: cachedSteps,
     generateCachedOnRerun: cachedSteps.includes('generate')
   };
@@ -164,6 +213,10 @@ if (!only || only === 'analysis') {
 if (!only || only === 'xor') {
   log('bench: XOR pipeline vs straight-through, and a re-run after changing learning_rate');
   results.xor = await benchXor();
+}
+if (!only || only === 'xor' || only === 'xor-heavier') {
+  log('bench: the same XOR notebook with batch_size=32 (training dominates)');
+  results.xorHeavierTraining = await benchXorHeavierTraining();
 }
 if (!only || only === 'chain') {
   log('bench: a 5-step chain vs straight-through (pure overhead)');

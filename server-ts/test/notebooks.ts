@@ -17,7 +17,14 @@ export function notebookJson(cells: CellSpec[], kernel: 'tslab' | 'javascript' =
     },
     cells: cells.map((cell, i) =>
       Array.isArray(cell)
-        ? { cell_type: 'code', id: `c${i}`, execution_count: null, metadata: { tags: cell[0] }, outputs: [], source: cell[1] }
+        ? {
+            cell_type: 'code',
+            id: `c${i}`,
+            execution_count: null,
+            metadata: { tags: cell[0] },
+            outputs: [],
+            source: cell[1]
+          }
         : { cell_type: 'markdown', id: `c${i}`, metadata: {}, source: cell.markdown }
     )
   };
@@ -33,7 +40,12 @@ export function makeWorkspace(prefix = 'ws-'): string {
   return mkdtempSync(join(root, prefix));
 }
 
-export function writeNotebook(dir: string, name: string, cells: CellSpec[], kernel: 'tslab' | 'javascript' = 'tslab'): string {
+export function writeNotebook(
+  dir: string,
+  name: string,
+  cells: CellSpec[],
+  kernel: 'tslab' | 'javascript' = 'tslab'
+): string {
   const path = join(dir, name);
   writeFileSync(path, JSON.stringify(notebookJson(cells, kernel), null, 1) + '\n');
   return path;

@@ -13,19 +13,13 @@ export interface IDiagnosticListProps {
 export function DiagnosticList(props: IDiagnosticListProps): JSX.Element {
   const { diagnostics, trans } = props;
   if (diagnostics.length === 0) {
-    return (
-      <p className="jp-cellflow-Empty">{trans.__('No problems found.')}</p>
-    );
+    return <p className="jp-cellflow-Empty">{trans.__('No problems found.')}</p>;
   }
   return (
     <ul className="jp-cellflow-DiagnosticList">
       {diagnostics.map((diagnostic, index) => (
         <li key={index}>
-          <DiagnosticItem
-            diagnostic={diagnostic}
-            onSelectCell={props.onSelectCell}
-            trans={trans}
-          />
+          <DiagnosticItem diagnostic={diagnostic} onSelectCell={props.onSelectCell} trans={trans} />
         </li>
       ))}
     </ul>
@@ -43,16 +37,10 @@ function DiagnosticItem(props: IDiagnosticItemProps): JSX.Element {
   const className = `jp-cellflow-Diagnostic jp-mod-${diagnostic.severity}`;
   const content = (
     <>
-      <span className="jp-cellflow-DiagnosticPlace">
-        {formatPlace(diagnostic, trans)}
-      </span>
+      <span className="jp-cellflow-DiagnosticPlace">{formatPlace(diagnostic, trans)}</span>
       <span className="jp-cellflow-DiagnosticCode">{diagnostic.code}</span>
-      <span className="jp-cellflow-DiagnosticMessage">
-        {diagnostic.message}
-      </span>
-      {diagnostic.hint && (
-        <span className="jp-cellflow-DiagnosticHint">{diagnostic.hint}</span>
-      )}
+      <span className="jp-cellflow-DiagnosticMessage">{diagnostic.message}</span>
+      {diagnostic.hint && <span className="jp-cellflow-DiagnosticHint">{diagnostic.hint}</span>}
     </>
   );
 
@@ -83,7 +71,5 @@ function formatPlace(diagnostic: Diagnostic, trans: TranslationBundle): string {
     return trans.__('Notebook');
   }
   const cell = diagnostic.cellIndex + 1;
-  return diagnostic.line === null
-    ? trans.__('Cell %1', cell)
-    : trans.__('Cell %1, line %2', cell, diagnostic.line);
+  return diagnostic.line === null ? trans.__('Cell %1', cell) : trans.__('Cell %1, line %2', cell, diagnostic.line);
 }

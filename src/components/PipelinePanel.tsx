@@ -19,9 +19,7 @@ export function PipelinePanel(props: IPipelinePanelProps): JSX.Element {
   if (path === null) {
     return (
       <div className="jp-cellflow-Panel">
-        <p className="jp-cellflow-Empty">
-          {trans.__('Open a notebook to see its pipeline.')}
-        </p>
+        <p className="jp-cellflow-Empty">{trans.__('Open a notebook to see its pipeline.')}</p>
       </div>
     );
   }
@@ -38,47 +36,29 @@ export function PipelinePanel(props: IPipelinePanelProps): JSX.Element {
           disabled={model.status === 'analyzing'}
           onClick={props.onAnalyze}
         >
-          {model.status === 'analyzing'
-            ? trans.__('Analyzing…')
-            : trans.__('Analyze')}
+          {model.status === 'analyzing' ? trans.__('Analyzing…') : trans.__('Analyze')}
         </button>
       </header>
       {model.isStale && (
         <p className="jp-cellflow-Stale">
-          {trans.__(
-            'The notebook has unsaved changes; save it to update the analysis.'
-          )}
+          {trans.__('The notebook has unsaved changes; save it to update the analysis.')}
         </p>
       )}
       {model.error && (
         <div className="jp-cellflow-Error" role="alert">
           <p className="jp-cellflow-ErrorMessage">{model.error.message}</p>
-          {model.error.hint && (
-            <p className="jp-cellflow-ErrorHint">{model.error.hint}</p>
-          )}
+          {model.error.hint && <p className="jp-cellflow-ErrorHint">{model.error.hint}</p>}
         </div>
       )}
       {ir && (
         <>
           <section className="jp-cellflow-Section">
-            <h3 className="jp-cellflow-SectionTitle">
-              {trans._n('%1 step', '%1 steps', ir.steps.length)}
-            </h3>
-            <StepList
-              steps={ir.steps}
-              onSelectCell={props.onSelectCell}
-              trans={trans}
-            />
+            <h3 className="jp-cellflow-SectionTitle">{trans._n('%1 step', '%1 steps', ir.steps.length)}</h3>
+            <StepList steps={ir.steps} onSelectCell={props.onSelectCell} trans={trans} />
           </section>
           <section className="jp-cellflow-Section">
-            <h3 className="jp-cellflow-SectionTitle">
-              {trans._n('%1 problem', '%1 problems', ir.diagnostics.length)}
-            </h3>
-            <DiagnosticList
-              diagnostics={ir.diagnostics}
-              onSelectCell={props.onSelectCell}
-              trans={trans}
-            />
+            <h3 className="jp-cellflow-SectionTitle">{trans._n('%1 problem', '%1 problems', ir.diagnostics.length)}</h3>
+            <DiagnosticList diagnostics={ir.diagnostics} onSelectCell={props.onSelectCell} trans={trans} />
           </section>
         </>
       )}

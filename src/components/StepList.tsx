@@ -14,22 +14,13 @@ export function StepList(props: IStepListProps): JSX.Element {
   const { steps, trans } = props;
   if (steps.length === 0) {
     return (
-      <p className="jp-cellflow-Empty">
-        {trans.__(
-          'No steps yet: tag a code cell step:<name> to start a pipeline.'
-        )}
-      </p>
+      <p className="jp-cellflow-Empty">{trans.__('No steps yet: tag a code cell step:<name> to start a pipeline.')}</p>
     );
   }
   return (
     <ol className="jp-cellflow-StepList">
       {steps.map(step => (
-        <StepItem
-          key={step.name}
-          step={step}
-          onSelectCell={props.onSelectCell}
-          trans={trans}
-        />
+        <StepItem key={step.name} step={step} onSelectCell={props.onSelectCell} trans={trans} />
       ))}
     </ol>
   );
@@ -52,20 +43,12 @@ function StepItem(props: IStepItemProps): JSX.Element {
           className="jp-cellflow-StepName"
           title={trans.__('Select the first cell of step %1', step.name)}
           disabled={firstCell === undefined}
-          onClick={() =>
-            firstCell !== undefined &&
-            props.onSelectCell({ cellIndex: firstCell })
-          }
+          onClick={() => firstCell !== undefined && props.onSelectCell({ cellIndex: firstCell })}
         >
           {step.name}
         </button>
         <span className="jp-cellflow-StepCells">
-          {trans._n(
-            'cell %2',
-            'cells %2',
-            step.cells.length,
-            step.cells.map(index => index + 1).join(', ')
-          )}
+          {trans._n('cell %2', 'cells %2', step.cells.length, step.cells.map(index => index + 1).join(', '))}
         </span>
       </div>
       <dl className="jp-cellflow-StepFlow">
@@ -80,9 +63,7 @@ function StepItem(props: IStepItemProps): JSX.Element {
               {step.ins.map(input => (
                 <li key={input.name}>
                   <code>{input.name}</code>
-                  <span className="jp-cellflow-From">
-                    {trans.__('from %1', input.from)}
-                  </span>
+                  <span className="jp-cellflow-From">{trans.__('from %1', input.from)}</span>
                 </li>
               ))}
             </ul>
@@ -107,9 +88,7 @@ function StepItem(props: IStepItemProps): JSX.Element {
         {step.parameters.length > 0 && (
           <>
             <dt>{trans.__('Parameters')}</dt>
-            <dd className="jp-cellflow-StepParameters">
-              {step.parameters.join(', ')}
-            </dd>
+            <dd className="jp-cellflow-StepParameters">{step.parameters.join(', ')}</dd>
           </>
         )}
       </dl>

@@ -6,16 +6,8 @@ const NOTEBOOK_NAME = 'pipeline.ipynb';
 const NOTEBOOK = {
   cells: [
     codeCell('load', ['step:load'], 'const data = [1, 2, 3];'),
-    codeCell(
-      'train',
-      ['step:train', 'prev:load'],
-      'const model = data.map(x => x * 2);'
-    ),
-    codeCell(
-      'evaluate',
-      ['step:evaluate', 'prev:train'],
-      'console.log(model.length, missing);'
-    )
+    codeCell('train', ['step:train', 'prev:load'], 'const model = data.map(x => x * 2);'),
+    codeCell('evaluate', ['step:evaluate', 'prev:train'], 'console.log(model.length, missing);')
   ],
   metadata: {
     kernelspec: {
@@ -43,11 +35,7 @@ function codeCell(id: string, tags: string[], source: string) {
 test.describe('cellflow sidebar', () => {
   // Galata gives each test its own folder (tmpPath) and opens the file browser there.
   test.beforeEach(async ({ page, tmpPath }) => {
-    await page.contents.uploadContent(
-      JSON.stringify(NOTEBOOK, null, 1),
-      'text',
-      `${tmpPath}/${NOTEBOOK_NAME}`
-    );
+    await page.contents.uploadContent(JSON.stringify(NOTEBOOK, null, 1), 'text', `${tmpPath}/${NOTEBOOK_NAME}`);
     // No tslab kernel on the test server: open without one, the analysis
     // needs only the saved file.
     // open() checks for the tab before it appears, so wait for it here.
@@ -56,35 +44,19 @@ test.describe('cellflow sidebar', () => {
     await page.sidebar.openTab('cellflow-sidebar');
   });
 
-  test('lists the steps of the open notebook with their data flow', async ({
-    page
-  }) => {
+  test('lists the steps of the open notebook with their data flow', async ({ page }) => {
     const sidebar = page.locator('#cellflow-sidebar');
     const steps = sidebar.locator('.jp-cellflow-Step');
 
-    await expect(sidebar.locator('.jp-cellflow-StepName')).toHaveText([
-      'load',
-      'train',
-      'evaluate'
-    ]);
-    await expect(steps.nth(0).locator('.jp-cellflow-StepOuts')).toHaveText(
-      'data'
-    );
-    await expect(steps.nth(1).locator('.jp-cellflow-StepIns')).toContainText(
-      'data'
-    );
-    await expect(steps.nth(1).locator('.jp-cellflow-StepIns')).toContainText(
-      'from load'
-    );
-    await expect(
-      steps.nth(1).locator('.jp-cellflow-StepDependencies')
-    ).toHaveText('load');
+    await expect(sidebar.locator('.jp-cellflow-StepName')).toHaveText(['load', 'train', 'evaluate']);
+    await expect(steps.nth(0).locator('.jp-cellflow-StepOuts')).toHaveText('data');
+    await expect(steps.nth(1).locator('.jp-cellflow-StepIns')).toContainText('data');
+    await expect(steps.nth(1).locator('.jp-cellflow-StepIns')).toContainText('from load');
+    await expect(steps.nth(1).locator('.jp-cellflow-StepDependencies')).toHaveText('load');
   });
 
   test('clicking a diagnostic selects its cell', async ({ page }) => {
-    const diagnostic = page
-      .locator('#cellflow-sidebar .jp-cellflow-Diagnostic')
-      .filter({ hasText: 'missing' });
+    const diagnostic = page.locator('#cellflow-sidebar .jp-cellflow-Diagnostic').filter({ hasText: 'missing' });
     await expect(diagnostic).toContainText('Cell 3, line 1');
 
     await diagnostic.click();

@@ -86,7 +86,10 @@ export function computeDataflow(input: DataflowInput): Dataflow {
       const { name, place, optional } = read;
       if (prelude.names.has(name)) continue;
       const definers = definersOf(name);
-      const upstream = nearest(definers.filter(d => ancestors.has(d)), graph.ancestors);
+      const upstream = nearest(
+        definers.filter(d => ancestors.has(d)),
+        graph.ancestors
+      );
       if (upstream.length === 1) {
         const producer = definitions.get(name)!.get(upstream[0])!;
         flow.ins.push({ name, from: producer.step });
@@ -202,7 +205,10 @@ function stepReads(step: StepDraft, facts: ReadonlyMap<number, CellFacts>, prelu
     if (!cell) continue;
     // A prelude function's free names are read where it is called: names this cell defined before the call are its own.
     const definedBefore = (name: string, site: { line: number; column: number }) =>
-      cell.defines.some(d => d.name === name && !d.inFunction && (d.line < site.line || (d.line === site.line && d.column < site.column)));
+      cell.defines.some(
+        d =>
+          d.name === name && !d.inFunction && (d.line < site.line || (d.line === site.line && d.column < site.column))
+      );
     for (const site of cell.reads) {
       const place = { cellIndex, line: site.line, column: site.column };
       read(site.name, place, false);
@@ -232,7 +238,11 @@ function checkMarshallable(producer: Producer, consumer: string, diagnostics: Di
   const { definition } = producer;
   if (!UNMARSHALLABLE.has(definition.kind)) return;
   const duplicate = diagnostics.some(
-    d => d.code === 'unmarshallable-value' && d.cellIndex === producer.cellIndex && d.line === definition.line && d.column === definition.column
+    d =>
+      d.code === 'unmarshallable-value' &&
+      d.cellIndex === producer.cellIndex &&
+      d.line === definition.line &&
+      d.column === definition.column
   );
   if (duplicate) return;
   const place = { cellIndex: producer.cellIndex, line: definition.line, column: definition.column };

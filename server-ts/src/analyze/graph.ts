@@ -48,11 +48,17 @@ export function buildStepGraph(steps: readonly StepDraft[]): StepGraph {
   }
 
   // Break cycles (reported once each) so the rest of the analysis can go on.
-  for (const cycle of findCycles(steps.map(s => s.name), dependencies)) {
+  for (const cycle of findCycles(
+    steps.map(s => s.name),
+    dependencies
+  )) {
     const [from, to] = [cycle[cycle.length - 2], cycle[cycle.length - 1]];
     const tag = steps.find(s => s.name === from)!.prev.find(p => p.step === to)!;
     diagnostics.push(tagError.dependencyCycle(tag.cellIndex, cycle));
-    dependencies.set(from, dependencies.get(from)!.filter(d => d !== to));
+    dependencies.set(
+      from,
+      dependencies.get(from)!.filter(d => d !== to)
+    );
   }
 
   const order = topologicalOrder(steps, dependencies);
@@ -122,7 +128,7 @@ class MinQueue {
   push(value: number): void {
     const heap = this.heap;
     heap.push(value);
-    for (let i = heap.length - 1; i > 0; ) {
+    for (let i = heap.length - 1; i > 0;) {
       const parent = (i - 1) >> 1;
       if (heap[parent] <= heap[i]) break;
       [heap[parent], heap[i]] = [heap[i], heap[parent]];
@@ -136,7 +142,7 @@ class MinQueue {
     const last = heap.pop()!;
     if (heap.length > 0) {
       heap[0] = last;
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const [l, r] = [2 * i + 1, 2 * i + 2];
         let smallest = i;
         if (l < heap.length && heap[l] < heap[smallest]) smallest = l;

@@ -40,7 +40,10 @@ export function analyzeNotebook(notebook: NotebookJson, options: AnalyzeOptions 
     const cellFacts = cache.get(cellSource(notebook.cells[cell.index]), language);
     facts.set(cell.index, cellFacts);
     const error = cellFacts.parseError;
-    if (error) diagnostics.push(codeError.parse({ cellIndex: cell.index, line: error.line, column: error.column }, error.message));
+    if (error)
+      diagnostics.push(
+        codeError.parse({ cellIndex: cell.index, line: error.line, column: error.column }, error.message)
+      );
   }
 
   const prelude: PreludeCell[] = [];

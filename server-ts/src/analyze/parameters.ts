@@ -35,7 +35,9 @@ export function readParameters(
       const name = declarator.id.name;
       const value = declarator.init ? literalValue(declarator.init) : undefined;
       if (value === undefined) {
-        diagnostics.push(codeError.invalidParameter(at, `\`${name}\` is not set to a number, string or boolean literal`));
+        diagnostics.push(
+          codeError.invalidParameter(at, `\`${name}\` is not set to a number, string or boolean literal`)
+        );
         continue;
       }
       parameters.push({ name, type: typeof value as ParameterType, default: value, cellIndex, line: at.line });

@@ -13,7 +13,8 @@ export function readNotebookSettings(notebook: NotebookJson): NotebookSettings {
   const ours = asRecord(notebook.metadata.cellflow);
   const merged: Record<string, unknown> = { ...kale, ...ours };
   // Kale calls the image `docker_image`; some versions wrote `base_image`.
-  if (merged.docker_image === undefined && typeof merged.base_image === 'string') merged.docker_image = merged.base_image;
+  if (merged.docker_image === undefined && typeof merged.base_image === 'string')
+    merged.docker_image = merged.base_image;
 
   const settings: NotebookSettings = {};
   for (const field of STRING_FIELDS) {

@@ -9,13 +9,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { StepSettings } from '../ir.js';
 
 export type CellKind =
-  | 'imports'
-  | 'functions'
-  | 'pipeline-parameters'
-  | 'pipeline-metrics'
-  | 'skip'
-  | 'step'
-  | 'continue';
+  'imports' | 'functions' | 'pipeline-parameters' | 'pipeline-metrics' | 'skip' | 'step' | 'continue';
 
 export const STEP_NAME = /^[_a-z][_a-z0-9]*$/;
 
@@ -42,7 +36,14 @@ export interface ReadAnnotation {
 
 export function readCellAnnotation(tags: readonly string[], cellIndex: number): ReadAnnotation {
   const diagnostics: Diagnostic[] = [];
-  const annotation: CellAnnotation = { kind: 'continue', stepAlias: 'step', prev: [], settings: {}, sourceTags: [...tags], appliedTags: [] };
+  const annotation: CellAnnotation = {
+    kind: 'continue',
+    stepAlias: 'step',
+    prev: [],
+    settings: {},
+    sourceTags: [...tags],
+    appliedTags: []
+  };
   let kindDecided = false;
 
   for (const tag of tags) {
@@ -107,7 +108,8 @@ function readSetting(settings: Partial<StepSettings>, key: string, value: string
     case 'limit': {
       // Resources may contain dots and slashes (`nvidia.com/gpu`); quantities never contain colons.
       const split = value.lastIndexOf(':');
-      if (split <= 0 || split === value.length - 1) return 'Write `limit:<resource>:<quantity>`, e.g. `limit:memory:4Gi` or `limit:nvidia.com/gpu:1`.';
+      if (split <= 0 || split === value.length - 1)
+        return 'Write `limit:<resource>:<quantity>`, e.g. `limit:memory:4Gi` or `limit:nvidia.com/gpu:1`.';
       settings.limits = { ...settings.limits, [value.slice(0, split)]: value.slice(split + 1) };
       return undefined;
     }
@@ -132,7 +134,8 @@ function readSetting(settings: Partial<StepSettings>, key: string, value: string
       settings.retry = Number(value);
       return undefined;
     case 'timeout':
-      if (!/^[1-9]\d*$/.test(value)) return 'Write `timeout:<seconds>` with a positive whole number, e.g. `timeout:600`.';
+      if (!/^[1-9]\d*$/.test(value))
+        return 'Write `timeout:<seconds>` with a positive whole number, e.g. `timeout:600`.';
       settings.timeoutSeconds = Number(value);
       return undefined;
     default:

@@ -4,7 +4,9 @@ import type { PipelineIR } from '../ir.js';
 
 export function formatAnalysis(ir: PipelineIR, notebookPath: string): string {
   const lines: string[] = [];
-  lines.push(`${notebookPath}: ${ir.language} (${ir.kernel}), ${ir.steps.length} step${ir.steps.length === 1 ? '' : 's'}`);
+  lines.push(
+    `${notebookPath}: ${ir.language} (${ir.kernel}), ${ir.steps.length} step${ir.steps.length === 1 ? '' : 's'}`
+  );
   if (ir.parameters.length > 0) {
     lines.push('', 'Parameters:');
     for (const p of ir.parameters) lines.push(`  ${p.name}: ${p.type} = ${JSON.stringify(p.default)}`);
@@ -28,6 +30,11 @@ export function formatAnalysis(ir: PipelineIR, notebookPath: string): string {
   const errors = ir.diagnostics.filter(d => d.severity === 'error').length;
   const warnings = ir.diagnostics.length - errors;
   lines.push('', ir.diagnostics.length === 0 ? 'No problems found.' : `${errors} error(s), ${warnings} warning(s):`);
-  for (const d of ir.diagnostics) lines.push(...formatDiagnostic(d, notebookPath).split('\n').map(l => `  ${l}`));
+  for (const d of ir.diagnostics)
+    lines.push(
+      ...formatDiagnostic(d, notebookPath)
+        .split('\n')
+        .map(l => `  ${l}`)
+    );
   return lines.join('\n') + '\n';
 }

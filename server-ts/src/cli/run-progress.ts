@@ -30,7 +30,8 @@ function describe(run: LocalRun, step: string): string {
 
 function showLines(run: LocalRun, stream: NodeJS.WriteStream): void {
   run.on('event', (event: RunEvent) => {
-    if (event.type === 'step-started') stream.write(`▶ ${event.step} started${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}\n`);
+    if (event.type === 'step-started')
+      stream.write(`▶ ${event.step} started${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}\n`);
     if (event.type === 'step-finished') stream.write(`${SYMBOL[event.record.status]} ${describe(run, event.step)}\n`);
   });
 }

@@ -22,108 +22,253 @@ const list = (names: readonly string[]) => names.map(n => `\`${n}\``).join(', ')
 /** Problems with the notebook file itself: these stop a command. */
 export const notebookError = {
   malformedJson: (detail: string) =>
-    make('notebook-malformed-json', 'error', nowhere, `The notebook is not valid JSON: ${detail}.`,
-      'Open it in JupyterLab or a text editor and fix the JSON, or restore it from a checkpoint.'),
+    make(
+      'notebook-malformed-json',
+      'error',
+      nowhere,
+      `The notebook is not valid JSON: ${detail}.`,
+      'Open it in JupyterLab or a text editor and fix the JSON, or restore it from a checkpoint.'
+    ),
   notANotebook: (why: string) =>
-    make('notebook-invalid', 'error', nowhere, `The file is not a Jupyter notebook: ${why}.`,
-      'Pass an .ipynb file saved by Jupyter (nbformat 4).'),
+    make(
+      'notebook-invalid',
+      'error',
+      nowhere,
+      `The file is not a Jupyter notebook: ${why}.`,
+      'Pass an .ipynb file saved by Jupyter (nbformat 4).'
+    ),
   unsupportedNbformat: (major: number) =>
-    make('notebook-unsupported-nbformat', 'error', nowhere, `The notebook uses nbformat ${major}; cellflow reads nbformat 4.`,
-      'Open and save it in JupyterLab, or run `jupyter nbconvert --to notebook --nbformat 4`, to upgrade it.'),
+    make(
+      'notebook-unsupported-nbformat',
+      'error',
+      nowhere,
+      `The notebook uses nbformat ${major}; cellflow reads nbformat 4.`,
+      'Open and save it in JupyterLab, or run `jupyter nbconvert --to notebook --nbformat 4`, to upgrade it.'
+    ),
   malformedCell: (cellIndex: number, why: string) =>
-    make('notebook-malformed-cell', 'error', { cellIndex }, `Cell ${cellIndex + 1} is malformed: ${why}.`,
-      'Fix the cell in a text editor, or delete and recreate it in JupyterLab.'),
+    make(
+      'notebook-malformed-cell',
+      'error',
+      { cellIndex },
+      `Cell ${cellIndex + 1} is malformed: ${why}.`,
+      'Fix the cell in a text editor, or delete and recreate it in JupyterLab.'
+    ),
   pythonNotSupported: (kernel: string) =>
-    make('notebook-python-not-supported', 'error', nowhere,
+    make(
+      'notebook-python-not-supported',
+      'error',
+      nowhere,
       `The notebook runs on a Python kernel (${kernel}); cellflow supports JavaScript and TypeScript notebooks only, not Python yet.`,
-      'Use Kale for Python notebooks, or switch the notebook to a tslab, Deno or ijavascript kernel.'),
+      'Use Kale for Python notebooks, or switch the notebook to a tslab, Deno or ijavascript kernel.'
+    ),
   unknownLanguage: (named: string) =>
-    make('notebook-unknown-language', 'error', nowhere,
-      named ? `The notebook's kernel or language "${named}" is not one cellflow knows.` : 'The notebook names no kernel or language.',
-      'Set the kernel to tslab or deno (TypeScript), or jslab or ijavascript (JavaScript), in JupyterLab and save.')
+    make(
+      'notebook-unknown-language',
+      'error',
+      nowhere,
+      named
+        ? `The notebook's kernel or language "${named}" is not one cellflow knows.`
+        : 'The notebook names no kernel or language.',
+      'Set the kernel to tslab or deno (TypeScript), or jslab or ijavascript (JavaScript), in JupyterLab and save.'
+    )
 };
 
 /** Problems with cell tags. */
 export const tagError = {
   invalidStepName: (cellIndex: number, name: string) =>
-    make('invalid-step-name', 'error', { cellIndex }, `"${name}" is not a valid step name.`,
-      'Step names are lower-case letters, digits and underscores, starting with a letter or underscore (e.g. `load_data`).'),
+    make(
+      'invalid-step-name',
+      'error',
+      { cellIndex },
+      `"${name}" is not a valid step name.`,
+      'Step names are lower-case letters, digits and underscores, starting with a letter or underscore (e.g. `load_data`).'
+    ),
   invalidTagValue: (cellIndex: number, tag: string, expected: string) =>
     make('invalid-tag-value', 'error', { cellIndex }, `The tag "${tag}" has an invalid value.`, expected),
   stepSettingWithoutStep: (cellIndex: number, tag: string) =>
-    make('step-setting-without-step', 'error', { cellIndex }, `The tag "${tag}" sets a step option, but the cell has no \`step:\` tag.`,
-      'Add a `step:<name>` tag to this cell, or move the tag to the first cell of the step.'),
+    make(
+      'step-setting-without-step',
+      'error',
+      { cellIndex },
+      `The tag "${tag}" sets a step option, but the cell has no \`step:\` tag.`,
+      'Add a `step:<name>` tag to this cell, or move the tag to the first cell of the step.'
+    ),
   prevWithoutStep: (cellIndex: number, tag: string) =>
-    make('prev-without-step', 'error', { cellIndex }, `The tag "${tag}" names a dependency, but the cell has no \`step:\` tag.`,
-      'Add a `step:<name>` tag to this cell, or remove the `prev:` tag.'),
+    make(
+      'prev-without-step',
+      'error',
+      { cellIndex },
+      `The tag "${tag}" names a dependency, but the cell has no \`step:\` tag.`,
+      'Add a `step:<name>` tag to this cell, or remove the `prev:` tag.'
+    ),
   stepAfterMetrics: (cellIndex: number, step: string) =>
-    make('step-after-metrics', 'error', { cellIndex }, `Step \`${step}\` comes after the \`pipeline-metrics\` cell.`,
-      'Move the `pipeline-metrics` cell to the end of the notebook: metrics are reported when all steps are done.'),
+    make(
+      'step-after-metrics',
+      'error',
+      { cellIndex },
+      `Step \`${step}\` comes after the \`pipeline-metrics\` cell.`,
+      'Move the `pipeline-metrics` cell to the end of the notebook: metrics are reported when all steps are done.'
+    ),
   unknownPrev: (cellIndex: number, step: string, prev: string) =>
-    make('unknown-prev', 'error', { cellIndex }, `Step \`${step}\` depends on \`${prev}\`, but no step has that name.`,
-      'Fix the `prev:` tag to name an existing step, or tag the missing step\'s cell `step:' + prev + '`.'),
+    make(
+      'unknown-prev',
+      'error',
+      { cellIndex },
+      `Step \`${step}\` depends on \`${prev}\`, but no step has that name.`,
+      "Fix the `prev:` tag to name an existing step, or tag the missing step's cell `step:" + prev + '`.'
+    ),
   laterPrev: (cellIndex: number, step: string, prev: string) =>
-    make('later-prev', 'error', { cellIndex }, `Step \`${step}\` depends on \`${prev}\`, which only appears later in the notebook.`,
-      'Dependencies must name earlier steps: move this cell below the first cell of `' + prev + '`, or remove the `prev:` tag.'),
+    make(
+      'later-prev',
+      'error',
+      { cellIndex },
+      `Step \`${step}\` depends on \`${prev}\`, which only appears later in the notebook.`,
+      'Dependencies must name earlier steps: move this cell below the first cell of `' +
+        prev +
+        '`, or remove the `prev:` tag.'
+    ),
   dependencyCycle: (cellIndex: number, cycle: readonly string[]) =>
-    make('dependency-cycle', 'error', { cellIndex }, `The steps depend on each other in a cycle: ${cycle.join(' → ')}.`,
-      'Remove one of the `prev:` tags in the cycle so the steps can run in order.'),
+    make(
+      'dependency-cycle',
+      'error',
+      { cellIndex },
+      `The steps depend on each other in a cycle: ${cycle.join(' → ')}.`,
+      'Remove one of the `prev:` tags in the cycle so the steps can run in order.'
+    ),
   untaggedLeadingCell: (cellIndex: number) =>
-    make('untagged-cell', 'warning', { cellIndex }, 'This code cell belongs to no step, so the pipeline never runs it.',
-      'Tag it `imports`, `functions`, `pipeline-parameters` or `step:<name>`, or tag it `skip` to silence this warning.'),
+    make(
+      'untagged-cell',
+      'warning',
+      { cellIndex },
+      'This code cell belongs to no step, so the pipeline never runs it.',
+      'Tag it `imports`, `functions`, `pipeline-parameters` or `step:<name>`, or tag it `skip` to silence this warning.'
+    ),
   noSteps: () =>
-    make('no-steps', 'warning', nowhere, 'The notebook has no steps, so its pipeline does nothing.',
-      'Tag the cells that do the work with `step:<name>` in the cellflow sidebar or the cell tags editor.')
+    make(
+      'no-steps',
+      'warning',
+      nowhere,
+      'The notebook has no steps, so its pipeline does nothing.',
+      'Tag the cells that do the work with `step:<name>` in the cellflow sidebar or the cell tags editor.'
+    )
 };
 
 /** Problems found in cell code. */
 export const codeError = {
   parse: (place: Place, detail: string) =>
-    make('parse-error', 'error', place, `The cell does not parse: ${detail}.`,
-      'Fix the syntax error; the kernel would reject this cell too.'),
+    make(
+      'parse-error',
+      'error',
+      place,
+      `The cell does not parse: ${detail}.`,
+      'Fix the syntax error; the kernel would reject this cell too.'
+    ),
   invalidParameter: (place: Place, why: string) =>
-    make('invalid-parameter', 'error', place, `Pipeline parameters must be literal values: ${why}.`,
-      'Write each parameter as `const name = <number | string | boolean>;` and compute derived values in a step.'),
+    make(
+      'invalid-parameter',
+      'error',
+      place,
+      `Pipeline parameters must be literal values: ${why}.`,
+      'Write each parameter as `const name = <number | string | boolean>;` and compute derived values in a step.'
+    ),
   invalidMetric: (place: Place, why: string) =>
-    make('invalid-metric', 'error', place, `The pipeline-metrics cell may only name variables: ${why}.`,
-      'Write one variable name per line (or `console.log(name)`), e.g. `accuracy`.'),
+    make(
+      'invalid-metric',
+      'error',
+      place,
+      `The pipeline-metrics cell may only name variables: ${why}.`,
+      'Write one variable name per line (or `console.log(name)`), e.g. `accuracy`.'
+    ),
   undefinedVariable: (place: Place, step: string, name: string) =>
-    make('undefined-variable', 'error', place, `Step \`${step}\` reads \`${name}\`, but no cell defines it.`,
-      `Define \`${name}\` in this step or in a step it depends on, or fix the spelling.`),
+    make(
+      'undefined-variable',
+      'error',
+      place,
+      `Step \`${step}\` reads \`${name}\`, but no cell defines it.`,
+      `Define \`${name}\` in this step or in a step it depends on, or fix the spelling.`
+    ),
   notUpstream: (place: Place, step: string, name: string, definers: readonly string[]) =>
-    make('not-upstream', 'error', place,
+    make(
+      'not-upstream',
+      'error',
+      place,
       `Step \`${step}\` reads \`${name}\`, which is defined in ${list(definers)}, not in a step that \`${step}\` depends on.`,
-      `Add the tag \`prev:${definers[definers.length - 1]}\` to step \`${step}\` so it runs after the step that defines \`${name}\`.`),
+      `Add the tag \`prev:${definers[definers.length - 1]}\` to step \`${step}\` so it runs after the step that defines \`${name}\`.`
+    ),
   ambiguousProducer: (place: Place, step: string, name: string, producers: readonly string[]) =>
-    make('ambiguous-producer', 'error', place,
+    make(
+      'ambiguous-producer',
+      'error',
+      place,
       `Step \`${step}\` reads \`${name}\`, which parallel steps ${list(producers)} both define; which value it gets is undecided.`,
-      `Order those steps with a \`prev:\` tag, or give \`${name}\` a different name in one of them.`),
+      `Order those steps with a \`prev:\` tag, or give \`${name}\` a different name in one of them.`
+    ),
   metricUndefined: (place: Place, name: string) =>
-    make('metric-undefined', 'error', place, `The metric \`${name}\` is not defined by any step.`,
-      `Compute \`${name}\` in a step, or remove it from the pipeline-metrics cell.`),
+    make(
+      'metric-undefined',
+      'error',
+      place,
+      `The metric \`${name}\` is not defined by any step.`,
+      `Compute \`${name}\` in a step, or remove it from the pipeline-metrics cell.`
+    ),
   ambiguousMetric: (place: Place, name: string, producers: readonly string[]) =>
-    make('ambiguous-metric', 'error', place, `The metric \`${name}\` is defined by parallel steps ${list(producers)}.`,
-      `Give \`${name}\` a different name in all but one of those steps, or order them with \`prev:\`.`),
+    make(
+      'ambiguous-metric',
+      'error',
+      place,
+      `The metric \`${name}\` is defined by parallel steps ${list(producers)}.`,
+      `Give \`${name}\` a different name in all but one of those steps, or order them with \`prev:\`.`
+    ),
   unmarshallable: (place: Place, name: string, kind: string, producer: string, consumer: string) =>
-    make('unmarshallable-value', 'error', place,
+    make(
+      'unmarshallable-value',
+      'error',
+      place,
       `Step \`${consumer}\` needs the ${kind} \`${name}\` from step \`${producer}\`, but ${kind === 'import' ? 'modules' : kind === 'class' ? 'classes' : `${kind}s`} cannot be handed between steps.`,
       kind === 'import'
         ? `Move the import of \`${name}\` into a cell tagged \`imports\`, which every step runs.`
-        : `Move \`${name}\` into a cell tagged \`functions\`, which every step runs.`)
+        : `Move \`${name}\` into a cell tagged \`functions\`, which every step runs.`
+    )
 };
 
 /** Problems with how a run was asked for: reported before anything runs. */
 export const runError = {
   badParameterSyntax: (text: string) =>
-    make('bad-parameter', 'error', nowhere, `\`--param ${text}\` is not of the form name=value.`,
-      'Write `--param name=value`, e.g. `--param learning_rate=0.05`.'),
+    make(
+      'bad-parameter',
+      'error',
+      nowhere,
+      `\`--param ${text}\` is not of the form name=value.`,
+      'Write `--param name=value`, e.g. `--param learning_rate=0.05`.'
+    ),
   unknownParameter: (name: string, known: readonly string[]) =>
-    make('unknown-parameter', 'error', nowhere, `The notebook has no pipeline parameter \`${name}\`.`,
-      known.length > 0 ? `Its parameters are ${list(known)}.` : 'Define parameters in a cell tagged `pipeline-parameters`.'),
+    make(
+      'unknown-parameter',
+      'error',
+      nowhere,
+      `The notebook has no pipeline parameter \`${name}\`.`,
+      known.length > 0
+        ? `Its parameters are ${list(known)}.`
+        : 'Define parameters in a cell tagged `pipeline-parameters`.'
+    ),
   badParameterValue: (name: string, type: string, text: string) =>
-    make('bad-parameter-value', 'error', nowhere, `\`${text}\` is not a valid ${type} for parameter \`${name}\`.`,
-      type === 'number' ? 'Give a finite number, e.g. 0.05 or 1e-3.' : type === 'boolean' ? 'Give true or false.' : 'Give any text.'),
+    make(
+      'bad-parameter-value',
+      'error',
+      nowhere,
+      `\`${text}\` is not a valid ${type} for parameter \`${name}\`.`,
+      type === 'number'
+        ? 'Give a finite number, e.g. 0.05 or 1e-3.'
+        : type === 'boolean'
+          ? 'Give true or false.'
+          : 'Give any text.'
+    ),
   notebookHasErrors: (count: number) =>
-    make('notebook-has-errors', 'error', nowhere, `The notebook has ${count} error(s), so it cannot run.`,
-      'Run `cellflow analyze <notebook>` to see them, fix them, and run again.')
+    make(
+      'notebook-has-errors',
+      'error',
+      nowhere,
+      `The notebook has ${count} error(s), so it cannot run.`,
+      'Run `cellflow analyze <notebook>` to see them, fix them, and run again.'
+    )
 };

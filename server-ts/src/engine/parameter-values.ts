@@ -24,7 +24,13 @@ export function resolveParameterValues(
   const values: Record<string, ParameterValue> = Object.fromEntries(parameters.map(p => [p.name, p.default]));
   for (const [name, raw] of Object.entries(overrides)) {
     const parameter = parameters.find(p => p.name === name);
-    if (!parameter) throw new CellflowError(runError.unknownParameter(name, parameters.map(p => p.name)));
+    if (!parameter)
+      throw new CellflowError(
+        runError.unknownParameter(
+          name,
+          parameters.map(p => p.name)
+        )
+      );
     values[name] = typed(parameter, raw);
   }
   return values;

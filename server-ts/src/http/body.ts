@@ -36,10 +36,7 @@ export async function readJsonBody(
  * Collects the body with listeners rather than `for await`: leaving that loop
  * early destroys the request, and with it the socket the 413 answer needs.
  */
-function collectBody(
-  request: IncomingMessage,
-  maxBytes: number
-): Promise<Buffer> {
+function collectBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;

@@ -47,13 +47,9 @@ export const httpError = {
       'See server-ts/src/http/README.md for the routes this server answers.'
     ),
   methodNotAllowed: (method: string, path: string, allowed: string[]) =>
-    new HttpError(
-      405,
-      'method-not-allowed',
-      `${path} does not accept ${method}.`,
-      `Use ${allowed.join(' or ')}.`,
-      { Allow: allowed.join(', ') }
-    ),
+    new HttpError(405, 'method-not-allowed', `${path} does not accept ${method}.`, `Use ${allowed.join(' or ')}.`, {
+      Allow: allowed.join(', ')
+    }),
   unsupportedMediaType: (contentType: string | undefined) =>
     new HttpError(
       415,
@@ -77,8 +73,7 @@ export const httpError = {
       `The request body is not valid JSON: ${detail}.`,
       'Send a JSON object such as {"path": "notebooks/train.ipynb"}.'
     ),
-  invalidRequest: (why: string, hint: string) =>
-    new HttpError(400, 'invalid-request', why, hint),
+  invalidRequest: (why: string, hint: string) => new HttpError(400, 'invalid-request', why, hint),
   pathOutsideRoot: (requested: string) =>
     new HttpError(
       403,
@@ -94,25 +89,9 @@ export const httpError = {
       'Save the notebook first, and pass its path relative to the Jupyter root.'
     ),
   notAFile: (requested: string) =>
-    new HttpError(
-      400,
-      'not-a-file',
-      `"${requested}" is not a file.`,
-      'Pass the path of a notebook (.ipynb) file.'
-    ),
-  analysisRefused: (diagnostic: {
-    code: string;
-    message: string;
-    hint: string;
-  }) =>
-    new HttpError(
-      422,
-      diagnostic.code,
-      diagnostic.message,
-      diagnostic.hint,
-      {},
-      diagnostic
-    ),
+    new HttpError(400, 'not-a-file', `"${requested}" is not a file.`, 'Pass the path of a notebook (.ipynb) file.'),
+  analysisRefused: (diagnostic: { code: string; message: string; hint: string }) =>
+    new HttpError(422, diagnostic.code, diagnostic.message, diagnostic.hint, {}, diagnostic),
   analysisFailed: (requested: string, detail: string) =>
     new HttpError(
       500,

@@ -30,10 +30,7 @@ export async function openRoot(root: string): Promise<ServerRoot> {
  * telling the caller whether it exists); the check after `realpath` catches
  * symbolic links that point out of the root.
  */
-export async function resolveFileInsideRoot(
-  root: ServerRoot,
-  requested: string
-): Promise<string> {
+export async function resolveFileInsideRoot(root: ServerRoot, requested: string): Promise<string> {
   if (requested.includes('\0')) {
     throw httpError.invalidRequest(
       'The path contains a NUL character.',
@@ -63,12 +60,7 @@ export async function resolveFileInsideRoot(
 
 function isInside(directory: string, candidate: string): boolean {
   const relative = path.relative(directory, candidate);
-  return (
-    relative === '' ||
-    (relative !== '..' &&
-      !relative.startsWith(`..${path.sep}`) &&
-      !path.isAbsolute(relative))
-  );
+  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
 }
 
 function isMissing(error: unknown): boolean {

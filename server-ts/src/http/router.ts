@@ -41,10 +41,7 @@ export function stripProxyPrefix(pathname: string): string {
 }
 
 export interface Router {
-  dispatch(
-    request: IncomingMessage,
-    response: ServerResponse
-  ): Promise<RouteResult>;
+  dispatch(request: IncomingMessage, response: ServerResponse): Promise<RouteResult>;
 }
 
 export function createRouter(routes: readonly Route[]): Router {
@@ -64,9 +61,7 @@ export function createRouter(routes: readonly Route[]): Router {
       // Prefixing the origin (rather than passing it as the base) keeps a
       // request target like `//other-host/x` a path instead of a host.
       const target = request.url ?? '/';
-      const received = new URL(
-        `http://localhost${target.startsWith('/') ? '' : '/'}${target}`
-      );
+      const received = new URL(`http://localhost${target.startsWith('/') ? '' : '/'}${target}`);
       const url = new URL(received.href);
       url.pathname = stripProxyPrefix(received.pathname);
 
@@ -74,9 +69,7 @@ export function createRouter(routes: readonly Route[]): Router {
       if (!methods) throw httpError.routeNotFound(method, received.pathname);
       const route = methods.get(method);
       if (!route) {
-        throw httpError.methodNotAllowed(method, received.pathname, [
-          ...methods.keys()
-        ]);
+        throw httpError.methodNotAllowed(method, received.pathname, [...methods.keys()]);
       }
       return route.handle({ request, response, url });
     }

@@ -41,17 +41,14 @@ export interface CellflowServer {
   close(): Promise<void>;
 }
 
-export async function createServer(
-  options: CreateServerOptions
-): Promise<CellflowServer> {
+export async function createServer(options: CreateServerOptions): Promise<CellflowServer> {
   const host = options.host ?? '127.0.0.1';
   if (!LOOPBACK_HOSTS.has(host)) {
     throw new Error(
       `The cellflow server listens on loopback only (127.0.0.1, ::1, localhost), not "${host}"; reach it from elsewhere through jupyter-server-proxy.`
     );
   }
-  const log =
-    options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const root = await openRoot(options.root);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
@@ -76,9 +73,7 @@ export async function createServer(
         const failure =
           error instanceof HttpError
             ? error
-            : httpError.internal(
-                error instanceof Error ? error.message : String(error)
-              );
+            : httpError.internal(error instanceof Error ? error.message : String(error));
         if (failure.status >= 500) {
           const cause = failure === error ? failure.cause : error;
           log(
@@ -104,8 +99,7 @@ export async function createServer(
   });
 
   const address = httpServer.address() as AddressInfo;
-  const urlHost =
-    address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${urlHost}:${address.port}`,
     host: address.address,

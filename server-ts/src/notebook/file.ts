@@ -11,7 +11,8 @@ export async function readNotebookFile(path: string): Promise<NotebookDocument> 
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message;
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the file does not exist' : (error as Error).message;
     throw new CellflowError(notebookError.notANotebook(`${path}: ${reason}`));
   }
   return parseNotebook(text);

@@ -15,9 +15,7 @@ export function parseNotebook(text: string): NotebookDocument {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new CellflowError(
-      notebookError.malformedJson((error as Error).message)
-    );
+    throw new CellflowError(notebookError.malformedJson((error as Error).message));
   }
   if (!isObject(json)) throw new CellflowError(notebookError.notANotebook('the top level is not a JSON object'));
   const major = json.nbformat;
@@ -28,11 +26,15 @@ export function parseNotebook(text: string): NotebookDocument {
     if (!isObject(cell) || typeof cell.cell_type !== 'string') {
       throw new CellflowError(notebookError.malformedCell(index, 'it is not an object with a "cell_type"'));
     }
-    if (!(typeof cell.source === 'string' || (Array.isArray(cell.source) && cell.source.every(s => typeof s === 'string')))) {
+    if (!(
+      typeof cell.source === 'string' ||
+      (Array.isArray(cell.source) && cell.source.every(s => typeof s === 'string'))
+    )) {
       throw new CellflowError(notebookError.malformedCell(index, '"source" is neither a string nor a list of strings'));
     }
     if (cell.metadata === undefined) cell.metadata = {};
-    if (!isObject(cell.metadata)) throw new CellflowError(notebookError.malformedCell(index, '"metadata" is not an object'));
+    if (!isObject(cell.metadata))
+      throw new CellflowError(notebookError.malformedCell(index, '"metadata" is not an object'));
     const tags = (cell.metadata as Record<string, unknown>).tags;
     if (tags !== undefined && !(Array.isArray(tags) && tags.every(t => typeof t === 'string'))) {
       throw new CellflowError(notebookError.malformedCell(index, '"metadata.tags" is not a list of strings'));

@@ -15,11 +15,7 @@ import {
   type InstanceMarker,
   type Marker
 } from './skeleton.js';
-import {
-  makeNumericTensor,
-  makeStringTensor,
-  makeVariable
-} from './tf-values.js';
+import { makeNumericTensor, makeStringTensor, makeVariable } from './tf-values.js';
 import type { TfModule } from './tfjs.js';
 import type { NotebookClass } from './notebook-class.js';
 
@@ -43,8 +39,7 @@ class Decoder {
   private readonly decoded = new Map<object, unknown>();
 
   constructor(private readonly inputs: DecodeInputs) {
-    for (const [marker, model] of inputs.models)
-      this.decoded.set(marker, model);
+    for (const [marker, model] of inputs.models) this.decoded.set(marker, model);
   }
 
   decode(value: unknown): unknown {
@@ -52,16 +47,11 @@ class Decoder {
     if (this.decoded.has(value)) return this.decoded.get(value);
     const prototype: unknown = Object.getPrototypeOf(value);
     if (prototype === Object.prototype) {
-      return isMarker(value)
-        ? this.decodeMarker(value)
-        : this.decodeObjectInPlace(value);
+      return isMarker(value) ? this.decodeMarker(value) : this.decodeObjectInPlace(value);
     }
-    if (prototype === Array.prototype)
-      return this.decodeArrayInPlace(value as unknown[]);
-    if (prototype === Map.prototype)
-      return this.decodeMap(value as Map<unknown, unknown>);
-    if (prototype === Set.prototype)
-      return this.decodeSet(value as Set<unknown>);
+    if (prototype === Array.prototype) return this.decodeArrayInPlace(value as unknown[]);
+    if (prototype === Map.prototype) return this.decodeMap(value as Map<unknown, unknown>);
+    if (prototype === Set.prototype) return this.decodeSet(value as Set<unknown>);
     return value; // Date, RegExp, boxed primitives, small ArrayBuffers: v8 restored them
   }
 
@@ -114,38 +104,18 @@ class Decoder {
     switch (marker[markerKey]) {
       case 'tensor': {
         const tf = this.requireTf();
-        const tensor = makeNumericTensor(
-          tf,
-          marker.dtype,
-          marker.shape,
-          this.bytes(marker.data)
-        );
-        return this.remember(
-          marker,
-          marker.variable
-            ? makeVariable(tf, tensor, marker.variable.trainable)
-            : tensor
-        );
+        const tensor = makeNumericTensor(tf, marker.dtype, marker.shape, this.bytes(marker.data));
+        return this.remember(marker, marker.variable ? makeVariable(tf, tensor, marker.variable.trainable) : tensor);
       }
       case 'string-tensor': {
         const tf = this.requireTf();
         const tensor = makeStringTensor(tf, marker.shape, marker.strings);
-        return this.remember(
-          marker,
-          marker.variable
-            ? makeVariable(tf, tensor, marker.variable.trainable)
-            : tensor
-        );
+        return this.remember(marker, marker.variable ? makeVariable(tf, tensor, marker.variable.trainable) : tensor);
       }
       case 'model':
-        throw new Error(
-          'cellflow: a model marker was not loaded before decoding'
-        );
+        throw new Error('cellflow: a model marker was not loaded before decoding');
       case 'view':
-        return this.remember(
-          marker,
-          makeView(marker.type, this.bytes(marker.data))
-        );
+        return this.remember(marker, makeView(marker.type, this.bytes(marker.data)));
       case 'array-buffer': {
         const bytes = this.bytes(marker.data);
         if (!marker.shared) return this.remember(marker, bytes);
@@ -158,14 +128,10 @@ class Decoder {
       case 'instance':
         return this.decodeInstance(marker);
       case 'class':
-        return this.remember(
-          marker,
-          this.classNamed(marker.className, marker.path)
-        );
+        return this.remember(marker, this.classNamed(marker.className, marker.path));
       case 'object': {
         const object = this.remember(marker, {});
-        for (const [key, item] of marker.entries)
-          setOwn(object, key, this.decode(item));
+        for (const [key, item] of marker.entries) setOwn(object, key, this.decode(item));
         return object;
       }
     }
@@ -197,15 +163,12 @@ class Decoder {
     this.defineFields(instance, marker.fields);
     const items = marker.items ?? [];
     if (marker.base === 'map') {
-      for (const [key, item] of this.decodeEntries(items))
-        Map.prototype.set.call(instance, key, item);
+      for (const [key, item] of this.decodeEntries(items)) Map.prototype.set.call(instance, key, item);
     } else if (marker.base === 'set') {
-      for (const item of items)
-        Set.prototype.add.call(instance, this.decode(item));
+      for (const item of items) Set.prototype.add.call(instance, this.decode(item));
     } else if (marker.base === 'array') {
       const elements = this.decode(items) as unknown[];
-      for (let i = 0; i < elements.length; i++)
-        (instance as unknown[])[i] = elements[i];
+      for (let i = 0; i < elements.length; i++) (instance as unknown[])[i] = elements[i];
     } else if (marker.base === 'error' && marker.error) {
       this.restoreErrorParts(instance as Error, marker.error);
     }
@@ -230,8 +193,7 @@ class Decoder {
       ...hidden,
       value: parts.message
     });
-    if (parts.stack !== undefined)
-      Object.defineProperty(error, 'stack', { ...hidden, value: parts.stack });
+    if (parts.stack !== undefined) Object.defineProperty(error, 'stack', { ...hidden, value: parts.stack });
     if (parts.cause)
       Object.defineProperty(error, 'cause', {
         ...hidden,
@@ -241,8 +203,7 @@ class Decoder {
 
   private classNamed(className: string, path: string): NotebookClass {
     const ctor = this.inputs.classes[className];
-    if (typeof ctor !== 'function')
-      throw this.inputs.missingClass(className, path);
+    if (typeof ctor !== 'function') throw this.inputs.missingClass(className, path);
     return ctor;
   }
 
@@ -257,10 +218,7 @@ class Decoder {
   }
 
   private requireTf(): TfModule {
-    if (!this.inputs.tf)
-      throw new Error(
-        'cellflow: tfjs was not loaded for a value that holds tensors'
-      );
+    if (!this.inputs.tf) throw new Error('cellflow: tfjs was not loaded for a value that holds tensors');
     return this.inputs.tf;
   }
 

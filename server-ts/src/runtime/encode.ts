@@ -34,26 +34,14 @@ import {
   type LayersModelLike,
   type TensorLike
 } from './tf-values.js';
-import {
-  describeUnsupported,
-  disposedTensor,
-  type Unsupported
-} from './unsupported.js';
+import { describeUnsupported, disposedTensor, type Unsupported } from './unsupported.js';
 import { formatPath, type PathSegment } from './value-path.js';
 import type { NotebookClass } from './notebook-class.js';
 
 /** Binary data up to this size stays inside the v8 file; larger goes to a blob file. */
 export const inlineByteLimit = 64 * 1024;
 
-export type ValueKind =
-  | 'tensor'
-  | 'model'
-  | 'buffer'
-  | 'typed-array'
-  | 'array-buffer'
-  | 'instance'
-  | 'class'
-  | 'data';
+export type ValueKind = 'tensor' | 'model' | 'buffer' | 'typed-array' | 'array-buffer' | 'instance' | 'class' | 'data';
 
 export interface BlobSource {
   /** What the bytes are, for the manifest, e.g. "float32 tensor at xs". */
@@ -80,10 +68,7 @@ export interface EncodeContext {
 }
 
 /** Walks `value`, then runs the queued async reads. Throws MarshalError. */
-export async function encodeValue(
-  value: unknown,
-  context: EncodeContext
-): Promise<EncodedValue> {
+export async function encodeValue(value: unknown, context: EncodeContext): Promise<EncodedValue> {
   if (isStructuredCloneData(value)) {
     return {
       payload: value,
@@ -124,8 +109,7 @@ class Encoder {
       if (typeof ctor !== 'function') continue;
       this.classNameOfConstructor.set(ctor, name);
       const prototype: unknown = ctor.prototype;
-      if (typeof prototype === 'object' && prototype !== null)
-        this.classNameOfPrototype.set(prototype, name);
+      if (typeof prototype === 'object' && prototype !== null) this.classNameOfPrototype.set(prototype, name);
     }
   }
 
@@ -144,17 +128,12 @@ class Encoder {
 
   private encodeObject(value: object): unknown {
     const prototype: unknown = Object.getPrototypeOf(value);
-    if (prototype === Object.prototype || prototype === null)
-      return this.encodePlainObject(value);
-    if (prototype === Array.prototype)
-      return this.encodeArray(value as unknown[]);
-    if (prototype === Map.prototype)
-      return this.encodeMap(value as Map<unknown, unknown>);
-    if (prototype === Set.prototype)
-      return this.encodeSet(value as Set<unknown>);
+    if (prototype === Object.prototype || prototype === null) return this.encodePlainObject(value);
+    if (prototype === Array.prototype) return this.encodeArray(value as unknown[]);
+    if (prototype === Map.prototype) return this.encodeMap(value as Map<unknown, unknown>);
+    if (prototype === Set.prototype) return this.encodeSet(value as Set<unknown>);
     if (ArrayBuffer.isView(value)) return this.encodeView(value);
-    if (value instanceof ArrayBuffer || value instanceof SharedArrayBuffer)
-      return this.encodeArrayBuffer(value);
+    if (value instanceof ArrayBuffer || value instanceof SharedArrayBuffer) return this.encodeArrayBuffer(value);
     if (isCloneableBuiltin(prototype)) return this.remember(value, value);
     const errorType = builtinErrorName(prototype);
     if (errorType) return this.encodeError(value as Error, errorType);
@@ -246,10 +225,7 @@ class Encoder {
     return items;
   }
 
-  private encodeFields(
-    source: Record<string, unknown>,
-    skipIndexes = false
-  ): [string, unknown][] {
+  private encodeFields(source: Record<string, unknown>, skipIndexes = false): [string, unknown][] {
     const fields: [string, unknown][] = [];
     for (const key of Object.keys(source)) {
       if (skipIndexes && isArrayIndex(key)) continue;
@@ -265,9 +241,7 @@ class Encoder {
       ? 'Buffer'
       : view instanceof DataView
         ? 'DataView'
-        : (view as unknown as { [Symbol.toStringTag]: string })[
-            Symbol.toStringTag
-          ];
+        : (view as unknown as { [Symbol.toStringTag]: string })[Symbol.toStringTag];
     const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
     return this.remember(view, {
       [markerKey]: 'view',
@@ -295,9 +269,7 @@ class Encoder {
       fields: [] as [string, unknown][]
     } as ErrorMarker);
     Object.assign(marker, this.errorParts(error));
-    marker.fields = this.encodeFields(
-      error as unknown as Record<string, unknown>
-    );
+    marker.fields = this.encodeFields(error as unknown as Record<string, unknown>);
     return marker;
   }
 
@@ -321,16 +293,10 @@ class Encoder {
       base,
       fields: [] as [string, unknown][]
     } as InstanceMarker);
-    marker.fields = this.encodeFields(
-      value as Record<string, unknown>,
-      base === 'array'
-    );
-    if (base === 'map')
-      marker.items = this.encodeMapEntries(value as Map<unknown, unknown>);
-    if (base === 'set')
-      marker.items = this.encodeSetItems(value as Set<unknown>);
-    if (base === 'array')
-      marker.items = this.encodeArray(Array.from(value as unknown[]));
+    marker.fields = this.encodeFields(value as Record<string, unknown>, base === 'array');
+    if (base === 'map') marker.items = this.encodeMapEntries(value as Map<unknown, unknown>);
+    if (base === 'set') marker.items = this.encodeSetItems(value as Set<unknown>);
+    if (base === 'array') marker.items = this.encodeArray(Array.from(value as unknown[]));
     if (base === 'error') marker.error = this.errorParts(value as Error);
     return marker;
   }
@@ -346,9 +312,7 @@ class Encoder {
     }
     this.needsTf = true;
     const shape = [...tensor.shape];
-    const variable = isVariableLike(tensor)
-      ? { trainable: Boolean(tensor.trainable) }
-      : undefined;
+    const variable = isVariableLike(tensor) ? { trainable: Boolean(tensor.trainable) } : undefined;
     const at = this.here();
     if (dtype === 'string') {
       const marker = this.remember(tensor, {
@@ -358,9 +322,7 @@ class Encoder {
         ...(variable && { variable })
       } as StringTensorMarker);
       this.jobs.push(async () => {
-        marker.strings = await this.readTensor(at, () =>
-          readStringTensor(tensor)
-        );
+        marker.strings = await this.readTensor(at, () => readStringTensor(tensor));
       });
       return marker;
     }
@@ -374,11 +336,7 @@ class Encoder {
     return this.remember(tensor, marker);
   }
 
-  private tensorBytesRef(
-    tensor: TensorLike,
-    dtype: TensorMarker['dtype'],
-    at: string
-  ): BytesRef {
+  private tensorBytesRef(tensor: TensorLike, dtype: TensorMarker['dtype'], at: string): BytesRef {
     const known = this.tensorData.get(tensor.dataId);
     if (known) return known;
     const expected = tensorByteLength(dtype, tensor.size);
@@ -400,9 +358,7 @@ class Encoder {
       });
       ref = inline;
     } else {
-      const blob = this.addBlob(
-        `${dtype} tensor [${tensor.shape.join(',')}] at ${at}`
-      );
+      const blob = this.addBlob(`${dtype} tensor [${tensor.shape.join(',')}] at ${at}`);
       this.jobs.push(async () => {
         this.blobs[blob]!.chunks = [await read()];
       });
@@ -496,19 +452,16 @@ function isStructuredCloneData(root: unknown): boolean {
   while (pending.length > 0) {
     const value = pending.pop();
     if (typeof value === 'function' || typeof value === 'symbol') return false;
-    if (typeof value !== 'object' || value === null || seen.has(value))
-      continue;
+    if (typeof value !== 'object' || value === null || seen.has(value)) continue;
     seen.add(value);
     const prototype: unknown = Object.getPrototypeOf(value);
     if (prototype === Object.prototype || prototype === null) {
       if (Object.hasOwn(value, markerKey)) return false;
-      for (const key of Object.keys(value))
-        pending.push((value as Record<string, unknown>)[key]);
+      for (const key of Object.keys(value)) pending.push((value as Record<string, unknown>)[key]);
     } else if (prototype === Array.prototype) {
       for (const item of value as unknown[]) pending.push(item);
     } else if (prototype === Map.prototype) {
-      for (const [key, item] of value as Map<unknown, unknown>)
-        pending.push(key, item);
+      for (const [key, item] of value as Map<unknown, unknown>) pending.push(key, item);
     } else if (prototype === Set.prototype) {
       for (const item of value as Set<unknown>) pending.push(item);
     } else if (prototype === ArrayBuffer.prototype) {
@@ -553,12 +506,7 @@ function isArrayIndex(key: string): boolean {
 }
 
 function kindOf(root: unknown): ValueKind {
-  if (
-    typeof root !== 'object' ||
-    root === null ||
-    !Object.hasOwn(root, markerKey)
-  )
-    return 'data';
+  if (typeof root !== 'object' || root === null || !Object.hasOwn(root, markerKey)) return 'data';
   const marker = root as Marker;
   switch (marker[markerKey]) {
     case 'tensor':

@@ -50,12 +50,7 @@ export class ValueLoadError extends Error {
   /** The file at fault (the manifest when the value is missing). */
   readonly file: string;
 
-  constructor(
-    variable: string,
-    where: { step: string; consumers: readonly string[] },
-    file: string,
-    problem: string
-  ) {
+  constructor(variable: string, where: { step: string; consumers: readonly string[] }, file: string, problem: string) {
     super(
       `Cannot load \`${variable}\` from step \`${where.step}\` into ` +
         `${describeConsumers(where.consumers)}: ${problem}`

@@ -12,10 +12,7 @@ const ioSlice = 8 * 1024 * 1024;
 
 /** A temporary sibling name; the leading dot and `.tmp` mark it as unfinished. */
 export function tempFileFor(dir: string, name: string): string {
-  return join(
-    dir,
-    `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
-  );
+  return join(dir, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
 export function isTempFileOf(file: string, name: string): boolean {
@@ -23,10 +20,7 @@ export function isTempFileOf(file: string, name: string): boolean {
 }
 
 /** Writes the chunks one after another into `file` (created or truncated). */
-export async function writeChunks(
-  file: string,
-  chunks: readonly Uint8Array[]
-): Promise<number> {
+export async function writeChunks(file: string, chunks: readonly Uint8Array[]): Promise<number> {
   const handle = await open(file, 'w');
   let total = 0;
   try {
@@ -46,10 +40,7 @@ export async function writeChunks(
 }
 
 /** Reads a file that must hold exactly `bytes` bytes; returns undefined otherwise. */
-export async function readExactly(
-  file: string,
-  bytes: number
-): Promise<ArrayBuffer | undefined> {
+export async function readExactly(file: string, bytes: number): Promise<ArrayBuffer | undefined> {
   const handle = await open(file, 'r');
   try {
     if ((await handle.stat()).size !== bytes) return undefined;

@@ -46,14 +46,7 @@ import v8 from 'node:v8';
 import { decodeValue } from './decode.js';
 import { encodeValue, type EncodedValue, type ValueKind } from './encode.js';
 import { MarshalError, ValueLoadError } from './errors.js';
-import {
-  isTempFileOf,
-  listFiles,
-  readExactly,
-  removeIfPresent,
-  tempFileFor,
-  writeChunks
-} from './files.js';
+import { isTempFileOf, listFiles, readExactly, removeIfPresent, tempFileFor, writeChunks } from './files.js';
 import type { ModelMarker, Skeleton } from './skeleton.js';
 import { restoreLayersModel } from './tf-values.js';
 import { loadTf, type TfModule } from './tfjs.js';
@@ -115,10 +108,7 @@ export async function saveValue(
   await mkdir(dir, { recursive: true });
 
   const staged: { temp: string; file: string }[] = [];
-  const stage = async (
-    file: string,
-    chunks: readonly Uint8Array[]
-  ): Promise<number> => {
+  const stage = async (file: string, chunks: readonly Uint8Array[]): Promise<number> => {
     const temp = tempFileFor(dir, name);
     staged.push({ temp, file });
     return writeChunks(temp, chunks);
@@ -148,37 +138,26 @@ export async function saveValue(
     const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
     await stage(`${name}.json`, [manifestBytes]);
     await commit(dir, name, staged);
-    const dataBytes = manifest.blobs.reduce(
-      (sum, blob) => sum + blob.bytes,
-      manifest.data.bytes
-    );
+    const dataBytes = manifest.blobs.reduce((sum, blob) => sum + blob.bytes, manifest.data.bytes);
     return {
       name,
       bytes: dataBytes + manifestBytes.byteLength,
       kind: encoded.kind
     };
   } catch (error) {
-    await Promise.all(
-      staged.map(({ temp }) => removeIfPresent(temp).catch(() => undefined))
-    );
+    await Promise.all(staged.map(({ temp }) => removeIfPresent(temp).catch(() => undefined)));
     throw error;
   }
 }
 
-export async function loadValue(
-  dir: string,
-  name: string,
-  ctx: MarshalContext
-): Promise<unknown> {
+export async function loadValue(dir: string, name: string, ctx: MarshalContext): Promise<unknown> {
   assertVariableName(name);
   const manifestFile = join(dir, `${name}.json`);
   const manifest = await readManifest(manifestFile, name, ctx);
   const fail = (file: string, problem: string): ValueLoadError =>
     new ValueLoadError(name, ctx, join(dir, file), problem);
   const readStored = async (stored: StoredFile): Promise<ArrayBuffer> => {
-    const bytes = await readExactly(join(dir, stored.file), stored.bytes).catch(
-      () => undefined
-    );
+    const bytes = await readExactly(join(dir, stored.file), stored.bytes).catch(() => undefined);
     if (bytes) return bytes;
     throw fail(
       stored.file,
@@ -193,9 +172,7 @@ export async function loadValue(
   const skeleton = payload as Skeleton;
   const blobs: ArrayBuffer[] = [];
   for (const blob of manifest.blobs) blobs.push(await readStored(blob));
-  const tf = manifest.needsTf
-    ? await loadTfFor(name, ctx, manifestFile)
-    : undefined;
+  const tf = manifest.needsTf ? await loadTfFor(name, ctx, manifestFile) : undefined;
   const models = new Map<object, unknown>();
   for (const marker of skeleton.models) {
     models.set(marker, await loadModel(tf!, marker, blobs, manifest, fail));
@@ -216,17 +193,11 @@ export async function loadValue(
 
 function assertVariableName(name: string): void {
   if (!variableName.test(name)) {
-    throw new TypeError(
-      `cellflow: \`${name}\` is not a variable name, so it cannot name a saved value`
-    );
+    throw new TypeError(`cellflow: \`${name}\` is not a variable name, so it cannot name a saved value`);
   }
 }
 
-function serialize(
-  encoded: EncodedValue,
-  name: string,
-  ctx: MarshalContext
-): Buffer {
+function serialize(encoded: EncodedValue, name: string, ctx: MarshalContext): Buffer {
   try {
     return v8.serialize(encoded.payload);
   } catch (error) {
@@ -247,17 +218,11 @@ function serialize(
  * existing), then stale files of the old value, then data files, then the
  * new manifest (the value exists again, complete).
  */
-async function commit(
-  dir: string,
-  name: string,
-  staged: { temp: string; file: string }[]
-): Promise<void> {
+async function commit(dir: string, name: string, staged: { temp: string; file: string }[]): Promise<void> {
   await removeIfPresent(join(dir, `${name}.json`));
   const ours = new Set(staged.map(({ temp }) => temp));
   const stale = (await listFiles(dir)).filter(
-    file =>
-      isDataFileOf(file, name) ||
-      (isTempFileOf(file, name) && !ours.has(join(dir, file)))
+    file => isDataFileOf(file, name) || (isTempFileOf(file, name) && !ours.has(join(dir, file)))
   );
   await Promise.all(stale.map(file => removeIfPresent(join(dir, file))));
   for (const { temp, file } of staged) await rename(temp, join(dir, file));
@@ -269,11 +234,7 @@ function isDataFileOf(file: string, name: string): boolean {
   return rest === 'v8' || /^\d+\.bin$/.test(rest);
 }
 
-async function readManifest(
-  file: string,
-  name: string,
-  ctx: MarshalContext
-): Promise<ValueManifest> {
+async function readManifest(file: string, name: string, ctx: MarshalContext): Promise<ValueManifest> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -290,16 +251,8 @@ async function readManifest(
   } catch {
     throw new ValueLoadError(name, ctx, file, `${file} is not valid JSON`);
   }
-  if (
-    manifest.format !== manifestFormat ||
-    typeof manifest.version !== 'number'
-  ) {
-    throw new ValueLoadError(
-      name,
-      ctx,
-      file,
-      `${file} is not a cellflow value manifest`
-    );
+  if (manifest.format !== manifestFormat || typeof manifest.version !== 'number') {
+    throw new ValueLoadError(name, ctx, file, `${file} is not a cellflow value manifest`);
   }
   if (manifest.version > manifestVersion) {
     throw new ValueLoadError(
@@ -312,20 +265,11 @@ async function readManifest(
   return manifest as ValueManifest;
 }
 
-async function loadTfFor(
-  name: string,
-  ctx: MarshalContext,
-  file: string
-): Promise<TfModule> {
+async function loadTfFor(name: string, ctx: MarshalContext, file: string): Promise<TfModule> {
   try {
     return await loadTf();
   } catch (error) {
-    throw new ValueLoadError(
-      name,
-      ctx,
-      file,
-      `it holds tensors, and ${(error as Error).message}`
-    );
+    throw new ValueLoadError(name, ctx, file, `it holds tensors, and ${(error as Error).message}`);
   }
 }
 
@@ -336,11 +280,9 @@ async function loadModel(
   manifest: ValueManifest,
   fail: (file: string, problem: string) => ValueLoadError
 ): Promise<unknown> {
-  const weightsFile =
-    manifest.blobs[marker.weights]?.file ?? manifest.data.file;
+  const weightsFile = manifest.blobs[marker.weights]?.file ?? manifest.data.file;
   const weights = blobs[marker.weights];
-  if (!weights)
-    throw fail(weightsFile, 'the weights of a layers model are missing');
+  if (!weights) throw fail(weightsFile, 'the weights of a layers model are missing');
   try {
     return await restoreLayersModel(tf, marker.artifacts, weights);
   } catch (error) {

@@ -6,8 +6,7 @@
  */
 
 const metricName = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-const metricLine =
-  /^\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*$/;
+const metricLine = /^\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)\s*$/;
 
 /**
  * `name=value`, the value in the shortest form that reads back to the same
@@ -20,9 +19,7 @@ export function formatMetricLine(name: string, value: number): string {
     );
   }
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new TypeError(
-      `cellflow: metric \`${name}\` must be a finite number, not ${String(value)}`
-    );
+    throw new TypeError(`cellflow: metric \`${name}\` must be a finite number, not ${String(value)}`);
   }
   return `${name}=${String(value)}`;
 }

@@ -11,12 +11,7 @@ import type { LineSegment } from '../compile/local/plan.js';
 import type { ParameterValue } from '../ir.js';
 import { loadValue, saveValue, type MarshalContext } from './marshal.js';
 import { formatMetricLine } from './metrics.js';
-import {
-  STEP_CONTEXT_ENV,
-  WAIT_FOR_INPUTS_ENV,
-  type StepContextFile,
-  type StepFailure
-} from './step-context.js';
+import { STEP_CONTEXT_ENV, WAIT_FOR_INPUTS_ENV, type StepContextFile, type StepFailure } from './step-context.js';
 
 type Thunks = Record<string, () => unknown>;
 
@@ -31,8 +26,7 @@ export class StepRuntime {
 
   parameter(name: string): ParameterValue {
     const value = this.context?.parameters[name];
-    if (value === undefined)
-      throw new Error(`cellflow: no value for pipeline parameter \`${name}\``);
+    if (value === undefined) throw new Error(`cellflow: no value for pipeline parameter \`${name}\``);
     return value;
   }
 
@@ -43,21 +37,16 @@ export class StepRuntime {
   /** A step started early waits here, after its prelude, until the engine says where its inputs are. */
   async inputsReady(): Promise<void> {
     if (process.env[WAIT_FOR_INPUTS_ENV] !== '1' || !process.send || !this.context) return;
-    const message = await new Promise<{ inputs: StepContextFile['inputs'] }>(resolve => process.once('message', resolve));
+    const message = await new Promise<{ inputs: StepContextFile['inputs'] }>(resolve =>
+      process.once('message', resolve)
+    );
     this.context.inputs = message.inputs;
   }
 
   async load(name: string): Promise<unknown> {
     const input = this.context?.inputs[name];
-    if (!input)
-      throw new Error(
-        `cellflow: step input \`${name}\` is not in the step's context`
-      );
-    return loadValue(
-      input.dir,
-      name,
-      this.marshalContext(input.from, [this.context!.step])
-    );
+    if (!input) throw new Error(`cellflow: step input \`${name}\` is not in the step's context`);
+    return loadValue(input.dir, name, this.marshalContext(input.from, [this.context!.step]));
   }
 
   async save(values: Thunks): Promise<void> {
@@ -83,10 +72,7 @@ export class StepRuntime {
       metrics[name] = value;
     }
     if (this.context && Object.keys(metrics).length > 0) {
-      writeFileAtomic.sync(
-        this.context.metricsFile,
-        JSON.stringify(metrics, null, 2) + '\n'
-      );
+      writeFileAtomic.sync(this.context.metricsFile, JSON.stringify(metrics, null, 2) + '\n');
     }
   }
 
@@ -110,25 +96,14 @@ export class StepRuntime {
       ...place,
       stack: err.stack ?? String(err)
     };
-    const where =
-      place.cellIndex === null
-        ? ''
-        : ` (notebook cell ${place.cellIndex + 1}, line ${place.line})`;
+    const where = place.cellIndex === null ? '' : ` (notebook cell ${place.cellIndex + 1}, line ${place.line})`;
     const stepName = this.context?.step ?? 'notebook';
-    process.stderr.write(
-      `cellflow: step \`${stepName}\` failed${where}: ${failure.message}\n`
-    );
-    if (this.context)
-      writeFileAtomic.sync(
-        this.context.errorFile,
-        JSON.stringify(failure, null, 2) + '\n'
-      );
+    process.stderr.write(`cellflow: step \`${stepName}\` failed${where}: ${failure.message}\n`);
+    if (this.context) writeFileAtomic.sync(this.context.errorFile, JSON.stringify(failure, null, 2) + '\n');
   }
 
   /** The first stack frame inside the generated program, mapped back to the cell it came from. */
-  private placeOf(
-    error: Error
-  ): Pick<StepFailure, 'cellIndex' | 'line' | 'column'> {
+  private placeOf(error: Error): Pick<StepFailure, 'cellIndex' | 'line' | 'column'> {
     const file = `(?:${escapeRegExp(this.programFile)}|${escapeRegExp(pathToFileURL(this.programFile).href)})`;
     const pattern = new RegExp(`${file}:(\\d+):(\\d+)`);
     for (const frame of (error.stack ?? '').split('\n')) {
@@ -136,9 +111,7 @@ export class StepRuntime {
       if (!match) continue;
       const generatedLine = Number(match[1]);
       const segment = this.lineMap.find(
-        s =>
-          generatedLine >= s.generatedLine &&
-          generatedLine < s.generatedLine + s.lineCount
+        s => generatedLine >= s.generatedLine && generatedLine < s.generatedLine + s.lineCount
       );
       if (segment) {
         return {
@@ -159,13 +132,8 @@ export class StepRuntime {
 /** Called once at the top of every generated program with its own `import.meta.url`. */
 export async function startStep(programUrl: string): Promise<StepRuntime> {
   const contextPath = process.env[STEP_CONTEXT_ENV];
-  const context = contextPath
-    ? (JSON.parse(readFileSync(contextPath, 'utf8')) as StepContextFile)
-    : undefined;
-  const lineMapPath = fileURLToPath(programUrl).replace(
-    /\.mjs$/,
-    '.lines.json'
-  );
+  const context = contextPath ? (JSON.parse(readFileSync(contextPath, 'utf8')) as StepContextFile) : undefined;
+  const lineMapPath = fileURLToPath(programUrl).replace(/\.mjs$/, '.lines.json');
   const lineMap = context?.lineMap ?? readLineMap(lineMapPath);
   return new StepRuntime(fileURLToPath(programUrl), context, lineMap);
 }

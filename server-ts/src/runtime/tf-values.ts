@@ -35,10 +35,7 @@ export interface LayersModelLike {
   predict(...args: unknown[]): unknown;
   compile(...args: unknown[]): unknown;
   getLayer(...args: unknown[]): unknown;
-  save(
-    handler: { save(artifacts: ModelArtifactsLike): Promise<unknown> },
-    config?: object
-  ): Promise<unknown>;
+  save(handler: { save(artifacts: ModelArtifactsLike): Promise<unknown> }, config?: object): Promise<unknown>;
 }
 
 const bytesPerElement: Record<NumericDtype, number> = {
@@ -82,23 +79,18 @@ export function tensorByteLength(dtype: NumericDtype, size: number): number {
 
 /** A tfjs Variable is a Tensor with `assign` and `trainable`. */
 export function isVariableLike(tensor: TensorLike): boolean {
-  return (
-    typeof tensor.assign === 'function' && typeof tensor.trainable === 'boolean'
-  );
+  return typeof tensor.assign === 'function' && typeof tensor.trainable === 'boolean';
 }
 
 /** The tensor's data as bytes, without copying where the backend allows. */
 export async function readTensorBytes(tensor: TensorLike): Promise<Uint8Array> {
   const data = (await tensor.data()) as unknown;
-  if (!ArrayBuffer.isView(data))
-    throw new TypeError(`tensor data is not a typed array (${tensor.dtype})`);
+  if (!ArrayBuffer.isView(data)) throw new TypeError(`tensor data is not a typed array (${tensor.dtype})`);
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
 /** A string tensor's elements as raw bytes (tfjs strings may hold any bytes). */
-export async function readStringTensor(
-  tensor: TensorLike
-): Promise<Uint8Array[]> {
+export async function readStringTensor(tensor: TensorLike): Promise<Uint8Array[]> {
   const bytes = await tensor.bytes();
   return Array.isArray(bytes) ? bytes : [bytes];
 }
@@ -118,32 +110,18 @@ export function makeNumericTensor(
       imag[i] = pairs[2 * i + 1]!;
     }
     // tfjs refuses to build complex64 from one array; combine two parts.
-    return tf.tidy(() =>
-      tf.complex(tf.tensor(real, shape), tf.tensor(imag, shape))
-    );
+    return tf.tidy(() => tf.complex(tf.tensor(real, shape), tf.tensor(imag, shape)));
   }
   const values =
-    dtype === 'float32'
-      ? new Float32Array(data)
-      : dtype === 'int32'
-        ? new Int32Array(data)
-        : new Uint8Array(data);
+    dtype === 'float32' ? new Float32Array(data) : dtype === 'int32' ? new Int32Array(data) : new Uint8Array(data);
   return tf.tensor(values, shape, dtype);
 }
 
-export function makeStringTensor(
-  tf: TfModule,
-  shape: number[],
-  strings: Uint8Array[]
-): TfNamespaceTensor {
+export function makeStringTensor(tf: TfModule, shape: number[], strings: Uint8Array[]): TfNamespaceTensor {
   return tf.tensor(strings, shape, 'string');
 }
 
-export function makeVariable(
-  tf: TfModule,
-  tensor: TfNamespaceTensor,
-  trainable: boolean
-): TfNamespaceTensor {
+export function makeVariable(tf: TfModule, tensor: TfNamespaceTensor, trainable: boolean): TfNamespaceTensor {
   const variable = tf.variable(tensor, trainable);
   tensor.dispose(); // the variable holds its own reference to the data
   return variable;
@@ -173,10 +151,7 @@ export async function captureModelArtifacts(
   return { artifacts: await saveToMemory(model, false), withOptimizer: false };
 }
 
-async function saveToMemory(
-  model: LayersModelLike,
-  includeOptimizer: boolean
-): Promise<ModelArtifactsLike> {
+async function saveToMemory(model: LayersModelLike, includeOptimizer: boolean): Promise<ModelArtifactsLike> {
   let captured: ModelArtifactsLike | undefined;
   await model.save(
     {
@@ -192,8 +167,7 @@ async function saveToMemory(
     },
     { includeOptimizer }
   );
-  if (!captured)
-    throw new Error('the model did not hand its artifacts to the save handler');
+  if (!captured) throw new Error('the model did not hand its artifacts to the save handler');
   return captured;
 }
 
@@ -202,16 +176,12 @@ export async function restoreLayersModel(
   artifacts: ModelArtifactsLike,
   weightData: ArrayBuffer
 ): Promise<unknown> {
-  const complete = { ...artifacts, weightData } as Parameters<
-    TfModule['io']['fromMemory']
-  >[0];
+  const complete = { ...artifacts, weightData } as Parameters<TfModule['io']['fromMemory']>[0];
   return tf.loadLayersModel(tf.io.fromMemory(complete));
 }
 
 /** Weight data may come as one buffer or (tfjs >= 4.10) as several. */
-export function weightChunks(
-  weightData: ArrayBuffer | ArrayBuffer[] | undefined
-): Uint8Array[] {
+export function weightChunks(weightData: ArrayBuffer | ArrayBuffer[] | undefined): Uint8Array[] {
   if (weightData === undefined) return [];
   const buffers = Array.isArray(weightData) ? weightData : [weightData];
   return buffers.map(b => new Uint8Array(b));

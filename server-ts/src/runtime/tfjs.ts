@@ -73,15 +73,9 @@ export async function loadFirstTf(
 
 /** A CommonJS package imported from ESM may expose its API under `default`. */
 function asTfModule(imported: unknown): TfModule | undefined {
-  for (const candidate of [
-    imported,
-    (imported as { default?: unknown })?.default
-  ]) {
+  for (const candidate of [imported, (imported as { default?: unknown })?.default]) {
     const api = candidate as Partial<TfModule> | undefined;
-    if (
-      typeof api?.tensor === 'function' &&
-      typeof api.loadLayersModel === 'function'
-    ) {
+    if (typeof api?.tensor === 'function' && typeof api.loadLayersModel === 'function') {
       return api as TfModule;
     }
   }

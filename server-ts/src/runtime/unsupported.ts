@@ -13,8 +13,7 @@ export interface Unsupported {
 }
 
 const rebuildInFunctionsCell =
-  'define the function/class in a cell tagged `functions` so every step can rebuild it, ' +
-  'or hand on plain data';
+  'define the function/class in a cell tagged `functions` so every step can rebuild it, ' + 'or hand on plain data';
 const recreateInConsumer =
   'recreate the socket/stream in the step that uses it, or hand on plain data ' +
   '(what you read from it, or the address to reach it)';
@@ -30,10 +29,7 @@ export function describeUnsupported(value: unknown): Unsupported {
   if (typeof value !== 'object' || value === null) {
     return { what: `a ${typeof value}`, hint: 'hand on plain data' };
   }
-  if (
-    value instanceof Promise ||
-    typeof (value as { then?: unknown }).then === 'function'
-  ) {
+  if (value instanceof Promise || typeof (value as { then?: unknown }).then === 'function') {
     return {
       what: 'a Promise',
       hint: 'await it in the step (`x = await ...`) so the step hands on the resolved value'
@@ -47,12 +43,9 @@ export function describeUnsupported(value: unknown): Unsupported {
     };
   }
   const name = className(value);
-  if (value instanceof Socket)
-    return { what: `a network socket (${name})`, hint: recreateInConsumer };
-  if (value instanceof Server)
-    return { what: `a network server (${name})`, hint: recreateInConsumer };
-  if (value instanceof Stream)
-    return { what: `a stream (${name})`, hint: recreateInConsumer };
+  if (value instanceof Socket) return { what: `a network socket (${name})`, hint: recreateInConsumer };
+  if (value instanceof Server) return { what: `a network server (${name})`, hint: recreateInConsumer };
+  if (value instanceof Stream) return { what: `a stream (${name})`, hint: recreateInConsumer };
   if (value instanceof EventEmitter) {
     return {
       what: `an event emitter (${name})`,
@@ -106,14 +99,11 @@ function weakKind(value: object): string | undefined {
 
 function isIterator(value: object): boolean {
   const it = value as { next?: unknown; [Symbol.iterator]?: unknown };
-  return (
-    typeof it.next === 'function' && typeof it[Symbol.iterator] === 'function'
-  );
+  return typeof it.next === 'function' && typeof it[Symbol.iterator] === 'function';
 }
 
 function className(value: object): string {
   const ctor = (value as { constructor?: { name?: unknown } }).constructor;
-  const name =
-    typeof ctor?.name === 'string' && ctor.name ? ctor.name : undefined;
+  const name = typeof ctor?.name === 'string' && ctor.name ? ctor.name : undefined;
   return name ?? Object.prototype.toString.call(value).slice(8, -1);
 }

@@ -15,10 +15,7 @@ export type PathSegment =
 
 const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-export function formatPath(
-  variable: string,
-  segments: readonly PathSegment[]
-): string {
+export function formatPath(variable: string, segments: readonly PathSegment[]): string {
   let text = variable;
   for (const segment of segments) text += formatSegment(segment);
   return text;
@@ -27,21 +24,14 @@ export function formatPath(
 function formatSegment(segment: PathSegment): string {
   if (typeof segment === 'number') return `[${segment}]`;
   if (typeof segment === 'string') {
-    return identifier.test(segment)
-      ? `.${segment}`
-      : `[${JSON.stringify(segment)}]`;
+    return identifier.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]`;
   }
   if ('setAt' in segment) return `.values()[${segment.setAt}]`;
   if ('mapKeyAt' in segment) return `.keys()[${segment.mapKeyAt}]`;
   const key = segment.mapKey;
   if (typeof key === 'string') return `.get(${JSON.stringify(key)})`;
   if (typeof key === 'bigint') return `.get(${key}n)`;
-  if (
-    key === null ||
-    typeof key === 'number' ||
-    typeof key === 'boolean' ||
-    key === undefined
-  ) {
+  if (key === null || typeof key === 'number' || typeof key === 'boolean' || key === undefined) {
     return `.get(${String(key)})`;
   }
   return `.values()[${segment.index}]`;

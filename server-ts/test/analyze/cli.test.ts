@@ -25,7 +25,10 @@ test('analyze --json prints the IR', () => {
   const result = cli(['analyze', xor, '--json']);
   assert.equal(result.code, 0);
   const ir = JSON.parse(result.stdout);
-  assert.deepEqual(ir.steps.map((s: { name: string }) => s.name), ['generate', 'scatter_plot', 'train_linear', 'train_hidden', 'training_plots', 'evaluate']);
+  assert.deepEqual(
+    ir.steps.map((s: { name: string }) => s.name),
+    ['generate', 'scatter_plot', 'train_linear', 'train_hidden', 'training_plots', 'evaluate']
+  );
   assert.deepEqual(ir, analyzeNotebook(parseNotebook(readFileSync(xor, 'utf8')).json).ir);
 });
 
@@ -42,7 +45,12 @@ test('analyze exits 1 on errors and 2 on an unreadable notebook', () => {
 
 test('every example and run-corpus notebook analyzes with no error or warning', () => {
   const runSamples = join(samplesRoot, 'run');
-  const notebooks = [xor, ...readdirSync(runSamples).filter(f => f.endsWith('.ipynb')).map(f => join(runSamples, f))];
+  const notebooks = [
+    xor,
+    ...readdirSync(runSamples)
+      .filter(f => f.endsWith('.ipynb'))
+      .map(f => join(runSamples, f))
+  ];
   for (const path of notebooks) {
     const { ir } = analyzeNotebook(parseNotebook(readFileSync(path, 'utf8')).json);
     assert.deepEqual(ir.diagnostics, [], path);

@@ -23,7 +23,9 @@ function analyzeSample(text: string): unknown {
   }
 }
 
-const cases = readdirSync(root).filter(name => existsSync(join(root, name, 'input.ipynb'))).sort();
+const cases = readdirSync(root)
+  .filter(name => existsSync(join(root, name, 'input.ipynb')))
+  .sort();
 
 test('there are golden samples for the analyzer', () => {
   assert.ok(cases.length >= 30, `expected at least 30 samples, found ${cases.length}`);

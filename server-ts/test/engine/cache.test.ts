@@ -20,7 +20,10 @@ test('a second run takes every step from the cache and gives the same metrics', 
   assert.ok(first.stepOrder.every(s => !first.steps[s].cached));
   const second = await runNotebook(path);
   assert.equal(second.status, 'succeeded');
-  assert.deepEqual(second.stepOrder.filter(s => second.steps[s].cached), second.stepOrder);
+  assert.deepEqual(
+    second.stepOrder.filter(s => second.steps[s].cached),
+    second.stepOrder
+  );
   assert.deepEqual(second.metrics, first.metrics);
 });
 
@@ -55,7 +58,10 @@ test('run --json prints one JSON summary and nothing else; runs and logs read it
   assert.equal(result.code, 0, result.stderr);
   const summary = JSON.parse(result.stdout);
   assert.equal(summary.status, 'succeeded');
-  assert.deepEqual(summary.steps.map((s: { name: string }) => s.name), ['generate', 'stats', 'train', 'report']);
+  assert.deepEqual(
+    summary.steps.map((s: { name: string }) => s.name),
+    ['generate', 'stats', 'train', 'report']
+  );
   for (const step of summary.steps) {
     assert.equal(typeof step.seconds, 'number');
     assert.equal(step.cached, false);

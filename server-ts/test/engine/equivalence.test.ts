@@ -52,7 +52,9 @@ async function runBothWays(source: string): Promise<BothRuns> {
     pipeline.status,
     'succeeded',
     `pipeline run ${pipeline.status}; steps not succeeded: ${failed
-      .map(s => `${s} (${pipeline.steps[s].status}: ${pipeline.steps[s].error?.message ?? pipeline.steps[s].reason ?? ''})`)
+      .map(
+        s => `${s} (${pipeline.steps[s].status}: ${pipeline.steps[s].error?.message ?? pipeline.steps[s].reason ?? ''})`
+      )
       .join(', ')}`
   );
   return { workspace, straight, pipeline };
@@ -85,7 +87,8 @@ describe('a pipeline run reports the same metrics as a straight run', { concurre
 
     const svgs = runs.pipeline.artifacts.filter(file => file.endsWith('.svg'));
     const names = svgs.map(file => basename(file));
-    for (const chart of ['scatter.svg', 'training_curves.svg']) assert.ok(names.includes(chart), `no ${chart} among ${names}`);
+    for (const chart of ['scatter.svg', 'training_curves.svg'])
+      assert.ok(names.includes(chart), `no ${chart} among ${names}`);
     const runDir = new RunStore(runs.workspace).runDir(runs.pipeline.id);
     for (const file of svgs) assert.match(readFileSync(join(runDir, file), 'utf8'), /^<svg[\s>]/);
   });

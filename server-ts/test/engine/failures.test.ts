@@ -35,7 +35,10 @@ test('a failing step names the notebook cell and line; dependents are skipped, o
   const path = writeNotebook(dir, 'boom.ipynb', [
     { markdown: '# A notebook that fails' },
     [['step:load'], 'const values = [1, 2, 3];'],
-    [['step:broken', 'prev:load'], 'const total = values.length;\n// the next line throws\nif (total > 2) throw new Error(`too many: ${total}`);'],
+    [
+      ['step:broken', 'prev:load'],
+      'const total = values.length;\n// the next line throws\nif (total > 2) throw new Error(`too many: ${total}`);'
+    ],
     [['step:after', 'prev:broken'], 'const again = total + 1;'],
     [['step:branch', 'prev:load'], 'const doubled = values.map(v => v * 2);'],
     [['step:leaf', 'prev:branch'], 'const sum = doubled.reduce((a, b) => a + b, 0);\nconsole.log(`sum=${sum}`);']
@@ -91,7 +94,10 @@ test('cellflow cancel stops a running run and records it as cancelled', async ()
   const child = cliInBackground(['run', path]);
   const exited = new Promise<number | null>(resolve => child.on('close', resolve));
   const store = new RunStore(dir);
-  const runId = await waitFor(() => store.listRuns().find(r => r.steps.slow?.status === 'running')?.id, 'the slow step to start');
+  const runId = await waitFor(
+    () => store.listRuns().find(r => r.steps.slow?.status === 'running')?.id,
+    'the slow step to start'
+  );
   const cancel = cli(['cancel', runId, '--dir', dir]);
   assert.equal(cancel.code, 0, cancel.stderr);
   assert.equal(await exited, 130);
@@ -105,7 +111,10 @@ test('after SIGKILL of the engine mid-run, `cellflow runs` reads every record an
   const dir = makeWorkspace();
   const path = writeNotebook(dir, 'killed.ipynb', [
     [['step:first'], 'const items = Array.from({ length: 1000 }, (_, i) => i);'],
-    [['step:second', 'prev:first'], 'await new Promise(resolve => setTimeout(resolve, 1500));\nconst count = items.length;'],
+    [
+      ['step:second', 'prev:first'],
+      'await new Promise(resolve => setTimeout(resolve, 1500));\nconst count = items.length;'
+    ],
     [['step:third', 'prev:second'], 'const total = count * 2;'],
     [['pipeline-metrics'], 'total']
   ]);
@@ -138,6 +147,10 @@ test('a step started early (while its dependency runs) is stopped and leaves not
   const record = await runNotebook(path, { concurrency: 2 });
   assert.equal(record.steps.slow_fail.status, 'failed');
   assert.equal(record.steps.waiting.status, 'skipped');
-  assert.equal(existsSync(new RunStore(dir).stepDir(record.id, 'waiting')), false, 'the early process left no step folder');
+  assert.equal(
+    existsSync(new RunStore(dir).stepDir(record.id, 'waiting')),
+    false,
+    'the early process left no step folder'
+  );
   assert.equal(existsSync(join(dir, 'waiting-ran.txt')), false, "the skipped step's cells never ran");
 });

@@ -1,13 +1,5 @@
 import assert from 'node:assert/strict';
-import {
-  mkdir,
-  mkdtemp,
-  readFile,
-  realpath,
-  rm,
-  symlink,
-  writeFile
-} from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -33,9 +25,7 @@ function send(
   method: string,
   requestPath: string,
   body?: string,
-  headers: Record<string, string> = body === undefined
-    ? {}
-    : { 'Content-Type': 'application/json' }
+  headers: Record<string, string> = body === undefined ? {} : { 'Content-Type': 'application/json' }
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const request = http.request(
@@ -77,24 +67,16 @@ describe('cellflow HTTP server', () => {
   let analyzeImpl: (absolutePath: string) => Promise<unknown>;
 
   before(async () => {
-    workspace = await realpath(
-      await mkdtemp(path.join(tmpdir(), 'cellflow-http-'))
-    );
+    workspace = await realpath(await mkdtemp(path.join(tmpdir(), 'cellflow-http-')));
     root = path.join(workspace, 'root');
     outside = path.join(workspace, 'outside');
     await mkdir(path.join(root, 'notebooks'), { recursive: true });
     await mkdir(outside);
     await writeFile(path.join(root, 'notebooks', 'train.ipynb'), NOTEBOOK);
     await writeFile(path.join(outside, 'secret.ipynb'), NOTEBOOK);
-    await symlink(
-      path.join(outside, 'secret.ipynb'),
-      path.join(root, 'escape.ipynb')
-    );
+    await symlink(path.join(outside, 'secret.ipynb'), path.join(root, 'escape.ipynb'));
     await symlink(outside, path.join(root, 'outside-dir'));
-    await symlink(
-      path.join(root, 'notebooks', 'train.ipynb'),
-      path.join(root, 'alias.ipynb')
-    );
+    await symlink(path.join(root, 'notebooks', 'train.ipynb'), path.join(root, 'alias.ipynb'));
 
     server = await createServer({
       root,
@@ -134,9 +116,7 @@ describe('cellflow HTTP server', () => {
   });
 
   test('GET /api/health answers the name and the package version', async () => {
-    const packageJson = JSON.parse(
-      await readFile(new URL('../../../package.json', import.meta.url), 'utf8')
-    );
+    const packageJson = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8'));
     for (const route of ['/api/health', '/cellflow/api/health']) {
       const reply = await send(server, 'GET', route);
       assert.equal(reply.status, 200, route);
@@ -184,10 +164,7 @@ describe('cellflow HTTP server', () => {
     ['an absolute path inside the root', '/notebooks/train.ipynb'],
     ['a Windows absolute path', 'C:\\Windows\\win.ini'],
     ['a symbolic link to a file outside the root', 'escape.ipynb'],
-    [
-      'a path through a symbolic link to a folder outside the root',
-      'outside-dir/secret.ipynb'
-    ]
+    ['a path through a symbolic link to a folder outside the root', 'outside-dir/secret.ipynb']
   ]) {
     test(`refuses ${why} with 403`, async () => {
       const reply = await analyze(server, notebookPath);
@@ -215,25 +192,16 @@ describe('cellflow HTTP server', () => {
   });
 
   test('a missing notebook answers 404, a folder 400', async () => {
-    assert.equal(
-      (await analyze(server, 'nope.ipynb')).body.error.code,
-      'notebook-not-found'
-    );
+    assert.equal((await analyze(server, 'nope.ipynb')).body.error.code, 'notebook-not-found');
     const folder = await analyze(server, 'notebooks');
     assert.equal(folder.status, 400);
     assert.equal(folder.body.error.code, 'not-a-file');
   });
 
   test('a body that is not JSON-typed answers 415', async () => {
-    const reply = await send(
-      server,
-      'POST',
-      '/api/analyze',
-      '{"path":"notebooks/train.ipynb"}',
-      {
-        'Content-Type': 'text/plain'
-      }
-    );
+    const reply = await send(server, 'POST', '/api/analyze', '{"path":"notebooks/train.ipynb"}', {
+      'Content-Type': 'text/plain'
+    });
     assert.equal(reply.status, 415);
     assert.equal(reply.body.error.code, 'unsupported-media-type');
   });

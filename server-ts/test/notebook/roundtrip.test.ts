@@ -16,7 +16,9 @@ function allNotebooks(): string[] {
   const runSamples = join(samplesRoot, 'run');
   return [
     ...readdirSync(analyzeSamples).map(name => join(analyzeSamples, name, 'input.ipynb')),
-    ...safeList(runSamples).filter(f => f.endsWith('.ipynb')).map(f => join(runSamples, f)),
+    ...safeList(runSamples)
+      .filter(f => f.endsWith('.ipynb'))
+      .map(f => join(runSamples, f)),
     join(repoRoot, 'examples', 'xor.ipynb')
   ];
 }
@@ -117,7 +119,7 @@ test('a changed notebook keeps outputs, attachments and metadata it does not und
   assert.deepEqual(written.cells[1].metadata.vendor, original.cells[1].metadata.vendor);
   assert.deepEqual(written.metadata, original.metadata);
   assert.deepEqual(written.cells[1].metadata.tags, ['block:load', 'hide-input', 'prev:other']);
-  assert.ok(serializeNotebook(doc).startsWith('{\n "cells": [\n  {'), 'keeps Jupyter\'s one-space indent');
+  assert.ok(serializeNotebook(doc).startsWith('{\n "cells": [\n  {'), "keeps Jupyter's one-space indent");
 });
 
 test('reading then writing the tags of every sample cell changes nothing', () => {
@@ -143,7 +145,14 @@ test('editing an annotation rewrites only what changed', () => {
   const { annotation } = readCellAnnotation(['hide-input', 'block:train', 'limit:memory:4Gi', 'prev:load'], 0);
   annotation.prev.push('clean');
   annotation.settings.retry = 2;
-  assert.deepEqual(writeCellAnnotation(annotation), ['hide-input', 'block:train', 'limit:memory:4Gi', 'prev:load', 'prev:clean', 'retry:2']);
+  assert.deepEqual(writeCellAnnotation(annotation), [
+    'hide-input',
+    'block:train',
+    'limit:memory:4Gi',
+    'prev:load',
+    'prev:clean',
+    'retry:2'
+  ]);
 });
 
 test('bad notebooks are clear errors', () => {
@@ -151,15 +160,22 @@ test('bad notebooks are clear errors', () => {
     ['{ "cells": [', /not valid JSON/],
     ['[]', /not a Jupyter notebook/],
     ['{"nbformat": 3, "nbformat_minor": 0, "worksheets": []}', /nbformat 3.*nbformat 4/],
-    ['{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "code", "source": 3}]}', /Cell 1 is malformed/]
+    [
+      '{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "code", "source": 3}]}',
+      /Cell 1 is malformed/
+    ]
   ];
   for (const [text, message] of cases) {
-    assert.throws(() => parseNotebook(text), (error: unknown) => error instanceof CellflowError && message.test(error.message));
+    assert.throws(
+      () => parseNotebook(text),
+      (error: unknown) => error instanceof CellflowError && message.test(error.message)
+    );
   }
 });
 
 test('the language comes from the kernelspec, then language_info', () => {
-  const language = (metadata: Record<string, unknown>) => detectLanguage({ nbformat: 4, nbformat_minor: 5, metadata, cells: [] }).language;
+  const language = (metadata: Record<string, unknown>) =>
+    detectLanguage({ nbformat: 4, nbformat_minor: 5, metadata, cells: [] }).language;
   assert.equal(language({ kernelspec: { name: 'tslab' } }), 'typescript');
   assert.equal(language({ kernelspec: { name: 'deno' } }), 'typescript');
   assert.equal(language({ kernelspec: { name: 'jslab' } }), 'javascript');

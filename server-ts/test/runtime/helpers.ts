@@ -16,8 +16,6 @@ export async function filesIn(dir: string): Promise<string[]> {
   return (await readdir(dir)).sort();
 }
 
-export function context(
-  classes: Record<string, NotebookClass> = {}
-): MarshalContext {
+export function context(classes: Record<string, NotebookClass> = {}): MarshalContext {
   return { step: 'prepare', consumers: ['train', 'evaluate'], classes };
 }

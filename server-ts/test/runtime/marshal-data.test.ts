@@ -2,21 +2,11 @@ import assert from 'node:assert/strict';
 import { readFile, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import {
-  loadValue,
-  saveValue,
-  ValueLoadError,
-  type ValueManifest
-} from '../../src/runtime/index.js';
+import { loadValue, saveValue, ValueLoadError, type ValueManifest } from '../../src/runtime/index.js';
 import { context, filesIn, tempDir } from './helpers.js';
 import type { NotebookClass } from '../../src/runtime/notebook-class.js';
 
-async function roundTrip(
-  dir: string,
-  name: string,
-  value: unknown,
-  classes: Record<string, NotebookClass> = {}
-) {
+async function roundTrip(dir: string, name: string, value: unknown, classes: Record<string, NotebookClass> = {}) {
   await saveValue(dir, name, value, context(classes));
   return loadValue(dir, name, context(classes));
 }
@@ -57,10 +47,7 @@ test('top-level BigInt, Date, string and undefined', async t => {
   const date = (await roundTrip(dir, 'date', new Date(86_400_000))) as Date;
   assert.ok(date instanceof Date);
   assert.equal(date.toISOString(), '1970-01-02T00:00:00.000Z');
-  assert.equal(
-    await roundTrip(dir, 'text', 'x'.repeat(100_000)),
-    'x'.repeat(100_000)
-  );
+  assert.equal(await roundTrip(dir, 'text', 'x'.repeat(100_000)), 'x'.repeat(100_000));
   assert.equal(await roundTrip(dir, 'nothing', undefined), undefined);
 });
 
@@ -142,12 +129,7 @@ test('typed arrays, DataView and ArrayBuffers keep type and bytes, with fresh bu
   assert.ok(back.ab instanceof ArrayBuffer);
   assert.deepEqual([...new Uint8Array(back.ab)], [9, 8, 7]);
   assert.equal(back.largeAb.byteLength, 100_000);
-  assert.deepEqual(await filesIn(dir), [
-    'arrays.0.bin',
-    'arrays.1.bin',
-    'arrays.json',
-    'arrays.v8'
-  ]);
+  assert.deepEqual(await filesIn(dir), ['arrays.0.bin', 'arrays.1.bin', 'arrays.json', 'arrays.v8']);
 });
 
 test('instances of classes from functions cells keep their prototype', async t => {
@@ -223,11 +205,7 @@ test("instances load with the consuming step's own class of the same name", asyn
     }
   };
   await saveValue(dir, 'p', new Producer(3, 4), context({ Point: Producer }));
-  const back = (await loadValue(
-    dir,
-    'p',
-    context({ Point: Consumer })
-  )) as InstanceType<typeof Consumer>;
+  const back = (await loadValue(dir, 'p', context({ Point: Consumer }))) as InstanceType<typeof Consumer>;
   assert.ok(back instanceof Consumer);
   assert.equal(back.norm(), 5);
 });
@@ -249,18 +227,9 @@ test('loading an instance whose class is not defined names the class and the fix
       assert.equal(error.variable, 'data');
       assert.equal(error.step, 'prepare');
       assert.deepEqual(error.consumers, ['train']);
-      assert.match(
-        error.message,
-        /^Cannot load `data` from step `prepare` into step `train`: /
-      );
-      assert.match(
-        error.message,
-        /`data\.vocab` is an instance of class `Vocab`/
-      );
-      assert.match(
-        error.message,
-        /define class `Vocab` in a cell tagged `functions`/
-      );
+      assert.match(error.message, /^Cannot load `data` from step `prepare` into step `train`: /);
+      assert.match(error.message, /`data\.vocab` is an instance of class `Vocab`/);
+      assert.match(error.message, /define class `Vocab` in a cell tagged `functions`/);
       return true;
     }
   );
@@ -268,10 +237,7 @@ test('loading an instance whose class is not defined names the class and the fix
 
 test('native errors keep type, message, stack, cause and extra fields', async t => {
   const dir = await tempDir(t);
-  const error = Object.assign(
-    new RangeError('out of range', { cause: new Error('root') }),
-    { code: 'E_RANGE' }
-  );
+  const error = Object.assign(new RangeError('out of range', { cause: new Error('root') }), { code: 'E_RANGE' });
   const back = (await roundTrip(dir, 'err', {
     error,
     buf: Buffer.alloc(1)
@@ -285,9 +251,7 @@ test('native errors keep type, message, stack, cause and extra fields', async t 
 
 test('odd keys and sparse arrays: the marker key, __proto__, holes', async t => {
   const dir = await tempDir(t);
-  const tricky = JSON.parse(
-    '{"__proto__": {"polluted": true}, "\\u0000cellflow": "tensor"}'
-  ) as object;
+  const tricky = JSON.parse('{"__proto__": {"polluted": true}, "\\u0000cellflow": "tensor"}') as object;
   // eslint-disable-next-line no-sparse-arrays
   const sparse = [1, , 3];
   const back = (await roundTrip(dir, 'odd', {
@@ -310,15 +274,8 @@ test('odd keys and sparse arrays: the marker key, __proto__, holes', async t => 
 
 test('the manifest lists every file with its size', async t => {
   const dir = await tempDir(t);
-  const info = await saveValue(
-    dir,
-    'blob',
-    { a: new Float32Array(50_000), b: 'text' },
-    context()
-  );
-  const manifest = JSON.parse(
-    await readFile(join(dir, 'blob.json'), 'utf8')
-  ) as ValueManifest;
+  const info = await saveValue(dir, 'blob', { a: new Float32Array(50_000), b: 'text' }, context());
+  const manifest = JSON.parse(await readFile(join(dir, 'blob.json'), 'utf8')) as ValueManifest;
   assert.equal(manifest.format, 'cellflow-value');
   assert.equal(manifest.version, 1);
   assert.equal(manifest.name, 'blob');
@@ -339,18 +296,8 @@ test('the manifest lists every file with its size', async t => {
 
 test('saving again replaces the value and removes its stale files', async t => {
   const dir = await tempDir(t);
-  await saveValue(
-    dir,
-    'x',
-    [new Float64Array(10_000), new Float64Array(10_000)],
-    context()
-  );
-  assert.deepEqual(await filesIn(dir), [
-    'x.0.bin',
-    'x.1.bin',
-    'x.json',
-    'x.v8'
-  ]);
+  await saveValue(dir, 'x', [new Float64Array(10_000), new Float64Array(10_000)], context());
+  assert.deepEqual(await filesIn(dir), ['x.0.bin', 'x.1.bin', 'x.json', 'x.v8']);
   await writeFile(join(dir, '.x.999.deadbeef.tmp'), 'left by a killed save');
   await writeFile(join(dir, 'xy.0.bin'), 'another value: keep');
   await saveValue(dir, 'x', { small: true }, context());
@@ -367,10 +314,7 @@ test('a value whose save did not finish is never loaded', async t => {
   await assert.rejects(loadValue(dir, 'w', context()), (error: unknown) => {
     assert.ok(error instanceof ValueLoadError);
     assert.match(error.message, /no saved value/);
-    assert.match(
-      error.message,
-      /step `prepare` has not finished, or did not save `w`/
-    );
+    assert.match(error.message, /step `prepare` has not finished, or did not save `w`/);
     return true;
   });
 
@@ -379,10 +323,7 @@ test('a value whose save did not finish is never loaded', async t => {
   await truncate(join(dir, 'w.0.bin'), 1000);
   await assert.rejects(loadValue(dir, 'w', context()), (error: unknown) => {
     assert.ok(error instanceof ValueLoadError);
-    assert.match(
-      error.message,
-      /w\.0\.bin is missing or not 160000 bytes long/
-    );
+    assert.match(error.message, /w\.0\.bin is missing or not 160000 bytes long/);
     assert.match(error.message, /re-run step `prepare`/);
     return true;
   });
@@ -390,10 +331,7 @@ test('a value whose save did not finish is never loaded', async t => {
   // Longer than the manifest says (another save's blob): refused too.
   await saveValue(dir, 'w', { w: new Float32Array(40_000) }, context());
   await writeFile(join(dir, 'w.0.bin'), Buffer.alloc(160_004));
-  await assert.rejects(
-    loadValue(dir, 'w', context()),
-    /w\.0\.bin is missing or not 160000 bytes long/
-  );
+  await assert.rejects(loadValue(dir, 'w', context()), /w\.0\.bin is missing or not 160000 bytes long/);
 });
 
 test('a manifest from a newer format is refused', async t => {
@@ -402,10 +340,7 @@ test('a manifest from a newer format is refused', async t => {
   const file = join(dir, 'v.json');
   const manifest = JSON.parse(await readFile(file, 'utf8')) as ValueManifest;
   await writeFile(file, JSON.stringify({ ...manifest, version: 99 }));
-  await assert.rejects(
-    loadValue(dir, 'v', context()),
-    /format 99 by a newer cellflow/
-  );
+  await assert.rejects(loadValue(dir, 'v', context()), /format 99 by a newer cellflow/);
 });
 
 test('names that are not variable names are refused', async t => {

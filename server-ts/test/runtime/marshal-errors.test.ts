@@ -13,44 +13,27 @@ interface Expected {
 }
 
 /** Saving must fail with a MarshalError that says all of it, and write nothing. */
-async function assertRefused(
-  dir: string,
-  name: string,
-  value: unknown,
-  expected: Expected
-): Promise<void> {
-  await assert.rejects(
-    saveValue(dir, name, value, context()),
-    (error: unknown) => {
-      assert.ok(
-        error instanceof MarshalError,
-        `expected MarshalError, got ${String(error)}`
-      );
-      assert.equal(error.variable, name);
-      assert.equal(error.step, 'prepare');
-      assert.deepEqual(error.consumers, ['train', 'evaluate']);
-      assert.equal(error.path, expected.path);
-      const message = error.message;
-      assert.ok(message.includes(`\`${name}\``), message);
-      assert.ok(message.includes(`\`${expected.path}\``), message);
-      assert.ok(message.includes('step `prepare`'), message);
-      assert.ok(message.includes('steps `train`, `evaluate`'), message);
-      assert.match(message, expected.what);
-      assert.match(message, expected.hint);
-      return true;
-    }
-  );
-  assert.deepEqual(
-    await filesIn(dir),
-    [],
-    'a refused value leaves no file behind'
-  );
+async function assertRefused(dir: string, name: string, value: unknown, expected: Expected): Promise<void> {
+  await assert.rejects(saveValue(dir, name, value, context()), (error: unknown) => {
+    assert.ok(error instanceof MarshalError, `expected MarshalError, got ${String(error)}`);
+    assert.equal(error.variable, name);
+    assert.equal(error.step, 'prepare');
+    assert.deepEqual(error.consumers, ['train', 'evaluate']);
+    assert.equal(error.path, expected.path);
+    const message = error.message;
+    assert.ok(message.includes(`\`${name}\``), message);
+    assert.ok(message.includes(`\`${expected.path}\``), message);
+    assert.ok(message.includes('step `prepare`'), message);
+    assert.ok(message.includes('steps `train`, `evaluate`'), message);
+    assert.match(message, expected.what);
+    assert.match(message, expected.hint);
+    return true;
+  });
+  assert.deepEqual(await filesIn(dir), [], 'a refused value leaves no file behind');
 }
 
-const functionsHint =
-  /define the function\/class in a cell tagged `functions` so every step can rebuild it/;
-const recreateHint =
-  /recreate the socket\/stream in the step that uses it, or hand on plain data/;
+const functionsHint = /define the function\/class in a cell tagged `functions` so every step can rebuild it/;
+const recreateHint = /recreate the socket\/stream in the step that uses it, or hand on plain data/;
 
 test('a closure is refused with the functions-cell hint', async t => {
   const dir = await tempDir(t);
@@ -66,12 +49,7 @@ test('a closure is refused with the functions-cell hint', async t => {
 test('a function nested in a config names its path', async t => {
   const dir = await tempDir(t);
   const cfg = { lr: 0.1, cb: () => undefined };
-  await assertRefused(
-    dir,
-    'cfg',
-    { cfg },
-    { path: 'cfg.cfg.cb', what: /is a function/, hint: functionsHint }
-  );
+  await assertRefused(dir, 'cfg', { cfg }, { path: 'cfg.cfg.cb', what: /is a function/, hint: functionsHint });
   await assertRefused(dir, 'cfg', cfg, {
     path: 'cfg.cb',
     what: /is a function \(`cb`\)/,
@@ -195,30 +173,19 @@ test('a registered class instance holding a closure names the field', async t =>
   class Job {
     run = (): void => {};
   }
-  await assert.rejects(
-    saveValue(dir, 'job', new Job(), context({ Job })),
-    (error: unknown) => {
-      assert.ok(error instanceof MarshalError);
-      assert.equal(error.path, 'job.run');
-      return true;
-    }
-  );
+  await assert.rejects(saveValue(dir, 'job', new Job(), context({ Job })), (error: unknown) => {
+    assert.ok(error instanceof MarshalError);
+    assert.equal(error.path, 'job.run');
+    return true;
+  });
   assert.deepEqual(await filesIn(dir), []);
 });
 
 test('a refused save keeps the value saved before', async t => {
   const dir = await tempDir(t);
-  await saveValue(
-    dir,
-    'state',
-    { version: 1, data: new Float32Array(30_000) },
-    context()
-  );
+  await saveValue(dir, 'state', { version: 1, data: new Float32Array(30_000) }, context());
   const before = await filesIn(dir);
-  await assert.rejects(
-    saveValue(dir, 'state', { version: 2, cb: () => 2 }, context()),
-    MarshalError
-  );
+  await assert.rejects(saveValue(dir, 'state', { version: 2, cb: () => 2 }, context()), MarshalError);
   assert.deepEqual(await filesIn(dir), before);
   const back = (await loadValue(dir, 'state', context())) as {
     version: number;

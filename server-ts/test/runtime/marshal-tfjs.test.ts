@@ -2,13 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import {
-  loadTf,
-  loadValue,
-  MarshalError,
-  saveValue,
-  type ValueManifest
-} from '../../src/runtime/index.js';
+import { loadTf, loadValue, MarshalError, saveValue, type ValueManifest } from '../../src/runtime/index.js';
 import { context, filesIn, tempDir } from './helpers.js';
 
 const tf = await loadTf();
@@ -46,14 +40,8 @@ test('tensors of every dtype round-trip with shape and data', async t => {
     assert.deepEqual(restored.shape, original.shape, key);
     assert.deepEqual(await restored.data(), await original.data(), key);
   }
-  assert.deepEqual(
-    await tf.real(back.complex).data(),
-    new Float32Array([1, 2])
-  );
-  assert.deepEqual(
-    await tf.imag(back.complex).data(),
-    new Float32Array([3, 4])
-  );
+  assert.deepEqual(await tf.real(back.complex).data(), new Float32Array([1, 2]));
+  assert.deepEqual(await tf.imag(back.complex).data(), new Float32Array([3, 4]));
   assert.deepEqual(back.strings.arraySync(), [
     ['héllo', ''],
     ['wörld', 'x']
@@ -72,15 +60,8 @@ test('nested {xs, ys, meta: Map} with large tensors in blob files', async t => {
   const value = { xs, ys, meta, alias: xs };
   const info = await saveValue(dir, 'dataset', value, context());
   assert.equal(info.kind, 'data');
-  assert.deepEqual(await filesIn(dir), [
-    'dataset.0.bin',
-    'dataset.1.bin',
-    'dataset.json',
-    'dataset.v8'
-  ]);
-  const manifest = JSON.parse(
-    await readFile(join(dir, 'dataset.json'), 'utf8')
-  ) as ValueManifest;
+  assert.deepEqual(await filesIn(dir), ['dataset.0.bin', 'dataset.1.bin', 'dataset.json', 'dataset.v8']);
+  const manifest = JSON.parse(await readFile(join(dir, 'dataset.json'), 'utf8')) as ValueManifest;
   assert.equal(manifest.needsTf, true);
   assert.deepEqual(
     manifest.blobs.map(b => [b.bytes, b.what]),
@@ -107,9 +88,7 @@ test('tensors that share data (a reshape) store the bytes once', async t => {
   const flat = tf.range(0, 40_000, 1, 'float32');
   const square = flat.reshape([200, 200]);
   await saveValue(dir, 'pair', { flat, square }, context());
-  const manifest = JSON.parse(
-    await readFile(join(dir, 'pair.json'), 'utf8')
-  ) as ValueManifest;
+  const manifest = JSON.parse(await readFile(join(dir, 'pair.json'), 'utf8')) as ValueManifest;
   assert.equal(manifest.blobs.length, 1);
   const back = (await loadValue(dir, 'pair', context())) as {
     flat: Tensor;
@@ -138,16 +117,13 @@ test('a disposed tensor is refused and nothing is written', async t => {
   const dir = await tempDir(t);
   const gone = tf.tensor1d([1, 2]);
   gone.dispose();
-  await assert.rejects(
-    saveValue(dir, 'batch', { xs: gone }, context()),
-    (error: unknown) => {
-      assert.ok(error instanceof MarshalError);
-      assert.equal(error.path, 'batch.xs');
-      assert.match(error.message, /`batch\.xs` is a disposed tensor/);
-      assert.match(error.message, /keep the tensor alive until the step ends/);
-      return true;
-    }
-  );
+  await assert.rejects(saveValue(dir, 'batch', { xs: gone }, context()), (error: unknown) => {
+    assert.ok(error instanceof MarshalError);
+    assert.equal(error.path, 'batch.xs');
+    assert.match(error.message, /`batch\.xs` is a disposed tensor/);
+    assert.match(error.message, /keep the tensor alive until the step ends/);
+    return true;
+  });
   assert.deepEqual(await filesIn(dir), []);
 });
 
@@ -187,11 +163,7 @@ test('a trained layers model predicts identically after reload, and keeps traini
   const { xs, ys } = xorData();
   const info = await saveValue(dir, 'model', model, context());
   assert.equal(info.kind, 'model');
-  assert.deepEqual(await filesIn(dir), [
-    'model.0.bin',
-    'model.json',
-    'model.v8'
-  ]);
+  assert.deepEqual(await filesIn(dir), ['model.0.bin', 'model.json', 'model.v8']);
 
   const loaded = (await loadValue(dir, 'model', context())) as LayersModel;
   assert.notEqual(loaded, model);
@@ -201,8 +173,7 @@ test('a trained layers model predicts identically after reload, and keeps traini
   // The optimizer state (Adam moments, iteration count) travelled too, so one
   // more epoch moves both models alike. (Not bit-identical: tfjs's Adam
   // recomputes beta^t with pow() on setWeights where training multiplied.)
-  const iterations = (m: LayersModel): unknown =>
-    (m.optimizer as unknown as { iterations: number }).iterations;
+  const iterations = (m: LayersModel): unknown => (m.optimizer as unknown as { iterations: number }).iterations;
   assert.ok(loaded.optimizer, 'the loaded model is compiled');
   assert.equal(iterations(loaded), 30);
   assert.equal(iterations(loaded), iterations(model));
@@ -220,12 +191,8 @@ test('a trained layers model predicts identically after reload, and keeps traini
   });
   const after = (model.predict(xs) as Tensor).dataSync();
   const afterLoaded = (loaded.predict(xs) as Tensor).dataSync();
-  assert.ok(
-    Math.abs(after[0]! - (expected as number[][])[0]![0]!) > 1e-4,
-    'the extra epoch changed the model'
-  );
-  for (let i = 0; i < after.length; i++)
-    assert.ok(Math.abs(after[i]! - afterLoaded[i]!) < 1e-6);
+  assert.ok(Math.abs(after[0]! - (expected as number[][])[0]![0]!) > 1e-4, 'the extra epoch changed the model');
+  for (let i = 0; i < after.length; i++) assert.ok(Math.abs(after[i]! - afterLoaded[i]!) < 1e-6);
 });
 
 test('a model nested with tensors, referenced twice, loads once', async t => {
@@ -236,10 +203,7 @@ test('a model nested with tensors, referenced twice, loads once', async t => {
   await saveValue(dir, 'state', state, context());
   const back = (await loadValue(dir, 'state', context())) as typeof state;
   assert.equal(back.best, back.last);
-  assert.deepEqual(
-    (back.best.predict(back.inputs) as Tensor).arraySync(),
-    (model.predict(xs) as Tensor).arraySync()
-  );
+  assert.deepEqual((back.best.predict(back.inputs) as Tensor).arraySync(), (model.predict(xs) as Tensor).arraySync());
   assert.deepEqual(back.history, [0.7, 0.3]);
 });
 
@@ -252,8 +216,5 @@ test('an uncompiled model travels without a training config', async t => {
   await saveValue(dir, 'raw', model, context());
   const loaded = (await loadValue(dir, 'raw', context())) as LayersModel;
   assert.equal(loaded.optimizer, undefined);
-  assert.deepEqual(
-    (loaded.predict(input) as Tensor).arraySync(),
-    (model.predict(input) as Tensor).arraySync()
-  );
+  assert.deepEqual((loaded.predict(input) as Tensor).arraySync(), (model.predict(input) as Tensor).arraySync());
 });

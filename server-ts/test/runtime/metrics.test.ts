@@ -5,25 +5,14 @@ import { formatMetricLine, parseMetricLines } from '../../src/runtime/index.js';
 test('metric lines use name=value with full precision', () => {
   assert.equal(formatMetricLine('accuracy', 0.9), 'accuracy=0.9');
   assert.equal(formatMetricLine('loss', 0.1 + 0.2), 'loss=0.30000000000000004');
-  assert.equal(
-    formatMetricLine('val.loss', 1 / 3),
-    'val.loss=0.3333333333333333'
-  );
+  assert.equal(formatMetricLine('val.loss', 1 / 3), 'val.loss=0.3333333333333333');
   assert.equal(formatMetricLine('tiny-value_2', 1e-7), 'tiny-value_2=1e-7');
   assert.equal(formatMetricLine('_huge', -1.5e300), '_huge=-1.5e+300');
   assert.equal(formatMetricLine('count', 42), 'count=42');
 });
 
 test('every formatted value reads back as the same double', () => {
-  for (const value of [
-    Math.PI,
-    -Math.E,
-    Number.MIN_VALUE,
-    Number.MAX_VALUE,
-    2 ** 53 + 2,
-    123.456e-20,
-    -0.0001
-  ]) {
+  for (const value of [Math.PI, -Math.E, Number.MIN_VALUE, Number.MAX_VALUE, 2 ** 53 + 2, 123.456e-20, -0.0001]) {
     const parsed = parseMetricLines(formatMetricLine('m', value));
     assert.equal(parsed.m, value);
   }
@@ -33,10 +22,7 @@ test('non-finite values and bad names are refused', () => {
   assert.throws(() => formatMetricLine('loss', NaN), /finite number, not NaN/);
   assert.throws(() => formatMetricLine('loss', Infinity), /finite number/);
   assert.throws(() => formatMetricLine('loss', -Infinity), /finite number/);
-  assert.throws(
-    () => formatMetricLine('loss', '0.5' as unknown as number),
-    /finite number/
-  );
+  assert.throws(() => formatMetricLine('loss', '0.5' as unknown as number), /finite number/);
   for (const name of ['', '1st', 'has space', 'a=b', 'ünï', '-x', 'a\nb']) {
     assert.throws(() => formatMetricLine(name, 1), /metric name/, name);
   }

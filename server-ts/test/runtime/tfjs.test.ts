@@ -30,8 +30,7 @@ test('a flavour that fails to load, or is not tfjs, is skipped', async () => {
   ];
   const found = await loadFirstTf(candidates, async specifier => {
     tried.push(specifier);
-    if (specifier === 'gpu')
-      throw new Error('libtensorflow.so: cannot open shared object file');
+    if (specifier === 'gpu') throw new Error('libtensorflow.so: cannot open shared object file');
     if (specifier === 'node') return { default: {} }; // installed, but broken
     return { default: fakeTf }; // CommonJS API under `default`
   });
@@ -57,8 +56,7 @@ test('when nothing loads, the error lists every attempt', async () => {
     }),
     (error: unknown) => {
       assert.ok(error instanceof Error);
-      for (const { specifier } of tfCandidates)
-        assert.ok(error.message.includes(`${specifier}: Cannot find package`));
+      for (const { specifier } of tfCandidates) assert.ok(error.message.includes(`${specifier}: Cannot find package`));
       assert.ok(!error.message.includes('more detail'));
       return true;
     }
@@ -89,11 +87,7 @@ test('a step that hands on no tensors never loads tfjs', async () => {
     const tfModules = Object.keys(require.cache).filter(k => k.includes('@tensorflow')).length;
     console.log(JSON.stringify({ flavour: rt.tfFlavour() ?? null, engine: '_tfengine' in globalThis, tfModules, ok: back.buf.length }));
   `;
-  const { stdout } = await run(process.execPath, [
-    '--input-type=module',
-    '-e',
-    script
-  ]);
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script]);
   assert.deepEqual(JSON.parse(stdout), {
     flavour: null,
     engine: false,

@@ -17,7 +17,9 @@ export function registerCompile(program: Command): void {
       const name = compiled.notebookPath.replace(/^.*[\\/]/, '').replace(/\.ipynb$/, '');
       const out = options.out ?? join(dirname(compiled.notebookPath), STATE_DIR, 'compiled', name);
       writeProgram(out, compiled.local);
-      process.stdout.write(`Compiled ${compiled.local.plan.steps.length} steps for the ${options.target} engine into ${relative(process.cwd(), out) || '.'}\n`);
+      process.stdout.write(
+        `Compiled ${compiled.local.plan.steps.length} steps for the ${options.target} engine into ${relative(process.cwd(), out) || '.'}\n`
+      );
       for (const step of compiled.local.plan.steps) process.stdout.write(`  ${join(out, step.file)}\n`);
       process.stdout.write(`  ${join(out, 'plan.json')}\n`);
     });

@@ -28,7 +28,11 @@ export function registerRun(program: Command): void {
       const compiled = await compileNotebookFile(notebook);
       const parameters = resolveParameterValues(compiled.local.plan.parameters, parseParameterOverrides(options.param));
       const engine = new LocalEngine(dirname(compiled.notebookPath));
-      const run = engine.submit(compiled.local, { parameters, useCache: options.cache, concurrency: options.concurrency });
+      const run = engine.submit(compiled.local, {
+        parameters,
+        useCache: options.cache,
+        concurrency: options.concurrency
+      });
 
       const cancel = () => run.cancel();
       process.once('SIGINT', cancel);
@@ -65,7 +69,13 @@ export function runSummary(record: RunRecord, runDir: string) {
     parameters: record.parameters,
     steps: record.stepOrder.map(name => {
       const s = record.steps[name];
-      return { name, status: s.status, seconds: s.seconds ?? null, cached: s.cached, ...(s.error ? { error: s.error } : {}) };
+      return {
+        name,
+        status: s.status,
+        seconds: s.seconds ?? null,
+        cached: s.cached,
+        ...(s.error ? { error: s.error } : {})
+      };
     }),
     metrics: record.metrics,
     artifacts: record.artifacts.map(a => join(runDir, a))
@@ -87,7 +97,8 @@ export function formatRun(record: RunRecord, runDir: string): string {
   for (const name of record.stepOrder) {
     const s = record.steps[name];
     if (s.status === 'failed' && s.error) {
-      const where = s.error.cellIndex !== null ? ` at notebook cell ${s.error.cellIndex + 1}, line ${s.error.line}` : '';
+      const where =
+        s.error.cellIndex !== null ? ` at notebook cell ${s.error.cellIndex + 1}, line ${s.error.line}` : '';
       lines.push(`✖ step ${name} failed${where}: ${s.error.message}`);
       lines.push(`  logs: cellflow logs ${record.id} ${name}`);
     }

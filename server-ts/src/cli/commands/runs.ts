@@ -33,7 +33,14 @@ export function registerRuns(program: Command): void {
       for (const run of runs) {
         const status = 'interrupted' in run && run.interrupted ? 'interrupted' : run.status;
         const done = run.stepOrder.filter(s => run.steps[s].status === 'succeeded').length;
-        table.push([run.id, status, run.notebookPath.replace(/^.*[\\/]/, ''), run.startedAt, run.seconds !== undefined ? `${run.seconds.toFixed(1)}s` : '-', `${done}/${run.stepOrder.length}`]);
+        table.push([
+          run.id,
+          status,
+          run.notebookPath.replace(/^.*[\\/]/, ''),
+          run.startedAt,
+          run.seconds !== undefined ? `${run.seconds.toFixed(1)}s` : '-',
+          `${done}/${run.stepOrder.length}`
+        ]);
       }
       process.stdout.write(table.toString() + '\n');
     });
@@ -48,7 +55,8 @@ export function registerRuns(program: Command): void {
       const store = storeFor(options.dir);
       const run = store.readRun(runId);
       const steps = step ? [step] : run.stepOrder;
-      if (step && !run.steps[step]) throw new Error(`Run ${runId} has no step \`${step}\`; its steps are ${run.stepOrder.join(', ')}.`);
+      if (step && !run.steps[step])
+        throw new Error(`Run ${runId} has no step \`${step}\`; its steps are ${run.stepOrder.join(', ')}.`);
       for (const name of steps) {
         if (!step) process.stdout.write(`── ${name} (${run.steps[name].status}) ──\n`);
         for (const stream of ['stdout', 'stderr'] as const) {
@@ -66,7 +74,9 @@ export function registerRuns(program: Command): void {
     .action((runId: string, options: { dir: string }) => {
       const run = storeFor(options.dir).readRun(runId);
       if (run.status !== 'running' || ('interrupted' in run && run.interrupted)) {
-        process.stdout.write(`Run ${runId} is not running (${'interrupted' in run && run.interrupted ? 'interrupted' : run.status}).\n`);
+        process.stdout.write(
+          `Run ${runId} is not running (${'interrupted' in run && run.interrupted ? 'interrupted' : run.status}).\n`
+        );
         return;
       }
       process.kill(run.pid, 'SIGTERM'); // the engine stops its steps and records the run as cancelled

@@ -37,11 +37,17 @@ export function compileLocal(analysis: Analysis, notebookPath: string): Compiled
   };
 
   const classes = ir.prelude.flatMap(p =>
-    analysis.facts.get(p.cellIndex)!.defines.filter(d => d.kind === 'class').map(d => d.name)
+    analysis.facts
+      .get(p.cellIndex)!
+      .defines.filter(d => d.kind === 'class')
+      .map(d => d.name)
   );
   const parameterNames = new Set(ir.parameters.map(p => p.name));
   const preludeParameters = ir.prelude.flatMap(p =>
-    analysis.facts.get(p.cellIndex)!.reads.map(r => r.name).filter(n => parameterNames.has(n))
+    analysis.facts
+      .get(p.cellIndex)!
+      .reads.map(r => r.name)
+      .filter(n => parameterNames.has(n))
   );
 
   const statements = ir.prelude.flatMap(p => {
@@ -108,11 +114,13 @@ function stepProgram(
   const builder = header(`step \`${step.name}\``, notebookPath, imports);
   builder.line(`await ${RUNTIME}.run(async () => {`);
   declareAssignedNames(builder, cells, facts);
-  for (const parameter of ir.parameters) builder.line(`var ${parameter.name} = ${RUNTIME}.parameter(${JSON.stringify(parameter.name)});`);
+  for (const parameter of ir.parameters)
+    builder.line(`var ${parameter.name} = ${RUNTIME}.parameter(${JSON.stringify(parameter.name)});`);
   for (const p of ir.prelude) builder.cell(p.cellIndex, p.kind, prelude.get(p.cellIndex)!.body);
   if (classes.length > 0) builder.line(`${RUNTIME}.registerClasses({ ${classes.join(', ')} });`);
   builder.line(`await ${RUNTIME}.inputsReady();`);
-  for (const input of step.ins) builder.line(`var ${input.name} = await ${RUNTIME}.load(${JSON.stringify(input.name)});`);
+  for (const input of step.ins)
+    builder.line(`var ${input.name} = await ${RUNTIME}.load(${JSON.stringify(input.name)});`);
   for (const cellIndex of step.cells) builder.cell(cellIndex, `step ${step.name}`, transform(cellIndex).body);
   const outs = step.outs.map(name => `${name}: () => ${name}`).join(', ');
   builder.line(`await ${RUNTIME}.save({ ${outs} });`);
@@ -123,12 +131,22 @@ function stepProgram(
 }
 
 /** All code cells in notebook order in one process, as a kernel runs them: the baseline runs compare with. */
-export function compileStraightThrough(analysis: Analysis, notebookPath: string): { program: string; lineMap: PlanStep['lineMap'] } {
+export function compileStraightThrough(
+  analysis: Analysis,
+  notebookPath: string
+): { program: string; lineMap: PlanStep['lineMap'] } {
   const { ir } = analysis;
   const notebookDir = dirname(notebookPath);
   const cells = [...analysis.facts.keys()].sort((a, b) => a - b);
-  const transformedCells = cells.map(i => ({ index: i, cell: transformCell(analysis.facts.get(i)!.js, analysis.facts.get(i)!.sourceType, notebookDir) }));
-  const builder = header('all cells in order', notebookPath, transformedCells.flatMap(t => t.cell.imports));
+  const transformedCells = cells.map(i => ({
+    index: i,
+    cell: transformCell(analysis.facts.get(i)!.js, analysis.facts.get(i)!.sourceType, notebookDir)
+  }));
+  const builder = header(
+    'all cells in order',
+    notebookPath,
+    transformedCells.flatMap(t => t.cell.imports)
+  );
   builder.line(`await ${RUNTIME}.run(async () => {`);
   declareAssignedNames(builder, cells, analysis.facts);
   for (const { index, cell } of transformedCells) builder.cell(index, 'notebook', cell.body);

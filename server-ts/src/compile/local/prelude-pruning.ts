@@ -45,7 +45,9 @@ export function preludeStatements(cellIndex: number, js: string, sourceType: 'mo
       index,
       effects: facts.defines.filter(d => !d.inFunction).map(d => d.name),
       targets: facts.defines.map(d => d.name),
-      declares: facts.defines.filter(d => d.how === 'declare' || (d.how === 'assign' && !d.inFunction)).map(d => d.name),
+      declares: facts.defines
+        .filter(d => d.how === 'declare' || (d.how === 'assign' && !d.inFunction))
+        .map(d => d.name),
       reads: [...new Set([...facts.reads.map(r => r.name), ...Object.values(facts.uses).flat()])],
       printsOnly: isConsoleCall(statement)
     };

@@ -48,14 +48,20 @@ export function transformCell(
     }
     // Notebook cells have nothing to export to: `export const x` is the declaration `const x`, `export default e` is `e`.
     let statement = topLevel;
-    if (topLevel.type === 'ExportNamedDeclaration' || topLevel.type === 'ExportDefaultDeclaration' || topLevel.type === 'ExportAllDeclaration') {
+    if (
+      topLevel.type === 'ExportNamedDeclaration' ||
+      topLevel.type === 'ExportDefaultDeclaration' ||
+      topLevel.type === 'ExportAllDeclaration'
+    ) {
       const declaration = topLevel.type === 'ExportAllDeclaration' ? null : topLevel.declaration;
       if (!declaration) {
         blank(code, js, topLevel.start, topLevel.end); // `export { a }`, `export * from ..`
         continue;
       }
       blank(code, js, topLevel.start, declaration.start);
-      const named = declaration.type === 'VariableDeclaration' || ((declaration.type === 'FunctionDeclaration' || declaration.type === 'ClassDeclaration') && declaration.id);
+      const named =
+        declaration.type === 'VariableDeclaration' ||
+        ((declaration.type === 'FunctionDeclaration' || declaration.type === 'ClassDeclaration') && declaration.id);
       if (named) statement = declaration as (typeof program.body)[number];
     }
     switch (statement.type) {
@@ -75,7 +81,8 @@ export function transformCell(
       case 'ImportDeclaration': {
         const source = statement.source;
         const specifier = resolveSpecifier(String(source.value), notebookDir);
-        const text = js.slice(statement.start, source.start) + JSON.stringify(specifier) + js.slice(source.end, statement.end);
+        const text =
+          js.slice(statement.start, source.start) + JSON.stringify(specifier) + js.slice(source.end, statement.end);
         imports.push(text.replace(/\s*\n\s*/g, ' '));
         blank(code, js, statement.start, statement.end);
         break;

@@ -14,7 +14,13 @@ import type { CompiledLocal } from '../../compile/local/emit.js';
 import type { LocalPlan, PlanStep } from '../../compile/local/plan.js';
 import type { ParameterValue } from '../../ir.js';
 import { parseMetricLines } from '../../runtime/metrics.js';
-import { ARTIFACTS_DIR_ENV, STEP_CONTEXT_ENV, WAIT_FOR_INPUTS_ENV, type StepContextFile, type StepFailure } from '../../runtime/step-context.js';
+import {
+  ARTIFACTS_DIR_ENV,
+  STEP_CONTEXT_ENV,
+  WAIT_FOR_INPUTS_ENV,
+  type StepContextFile,
+  type StepFailure
+} from '../../runtime/step-context.js';
 import type { RunEvent, RunRecord, StepRecord, StepStatus } from '../types.js';
 import { newRunId, RunStore } from './run-store.js';
 import { StepCache, stepCacheKey } from './step-cache.js';
@@ -75,7 +81,9 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
       startedAt: new Date().toISOString(),
       parameters: options.parameters,
       stepOrder: plan.steps.map(s => s.name),
-      steps: Object.fromEntries(plan.steps.map(s => [s.name, { status: 'pending', cached: false, attempts: 0 } as StepRecord])),
+      steps: Object.fromEntries(
+        plan.steps.map(s => [s.name, { status: 'pending', cached: false, attempts: 0 } as StepRecord])
+      ),
       metrics: {},
       artifacts: []
     };
@@ -105,7 +113,8 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
       setTimeout(() => this.processes.get(name)?.child.kill('SIGKILL'), this.options.killGraceMs).unref();
     }
     for (const name of this.record.stepOrder) {
-      if (this.record.steps[name].status === 'pending') this.finishStep(name, { status: 'cancelled', reason: 'the run was cancelled' });
+      if (this.record.steps[name].status === 'pending')
+        this.finishStep(name, { status: 'cancelled', reason: 'the run was cancelled' });
     }
     this.pump();
   }
@@ -127,14 +136,23 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
         const state = this.record.steps[name];
         if (state.status !== 'pending' || this.cancelled) continue;
         const deps = this.stepsByName.get(name)!.dependencies.map(d => [d, this.record.steps[d].status] as const);
-        const blocked = deps.find(([, status]) => status === 'failed' || status === 'skipped' || status === 'cancelled');
+        const blocked = deps.find(
+          ([, status]) => status === 'failed' || status === 'skipped' || status === 'cancelled'
+        );
         if (blocked) {
           this.discardWarm(name);
-          this.finishStep(name, { status: 'skipped', reason: `step \`${blocked[0]}\` ${blocked[1] === 'failed' ? 'failed' : 'did not run'}` });
+          this.finishStep(name, {
+            status: 'skipped',
+            reason: `step \`${blocked[0]}\` ${blocked[1] === 'failed' ? 'failed' : 'did not run'}`
+          });
           changed = true;
         } else if (deps.every(([, status]) => status === 'succeeded')) {
-          if (this.processes.has(name) || this.processes.size < this.options.concurrency) changed = this.startStep(name) || changed;
-        } else if (deps.every(([, status]) => status === 'running' || status === 'succeeded') && this.processes.size < this.options.concurrency) {
+          if (this.processes.has(name) || this.processes.size < this.options.concurrency)
+            changed = this.startStep(name) || changed;
+        } else if (
+          deps.every(([, status]) => status === 'running' || status === 'succeeded') &&
+          this.processes.size < this.options.concurrency
+        ) {
           this.prewarm(name);
         }
       }
@@ -279,7 +297,17 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
     });
     child.on('error', error => {
       this.processes.delete(name);
-      this.finishStep(name, { status: 'failed', error: { kind: 'exception', message: `could not start the step: ${error.message}`, cellIndex: null, line: null, column: null, stack: error.stack ?? '' } });
+      this.finishStep(name, {
+        status: 'failed',
+        error: {
+          kind: 'exception',
+          message: `could not start the step: ${error.message}`,
+          cellIndex: null,
+          line: null,
+          column: null,
+          stack: error.stack ?? ''
+        }
+      });
       this.pump();
     });
     return process_;
@@ -302,7 +330,8 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
       state.status = 'pending'; // retried by the next pump
       this.save();
     } else {
-      const error = readFailure(paths.errorFile) ?? processFailure(code, signal, process_.timedOut, step.settings.timeoutSeconds);
+      const error =
+        readFailure(paths.errorFile) ?? processFailure(code, signal, process_.timedOut, step.settings.timeoutSeconds);
       this.finishStep(name, { status: 'failed', seconds, exitCode: code, error });
     }
     this.pump();
@@ -380,7 +409,9 @@ export class LocalEngine {
 export function launchOrder(plan: LocalPlan, estimates: Record<string, number> = {}): string[] {
   const remaining = new Map<string, number>();
   for (const step of [...plan.steps].reverse()) {
-    const below = plan.steps.filter(other => other.dependencies.includes(step.name)).map(other => remaining.get(other.name)!);
+    const below = plan.steps
+      .filter(other => other.dependencies.includes(step.name))
+      .map(other => remaining.get(other.name)!);
     remaining.set(step.name, (estimates[step.name] ?? 1) + Math.max(0, ...below));
   }
   return plan.steps
@@ -409,7 +440,12 @@ function readFailure(path: string): StepFailure | undefined {
   }
 }
 
-function processFailure(code: number | null, signal: NodeJS.Signals | null, timedOut: boolean, timeout?: number): StepFailure {
+function processFailure(
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  timedOut: boolean,
+  timeout?: number
+): StepFailure {
   const message = timedOut
     ? `the step ran longer than its timeout of ${timeout} s and was stopped`
     : signal

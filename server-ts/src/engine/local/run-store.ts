@@ -35,7 +35,8 @@ export class RunStore {
 
   readRun(runId: string): RunRecord {
     const path = join(this.runDir(runId), 'run.json');
-    if (!existsSync(path)) throw new Error(`No run \`${runId}\` in ${this.stateDir}. \`cellflow runs\` lists the runs there.`);
+    if (!existsSync(path))
+      throw new Error(`No run \`${runId}\` in ${this.stateDir}. \`cellflow runs\` lists the runs there.`);
     return withLiveness(JSON.parse(readFileSync(path, 'utf8')) as RunRecord);
   }
 
@@ -53,7 +54,8 @@ export class RunStore {
       }
       if (record.notebookPath !== notebookPath) continue;
       for (const [step, state] of Object.entries(record.steps)) {
-        if (seconds[step] === undefined && state.status === 'succeeded' && !state.cached && state.seconds !== undefined) seconds[step] = state.seconds;
+        if (seconds[step] === undefined && state.status === 'succeeded' && !state.cached && state.seconds !== undefined)
+          seconds[step] = state.seconds;
       }
     }
     return seconds;

@@ -40,7 +40,12 @@ export class StepCache {
 
   private entry(key: string): CacheEntry {
     const dir = join(this.root, key);
-    return { dir, outputsDir: join(dir, 'outputs'), artifactsDir: join(dir, 'artifacts'), metricsFile: join(dir, 'metrics.json') };
+    return {
+      dir,
+      outputsDir: join(dir, 'outputs'),
+      artifactsDir: join(dir, 'artifacts'),
+      metricsFile: join(dir, 'metrics.json')
+    };
   }
 
   lookup(key: string): CacheEntry | undefined {
@@ -49,7 +54,11 @@ export class StepCache {
   }
 
   /** Copies a finished step's outputs, artifacts and metrics into the cache. */
-  store(key: string, step: string, from: { outputsDir: string; artifactsDir: string; metricsFile: string }): CacheEntry {
+  store(
+    key: string,
+    step: string,
+    from: { outputsDir: string; artifactsDir: string; metricsFile: string }
+  ): CacheEntry {
     const entry = this.entry(key);
     if (existsSync(join(entry.dir, 'entry.json'))) return entry;
     const staging = `${entry.dir}.staging-${process.pid}-${Date.now()}`;
@@ -57,7 +66,10 @@ export class StepCache {
     if (existsSync(from.outputsDir)) cpSync(from.outputsDir, join(staging, 'outputs'), { recursive: true });
     if (existsSync(from.artifactsDir)) cpSync(from.artifactsDir, join(staging, 'artifacts'), { recursive: true });
     if (existsSync(from.metricsFile)) cpSync(from.metricsFile, join(staging, 'metrics.json'));
-    writeFileAtomic.sync(join(staging, 'entry.json'), JSON.stringify({ step, createdAt: new Date().toISOString() }) + '\n');
+    writeFileAtomic.sync(
+      join(staging, 'entry.json'),
+      JSON.stringify({ step, createdAt: new Date().toISOString() }) + '\n'
+    );
     try {
       rmSync(entry.dir, { recursive: true, force: true }); // a leftover without entry.json is incomplete
       renameSync(staging, entry.dir);

@@ -44,8 +44,10 @@ export async function runStraightThrough(analysis: Analysis, notebookPath: strin
   child.stdout.on('data', chunk => (stdout += chunk));
   child.stderr.on('data', chunk => (stderr += chunk));
   const exitCode = await new Promise<number | null>(resolve => child.on('close', resolve));
-    // Only the notebook's metrics: other `name=value` lines a cell prints are logs, as they are in a pipeline run.
+  // Only the notebook's metrics: other `name=value` lines a cell prints are logs, as they are in a pipeline run.
   const printed = parseMetricLines(stdout);
-  const metrics = Object.fromEntries(analysis.ir.metrics.filter(m => m.name in printed).map(m => [m.name, printed[m.name]]));
+  const metrics = Object.fromEntries(
+    analysis.ir.metrics.filter(m => m.name in printed).map(m => [m.name, printed[m.name]])
+  );
   return { exitCode, seconds: (performance.now() - started) / 1000, metrics, stdout, stderr, artifactsDir };
 }

@@ -41,10 +41,7 @@ export function analyzeRoute(options: AnalyzeRouteOptions): Route {
 function parseAnalyzeRequest(body: unknown): AnalyzeRequest {
   const hint = 'Send {"path": "<notebook path relative to the Jupyter root>"}.';
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw httpError.invalidRequest(
-      'The request body is not a JSON object.',
-      hint
-    );
+    throw httpError.invalidRequest('The request body is not a JSON object.', hint);
   }
   const { path } = body as Record<string, unknown>;
   if (typeof path !== 'string' || path.trim() === '') {
@@ -61,26 +58,16 @@ function parseAnalyzeRequest(body: unknown): AnalyzeRequest {
 function analysisError(error: unknown, requested: string): HttpError {
   if (error instanceof HttpError) return error;
   const diagnostic = (error as { diagnostic?: unknown } | null)?.diagnostic;
-  if (isDiagnosticLike(diagnostic))
-    return httpError.analysisRefused(diagnostic);
+  if (isDiagnosticLike(diagnostic)) return httpError.analysisRefused(diagnostic);
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (code === 'ENOENT') return httpError.notebookNotFound(requested);
-  const failure = httpError.analysisFailed(
-    requested,
-    error instanceof Error ? error.message : String(error)
-  );
+  const failure = httpError.analysisFailed(requested, error instanceof Error ? error.message : String(error));
   failure.cause = error;
   return failure;
 }
 
-function isDiagnosticLike(
-  value: unknown
-): value is { code: string; message: string; hint: string } {
+function isDiagnosticLike(value: unknown): value is { code: string; message: string; hint: string } {
   if (typeof value !== 'object' || value === null) return false;
   const { code, message, hint } = value as Record<string, unknown>;
-  return (
-    typeof code === 'string' &&
-    typeof message === 'string' &&
-    typeof hint === 'string'
-  );
+  return typeof code === 'string' && typeof message === 'string' && typeof hint === 'string';
 }
