@@ -4,11 +4,12 @@
  * the names a cell takes from elsewhere). Pure, and cached by source.
  */
 import { analyze as analyzeScopes, type Reference, type Scope, type Variable } from 'eslint-scope';
-import type { Identifier, Node, Program } from 'estree';
+import type { CallExpression, Expression, Identifier, Node, Program } from 'estree';
 import type { Language } from '../ir.js';
 import { isParseFailure, parseCellSource, type ParseFailure } from './source.js';
 import { stripTypes } from './strip-types.js';
-import { mutatedRoots } from './visitors/mutation.js';
+import { aliasesOf } from './visitors/alias.js';
+import { memberRoot, mutatedRoots } from './visitors/mutation.js';
 
 export type DefinitionKind = 'value' | 'function' | 'class' | 'import';
 
@@ -44,16 +45,30 @@ export interface CellFacts {
   uses: Record<string, string[]>;
   /** For each top-level name: the free or top-level names its definition assigns or mutates. */
   writes: Record<string, string[]>;
+  /** Calls of free or top-level functions, with the free or top-level name each argument starts from. */
+  calls: Call[];
+  /** For each top-level function: the positions of the arguments it mutates (`function add(rows, x) { rows.push(x) }`). */
+  mutatesArguments: Record<string, number[]>;
   parseError?: ParseFailure;
+}
+
+export interface Call extends NameSite {
+  /** The callee's name. */
+  name: string;
+  args: Array<string | null>;
 }
 
 export function analyzeCell(source: string, language: Language): CellFacts {
   const mutationRoots: Identifier[] = [];
+  const aliases = new Map<Identifier, Identifier>();
+  const callNodes: CallExpression[] = [];
   const parsed = parseCellSource(source, language, node => {
     for (const root of mutatedRoots(node)) mutationRoots.push(root);
+    for (const [alias, of] of aliasesOf(node)) aliases.set(alias, of);
+    if (node.type === 'CallExpression' && node.callee.type === 'Identifier') callNodes.push(node);
   });
   if (isParseFailure(parsed)) {
-    const nothing = { defines: [], reads: [], keeps: [], uses: {}, writes: {} };
+    const nothing = { defines: [], reads: [], keeps: [], uses: {}, writes: {}, calls: [], mutatesArguments: {} };
     return { js: source, sourceType: 'module', ...nothing, parseError: parsed };
   }
   const program = parsed.program;
@@ -110,19 +125,61 @@ export function analyzeCell(source: string, language: Language): CellFacts {
   const referenceByIdentifier = new Map<Identifier, Reference>();
   for (const scope of manager.scopes) for (const ref of scope.references) referenceByIdentifier.set(idOf(ref), ref);
   const mutated = new Set<Identifier>();
+  const mutatedParameters: Array<{ fn: Node; index: number }> = [];
   for (const root of mutationRoots) {
-    const ref = referenceByIdentifier.get(root);
-    if (!ref || (ref.resolved && ref.resolved.scope !== topScope)) continue;
-    mutated.add(root);
-    define(root.name, root, 'value', 'mutate', inFunction(ref));
+    // Follow aliases (loop variables, callback parameters, `const first = rows[0]`) to the names they stand for.
+    let identifier: Identifier | undefined = root;
+    const nested = inFunction(referenceByIdentifier.get(root) ?? ({ from: topScope } as Reference));
+    for (let depth = 0; identifier && depth < 8; depth++) {
+      const ref = referenceByIdentifier.get(identifier);
+      if (!ref) break;
+      if (!ref.resolved || ref.resolved.scope === topScope) {
+        mutated.add(identifier);
+        define(identifier.name, identifier, 'value', 'mutate', nested || inFunction(ref));
+      }
+      const definition = ref.resolved?.defs[0];
+      if (definition?.type === 'Parameter') {
+        mutatedParameters.push({
+          fn: definition.node as Node,
+          index: (definition as unknown as { index: number }).index
+        });
+      }
+      const declaration = definition?.name as Identifier | undefined;
+      identifier = declaration ? aliases.get(declaration) : undefined;
+    }
   }
+
+  // Which arguments each top-level function mutates, and which names calls pass in.
+  const functionName = new Map<Node, string>();
+  for (const variable of topScope.variables) {
+    const definition = variable.defs[0];
+    if (definition?.type === 'FunctionName') functionName.set(definition.node as Node, variable.name);
+    const init = definition?.type === 'Variable' ? (definition.node as { init?: Node | null }).init : undefined;
+    if (init) functionName.set(init, variable.name);
+  }
+  const mutatesArguments: Record<string, number[]> = {};
+  for (const { fn, index } of mutatedParameters) {
+    const name = functionName.get(fn);
+    if (name && !(mutatesArguments[name] ??= []).includes(index)) mutatesArguments[name].push(index);
+  }
+  const outerName = (node: Node | undefined): string | null => {
+    const root = node && node.type !== 'SpreadElement' ? memberRoot(node as Expression) : undefined;
+    const ref = root && referenceByIdentifier.get(root);
+    return ref && (!ref.resolved || ref.resolved.scope === topScope) ? root.name : null;
+  };
+  const calls: Call[] = callNodes.flatMap(call => {
+    const callee = outerName(call.callee);
+    return callee ? [{ ...siteOf(callee, call.callee), args: call.arguments.map((a: Node) => outerName(a)) }] : [];
+  });
 
   return withJavaScript(source, parsed.typed, {
     sourceType: parsed.sourceType,
     defines: [...defines.values()].sort((a, b) => a.line - b.line || a.column - b.column),
     reads: [...reads.values()],
     keeps: [...keeps.values()],
-    ...namesByDefinition(program, topScope, new Set(globalScope.through), manager.scopes, mutated)
+    ...namesByDefinition(program, topScope, new Set(globalScope.through), manager.scopes, mutated),
+    calls,
+    mutatesArguments
   });
 }
 

@@ -138,6 +138,8 @@ interface Prelude {
   freeNames: (name: string) => string[];
   /** Names each prelude definition assigns or mutates, following calls to other prelude definitions. */
   writtenNames: (name: string) => string[];
+  /** Positions of the arguments each prelude function mutates. */
+  mutatesArguments: ReadonlyMap<string, number[]>;
 }
 
 function preludeDefinitions(cells: readonly number[], facts: ReadonlyMap<number, CellFacts>): Prelude {
@@ -166,7 +168,12 @@ function preludeDefinitions(cells: readonly number[], facts: ReadonlyMap<number,
     };
     return visit;
   };
-  return { names, freeNames: transitive(uses), writtenNames: transitive(writes) };
+  const mutatesArguments = new Map<string, number[]>();
+  for (const cellIndex of cells) {
+    for (const [name, indices] of Object.entries(facts.get(cellIndex)?.mutatesArguments ?? {}))
+      mutatesArguments.set(name, indices);
+  }
+  return { names, freeNames: transitive(uses), writtenNames: transitive(writes), mutatesArguments };
 }
 
 /**
@@ -185,6 +192,15 @@ function stepDefinitions(cell: CellFacts | undefined, prelude: Prelude): Definit
     if (!prelude.names.has(site.name)) continue;
     for (const name of prelude.writtenNames(site.name)) {
       called.push({ name, line: site.line, column: site.column, kind: 'value', how: 'mutate', inFunction: false });
+    }
+  }
+  // A function that mutates an argument (`addRow(rows, x)` with `rows.push(x)` inside) mutates what the call passes.
+  for (const call of cell.calls) {
+    const mutated = prelude.mutatesArguments.get(call.name) ?? cell.mutatesArguments[call.name] ?? [];
+    for (const index of mutated) {
+      const name = call.args[index];
+      if (name)
+        called.push({ name, line: call.line, column: call.column, kind: 'value', how: 'mutate', inFunction: false });
     }
   }
   return [...cell.defines, ...called];

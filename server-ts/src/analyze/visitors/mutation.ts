@@ -124,7 +124,7 @@ const READ_ONLY_METHODS = new Set([
 type Visitor = (node: Node) => Identifier[];
 
 /** The identifier a member chain starts from: `a` in `a.b[c].d`. */
-function memberRoot(node: Expression | Super): Identifier | undefined {
+export function memberRoot(node: Expression | Super): Identifier | undefined {
   let current: Node = node;
   // Through calls too: `m.get(k).push(x)` changes what `m` holds.
   for (;;) {
