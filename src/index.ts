@@ -10,7 +10,7 @@ import { checkBackend } from './server';
 import { ICellflow } from './tokens';
 
 export { ICellflow, Cellflow, CommandIDs } from './tokens';
-export * from './ir';
+export type * from './ir';
 
 const PLUGIN_ID = 'cellflow:plugin';
 

@@ -88,3 +88,5 @@ export interface PipelineIR {
   metrics: Metric[];
   diagnostics: Diagnostic[];
 }
+
+export type { Diagnostic, Severity } from './diagnostics/diagnostic.js';

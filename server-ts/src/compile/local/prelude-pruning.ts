@@ -11,8 +11,8 @@
  *   reads or assigns);
  * - it only prints (`console.log(..)`) what is loaded anyway.
  */
-import { Parser, type Program } from 'acorn';
 import type { Statement } from 'estree';
+import { parseJavaScript } from './parse-javascript.js';
 import { analyzeCell } from '../../analyze/cell-facts.js';
 
 export interface PreludeStatement {
@@ -30,13 +30,7 @@ export interface PreludeStatement {
 }
 
 export function preludeStatements(cellIndex: number, js: string, sourceType: 'module' | 'script'): PreludeStatement[] {
-  const program = Parser.parse(js, {
-    ecmaVersion: 'latest',
-    sourceType,
-    allowAwaitOutsideFunction: true,
-    allowHashBang: true,
-    allowImportExportEverywhere: true
-  }) as Program;
+  const program = parseJavaScript(js, sourceType);
   return program.body.map((node, index) => {
     const statement = node as unknown as Statement & { start: number; end: number };
     const facts = analyzeCell(js.slice(statement.start, statement.end), 'javascript');

@@ -9,9 +9,10 @@
  * earlier one in the cells between (one function body would hoist the last).
  * Every edit stays on its line, so line numbers still match the notebook.
  */
-import { Parser, type FunctionDeclaration, type Program } from 'acorn';
+import type { FunctionDeclaration, Program } from 'acorn';
 import { simple } from 'acorn-walk';
 import MagicString from 'magic-string';
+import { parseJavaScript } from './parse-javascript.js';
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
@@ -30,13 +31,7 @@ export function transformCell(
   /** Which top-level statements to keep (by position); the rest become blank lines. */
   keep: (statementIndex: number) => boolean = () => true
 ): TransformedCell {
-  const program = Parser.parse(js, {
-    ecmaVersion: 'latest',
-    sourceType,
-    allowAwaitOutsideFunction: true,
-    allowHashBang: true,
-    allowImportExportEverywhere: true
-  }) as Program;
+  const program = parseJavaScript(js, sourceType);
   const code = new MagicString(js);
   const imports: string[] = [];
   const functions = new CellFunctions(js);
