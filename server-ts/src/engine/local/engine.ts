@@ -5,7 +5,16 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, cpSync, rmSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  cpSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -23,6 +32,7 @@ import {
 } from '../../runtime/step-context.js';
 import type { RunEvent, RunRecord, StepRecord, StepStatus } from '../types.js';
 import { newRunId, RunStore } from './run-store.js';
+import { GpuPool } from './gpu-pool.js';
 import { StepCache, stepCacheKey } from './step-cache.js';
 
 export interface LocalRunOptions {
@@ -32,6 +42,8 @@ export interface LocalRunOptions {
   concurrency?: number;
   /** Grace period between SIGTERM and SIGKILL when cancelling. */
   killGraceMs?: number;
+  /** The GPUs steps may use (default: detected). */
+  gpus?: GpuPool;
 }
 
 /** A step's process: started warm (waiting for its inputs) or released to run. */
@@ -147,11 +159,13 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
           });
           changed = true;
         } else if (deps.every(([, status]) => status === 'succeeded')) {
-          if (this.processes.has(name) || this.processes.size < this.options.concurrency)
+          const slot = this.processes.has(name) || this.processes.size < this.options.concurrency;
+          if (slot && this.options.gpus.canStart(this.stepsByName.get(name)!))
             changed = this.startStep(name) || changed;
         } else if (
           deps.every(([, status]) => status === 'running' || status === 'succeeded') &&
-          this.processes.size < this.options.concurrency
+          this.processes.size < this.options.concurrency &&
+          GpuPool.requested(this.stepsByName.get(name)!) === 0 // devices are given at start; GPU steps start when ready
         ) {
           this.prewarm(name);
         }
@@ -276,7 +290,8 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
         [STEP_CONTEXT_ENV]: paths.contextFile,
         [ARTIFACTS_DIR_ENV]: paths.artifactsDir,
         [WAIT_FOR_INPUTS_ENV]: waitForInputs ? '1' : '',
-        CELLFLOW_RUN_ID: this.record.id
+        CELLFLOW_RUN_ID: this.record.id,
+        ...this.options.gpus.acquire(step)
       },
       // A warm process hears from the engine over IPC when its inputs are ready.
       stdio: waitForInputs ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe']
@@ -284,7 +299,14 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
     const process_: StepProcess = { child, released: !waitForInputs, discarded: false, timedOut: false };
     this.processes.set(name, process_);
     this.pipeLogs(name, child, paths.dir);
+    const [asked, given] = [GpuPool.requested(step), this.options.gpus.granted(step)];
+    if (given < asked) {
+      const note = `cellflow: step \`${name}\` asks for ${asked} GPU(s); this machine has ${this.options.gpus.devices.length}, so it runs with ${given}${given === 0 ? ' (on the CPU)' : ''}.`;
+      writeFileSync(join(paths.dir, 'engine.log'), note + '\n', { flag: 'a' });
+      this.emitEvent({ type: 'step-log', step: name, stream: 'stderr', line: note });
+    }
     child.on('close', (code, signal) => {
+      this.options.gpus.release(name);
       if (process_.timer) clearTimeout(process_.timer);
       if (process_.discarded) {
         this.processes.delete(name);
@@ -394,7 +416,8 @@ export class LocalEngine {
       parameters: options.parameters,
       useCache: options.useCache ?? true,
       concurrency: Math.max(1, options.concurrency ?? availableParallelism()),
-      killGraceMs: options.killGraceMs ?? 3000
+      killGraceMs: options.killGraceMs ?? 3000,
+      gpus: options.gpus ?? GpuPool.detect()
     };
     const run = new LocalRun(this.store, compiled.plan, programDir, settings, runId);
     return run.start();
