@@ -25,6 +25,8 @@ export interface Definition extends NameSite {
   how: 'declare' | 'assign' | 'mutate';
   /** Every assignment or mutation of the name sits in a function body: it happens when the function is called. */
   inFunction: boolean;
+  /** The class of `new C(..)` when that is the value (`const p = new Point()`): instances travel only if C does. */
+  instanceOf?: string;
 }
 
 export interface CellFacts {
@@ -95,6 +97,9 @@ export function analyzeCell(source: string, language: Language): CellFacts {
   for (const variable of topScope.variables) {
     if (variable.defs.length === 0 || variable.name === 'arguments') continue;
     define(variable.name, variable.defs[0].name as Identifier, definitionKind(variable), 'declare', false);
+    const init = variable.defs[0].type === 'Variable' ? (variable.defs[0].node as { init?: Node | null }).init : null;
+    const instanceOf = init ? classInstantiated(init) : undefined;
+    if (instanceOf) defines.get(variable.name)!.instanceOf = instanceOf;
   }
 
   // Free references: a name is read from elsewhere when the cell reads it before its first top-level write is done
@@ -255,6 +260,12 @@ function namesByDefinition(
     }
   }
   return { uses, writes };
+}
+
+/** `C` in `new C(..)` or `await new C(..)`. */
+function classInstantiated(node: Node): string | undefined {
+  const inner = node.type === 'AwaitExpression' ? node.argument : node;
+  return inner.type === 'NewExpression' && inner.callee.type === 'Identifier' ? inner.callee.name : undefined;
 }
 
 function definitionKind(variable: Variable): DefinitionKind {

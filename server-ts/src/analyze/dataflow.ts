@@ -72,6 +72,12 @@ export function computeDataflow(input: DataflowInput): Dataflow {
       }
     }
   }
+  // Classes declared in step cells: their instances cannot be rebuilt in another step.
+  const stepClasses = new Set(
+    [...definitions.values()].flatMap(byStep =>
+      [...byStep.values()].filter(p => p.definition.kind === 'class').map(p => p.definition.name)
+    )
+  );
   const definersOf = (name: string): string[] =>
     variables.has(name) || input.parameterNames.has(name) ? [...(definitions.get(name)?.keys() ?? [])] : [];
 
@@ -94,7 +100,7 @@ export function computeDataflow(input: DataflowInput): Dataflow {
         const producer = definitions.get(name)!.get(upstream[0])!;
         flow.ins.push({ name, from: producer.step });
         outs.get(producer.step)!.add(name);
-        checkMarshallable(producer, step.name, diagnostics);
+        checkMarshallable(producer, step.name, diagnostics, stepClasses);
       } else if (upstream.length > 1) {
         diagnostics.push(codeError.ambiguousProducer(place, step.name, name, upstream));
       } else if (optional) {
@@ -250,9 +256,16 @@ function orderedSteps(steps: readonly StepDraft[], order: readonly string[]): St
 
 const UNMARSHALLABLE: ReadonlySet<DefinitionKind> = new Set(['function', 'class', 'import']);
 
-function checkMarshallable(producer: Producer, consumer: string, diagnostics: Diagnostic[]): void {
+function checkMarshallable(
+  producer: Producer,
+  consumer: string,
+  diagnostics: Diagnostic[],
+  stepClasses: ReadonlySet<string>
+): void {
   const { definition } = producer;
-  if (!UNMARSHALLABLE.has(definition.kind)) return;
+  const instanceOf =
+    definition.instanceOf && stepClasses.has(definition.instanceOf) ? definition.instanceOf : undefined;
+  if (!UNMARSHALLABLE.has(definition.kind) && !instanceOf) return;
   const duplicate = diagnostics.some(
     d =>
       d.code === 'unmarshallable-value' &&
@@ -262,5 +275,9 @@ function checkMarshallable(producer: Producer, consumer: string, diagnostics: Di
   );
   if (duplicate) return;
   const place = { cellIndex: producer.cellIndex, line: definition.line, column: definition.column };
-  diagnostics.push(codeError.unmarshallable(place, definition.name, definition.kind, producer.step, consumer));
+  diagnostics.push(
+    instanceOf
+      ? codeError.unmarshallableInstance(place, definition.name, instanceOf, producer.step, consumer)
+      : codeError.unmarshallable(place, definition.name, definition.kind, producer.step, consumer)
+  );
 }

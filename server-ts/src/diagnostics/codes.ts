@@ -219,6 +219,14 @@ export const codeError = {
       `The metric \`${name}\` is defined by parallel steps ${list(producers)}.`,
       `Give \`${name}\` a different name in all but one of those steps, or order them with \`prev:\`.`
     ),
+  unmarshallableInstance: (place: Place, name: string, className: string, producer: string, consumer: string) =>
+    make(
+      'unmarshallable-value',
+      'error',
+      place,
+      `Step \`${consumer}\` needs \`${name}\`, an instance of class \`${className}\` defined in step \`${producer}\`; the class itself cannot be handed between steps, so its instances cannot be rebuilt.`,
+      `Move class \`${className}\` into a cell tagged \`functions\`, which every step runs; its instances then keep their methods in every step.`
+    ),
   unmarshallable: (place: Place, name: string, kind: string, producer: string, consumer: string) =>
     make(
       'unmarshallable-value',
