@@ -9,26 +9,14 @@
  */
 import type { Identifier, Node, Pattern } from 'estree';
 import { memberRoot } from './mutation.js';
+import { patternLeaves } from './patterns.js';
 
 export type Alias = [alias: Identifier, of: Identifier];
 
 type Visitor = (node: Node) => Alias[];
 
 function declared(pattern: Pattern): Identifier[] {
-  switch (pattern.type) {
-    case 'Identifier':
-      return [pattern];
-    case 'ObjectPattern':
-      return pattern.properties.flatMap(p => declared(p.type === 'RestElement' ? p.argument : p.value));
-    case 'ArrayPattern':
-      return pattern.elements.flatMap(e => (e ? declared(e) : []));
-    case 'RestElement':
-      return declared(pattern.argument);
-    case 'AssignmentPattern':
-      return declared(pattern.left);
-    default:
-      return [];
-  }
+  return patternLeaves(pattern, leaf => (leaf.type === 'Identifier' ? [leaf] : []));
 }
 
 function loopAliases(node: Node): Alias[] {

@@ -5,6 +5,7 @@
  * to later steps. One visitor per node kind; each reports the root identifiers
  * of the mutated member chains.
  */
+import { patternLeaves } from './patterns.js';
 import type { Node, Identifier, Expression, Pattern, Super } from 'estree';
 
 /**
@@ -145,22 +146,10 @@ const MUTATING_STATICS: Record<string, ReadonlySet<string>> = {
 
 /** Roots of the member chains an assignment target writes to: `a` and `b` in `[a.x, { k: b.y }] = ..`. */
 function targetRoots(target: Pattern): Identifier[] {
-  switch (target.type) {
-    case 'MemberExpression': {
-      const root = memberRoot(target);
-      return root ? [root] : [];
-    }
-    case 'ObjectPattern':
-      return target.properties.flatMap(p => targetRoots(p.type === 'RestElement' ? p.argument : p.value));
-    case 'ArrayPattern':
-      return target.elements.flatMap(e => (e ? targetRoots(e) : []));
-    case 'RestElement':
-      return targetRoots(target.argument);
-    case 'AssignmentPattern':
-      return targetRoots(target.left);
-    default:
-      return [];
-  }
+  return patternLeaves(target, leaf => {
+    const root = leaf.type === 'MemberExpression' ? memberRoot(leaf) : undefined;
+    return root ? [root] : [];
+  });
 }
 
 const visitors: Record<string, Visitor> = {
