@@ -175,7 +175,8 @@ function calibrateIterations(): number {
   const t = performance.now();
   for (let i = 0; i < n; i++) x = (x * 1103515245 + 12345) % 2147483648;
   const seconds = (performance.now() - t) / 1000;
-  return Math.round((n / seconds) * (x >= 0 ? 1 : 1));
+  if (x < 0) throw new Error('the generator never goes negative'); // uses the result, so the loop is not optimised away
+  return Math.round(n / seconds);
 }
 
 async function benchChain() {

@@ -3,7 +3,7 @@
  * CELLFLOW_STEP_CONTEXT environment variable. Shared by the engine (writer)
  * and the step runtime (reader).
  */
-import type { LineSegment, PlanOutput } from '../compile/local/plan.js';
+import type { PlanOutput } from '../compile/local/plan.js';
 import type { ParameterValue } from '../ir.js';
 
 export const STEP_CONTEXT_ENV = 'CELLFLOW_STEP_CONTEXT';
@@ -24,7 +24,6 @@ export interface StepContextFile {
   /** Written by the step when it fails: where in the notebook, and why. */
   errorFile: string;
   classes: string[];
-  lineMap: LineSegment[];
 }
 
 /** A step failure as the step reports it, pointing at the user's cell. */

@@ -134,7 +134,8 @@ export async function startStep(programUrl: string): Promise<StepRuntime> {
   const contextPath = process.env[STEP_CONTEXT_ENV];
   const context = contextPath ? (JSON.parse(readFileSync(contextPath, 'utf8')) as StepContextFile) : undefined;
   const lineMapPath = fileURLToPath(programUrl).replace(/\.mjs$/, '.lines.json');
-  const lineMap = context?.lineMap ?? readLineMap(lineMapPath);
+  // The line map sits beside every generated program (step or straight-through), written with it.
+  const lineMap = readLineMap(lineMapPath);
   return new StepRuntime(fileURLToPath(programUrl), context, lineMap);
 }
 

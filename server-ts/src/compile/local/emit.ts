@@ -138,10 +138,10 @@ export function compileStraightThrough(
   const { ir } = analysis;
   const notebookDir = dirname(notebookPath);
   const cells = [...analysis.facts.keys()].sort((a, b) => a - b);
-  const transformedCells = cells.map(i => ({
-    index: i,
-    cell: transformCell(analysis.facts.get(i)!.js, analysis.facts.get(i)!.sourceType, notebookDir)
-  }));
+  const transformedCells = cells.map(index => {
+    const facts = analysis.facts.get(index)!;
+    return { index, cell: transformCell(facts.js, facts.sourceType, notebookDir) };
+  });
   const builder = header(
     'all cells in order',
     notebookPath,

@@ -278,8 +278,7 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
       outs: step.outs,
       metricsFile: paths.metricsFile,
       errorFile: paths.errorFile,
-      classes: this.plan.classes,
-      lineMap: step.lineMap
+      classes: this.plan.classes
     };
     writeFileAtomic.sync(paths.contextFile, JSON.stringify(context, null, 2) + '\n');
 
