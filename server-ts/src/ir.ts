@@ -53,6 +53,8 @@ export interface Step {
   ins: StepInput[];
   /** Names this step hands to downstream steps, sorted. */
   outs: string[];
+  /** Outs that runs taught: the step changed them where the source does not show it (absent when none). */
+  learnt?: string[];
   /** Pipeline parameters this step reads, sorted. */
   parameters: string[];
   settings: StepSettings;

@@ -16,15 +16,20 @@ import { computeDataflow, preludeNames } from './dataflow.js';
 import { buildStepGraph } from './graph.js';
 import { readMetricNames, type MetricName } from './metrics.js';
 import { readParameters } from './parameters.js';
+import { stepSourceHash, withLearntWrites } from './learnt.js';
 
 export interface AnalyzeOptions {
   cache?: CellFactsCache;
+  /** Per step, names runs saw it change that the source does not show (see engine/local/learnt-writes.ts). */
+  learnt?: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface Analysis {
   ir: PipelineIR;
   /** Facts of every analyzed code cell, by cell index: the compilers need the stripped JavaScript. */
   facts: Map<number, CellFacts>;
+  /** Per step, a hash of its cells' sources: what was learnt about a step holds while it is unchanged. */
+  sourceHashes: Map<string, string>;
 }
 
 export function analyzeNotebook(notebook: NotebookJson, options: AnalyzeOptions = {}): Analysis {
@@ -64,6 +69,17 @@ export function analyzeNotebook(notebook: NotebookJson, options: AnalyzeOptions 
     }
   }
 
+  const sourceHashes = new Map(
+    blocks.steps.map(step => [step.name, stepSourceHash(step.cells.map(c => cellSource(notebook.cells[c])))])
+  );
+  for (const step of blocks.steps) {
+    const names = options.learnt?.get(step.name);
+    const last = step.cells[step.cells.length - 1];
+    const lastFacts = last === undefined ? undefined : facts.get(last);
+    if (names && names.length > 0 && lastFacts && !lastFacts.parseError)
+      facts.set(last!, withLearntWrites(lastFacts, names));
+  }
+
   const graph = buildStepGraph(blocks.steps);
   diagnostics.push(...graph.diagnostics);
   if (blocks.steps.length === 0) diagnostics.push(tagError.noSteps());
@@ -90,12 +106,14 @@ export function analyzeNotebook(notebook: NotebookJson, options: AnalyzeOptions 
     steps: graph.order.map(name => {
       const draft = draftByName.get(name)!;
       const stepFlow = flow.flows.get(name)!;
+      const learnt = (options.learnt?.get(name) ?? []).filter(n => stepFlow.outs.includes(n));
       return {
         name,
         cells: draft.cells,
         dependencies: graph.dependencies.get(name)!,
         ins: stepFlow.ins,
         outs: stepFlow.outs,
+        ...(learnt.length > 0 && { learnt }),
         parameters: stepFlow.parameters,
         settings: draft.settings
       };
@@ -103,7 +121,7 @@ export function analyzeNotebook(notebook: NotebookJson, options: AnalyzeOptions 
     metrics: flow.metrics,
     diagnostics: sortDiagnostics(diagnostics)
   };
-  return { ir, facts };
+  return { ir, facts, sourceHashes };
 }
 
 function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {

@@ -4,6 +4,9 @@
  */
 import { resolve } from 'node:path';
 import { analyzeNotebook, type Analysis } from '../analyze/index.js';
+import { LearntWrites } from '../engine/local/learnt-writes.js';
+import type { NotebookJson } from '../notebook/nbformat.js';
+import { dirname } from 'node:path';
 import { runError } from '../diagnostics/codes.js';
 import { CellflowError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { readNotebookFile } from '../notebook/file.js';
@@ -24,8 +27,15 @@ export interface CompiledNotebook {
 export async function compileNotebookFile(path: string): Promise<CompiledNotebook> {
   const notebookPath = resolve(path);
   const doc = await readNotebookFile(notebookPath);
-  const analysis = analyzeNotebook(doc.json);
+  const analysis = analyzeNotebookWithLearnt(doc.json, notebookPath);
   const errors = analysis.ir.diagnostics.filter(d => d.severity === 'error');
   if (errors.length > 0) throw new NotebookHasErrors(errors);
   return { notebookPath, analysis, local: compileLocal(analysis, notebookPath) };
+}
+
+/** Analysis with what earlier runs of this notebook taught (writes the source does not show). */
+export function analyzeNotebookWithLearnt(notebook: NotebookJson, notebookPath: string): Analysis {
+  const first = analyzeNotebook(notebook);
+  const learnt = LearntWrites.read(dirname(notebookPath), notebookPath, first.sourceHashes);
+  return learnt.size === 0 ? first : analyzeNotebook(notebook, { learnt });
 }

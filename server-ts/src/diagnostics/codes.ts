@@ -280,3 +280,58 @@ export const runError = {
       'Run `cellflow analyze <notebook>` to see them, fix them, and run again.'
     )
 };
+
+/**
+ * The run checking its plan: a step changed something the plan did not list, in a way a pipeline cannot
+ * carry exactly. The run stops with one of these rather than give a different result than the notebook.
+ */
+export const planCheckError = {
+  unplannedWriteSeenLater: (writer: { step: string; cellIndex: number }, name: string, readers: readonly string[]) =>
+    make(
+      'unplanned-write-seen-later',
+      'error',
+      { cellIndex: writer.cellIndex },
+      `Step \`${writer.step}\` changed \`${name}\`, which the analysis did not see it change, and ${list(readers)} ${readers.length === 1 ? 'reads' : 'read'} \`${name}\` later in the notebook without running after \`${writer.step}\`: in the notebook ${readers.length === 1 ? 'it sees' : 'they see'} the change, in the pipeline ${readers.length === 1 ? 'it would' : 'they would'} not.`,
+      `Add \`prev:${writer.step}\` to ${list(readers)}, or change a copy of \`${name}\` in \`${writer.step}\` (\`structuredClone(${name})\`). cellflow remembers this write: the next \`cellflow analyze\` shows it.`
+    ),
+  ambiguousRunProducer: (step: { step: string; cellIndex: number }, name: string, producers: readonly string[]) =>
+    make(
+      'ambiguous-run-producer',
+      'error',
+      { cellIndex: step.cellIndex },
+      `Step \`${step.step}\` reads \`${name}\`, and ${list(producers)}, which run in parallel before it, each changed it in this run; the notebook would see only the change of the one that runs last there.`,
+      `Add a \`prev:\` tag so one of ${list(producers)} runs after the other, or let only one of them change \`${name}\`.`
+    ),
+  preludeStateChanged: (
+    writer: { step: string; cellIndex: number },
+    binding: { name: string; cellIndex: number },
+    readers: readonly string[]
+  ) =>
+    make(
+      'prelude-state-changed',
+      'error',
+      { cellIndex: binding.cellIndex },
+      `Step \`${writer.step}\` changed \`${binding.name}\`, defined by the imports/functions cell ${binding.cellIndex + 1}; ${list(readers)} ${readers.length === 1 ? 'uses' : 'use'} it later in the notebook, where the change would be seen, but every step runs the prelude afresh.`,
+      `Keep changing state out of imports/functions cells: create \`${binding.name}\` in step \`${writer.step}\` (or a step before it) and hand it on, so the steps after it get its current value.`
+    ),
+  globalChanged: (writer: { step: string; cellIndex: number }, names: readonly string[], readers: readonly string[]) =>
+    make(
+      'global-state-changed',
+      'error',
+      { cellIndex: writer.cellIndex },
+      `Step \`${writer.step}\` changed ${names.map(n => `\`globalThis.${n}\``).join(', ')}; ${list(readers)} ${readers.length === 1 ? 'runs' : 'run'} later in the notebook, where the change would be seen, but each step is its own process.`,
+      'Hand the value on as a variable instead of a global (`const x = ...` in the step), or set it in a cell tagged `imports` so every step sets it.'
+    ),
+  envChangeNotDownstream: (
+    writer: { step: string; cellIndex: number },
+    keys: readonly string[],
+    readers: readonly string[]
+  ) =>
+    make(
+      'env-change-not-downstream',
+      'error',
+      { cellIndex: writer.cellIndex },
+      `Step \`${writer.step}\` changed \`process.env\` (${keys.map(k => `\`${k}\``).join(', ')}); ${list(readers)} ${readers.length === 1 ? 'reads' : 'read'} \`process\` later in the notebook without running after \`${writer.step}\`, so ${readers.length === 1 ? 'it' : 'they'} would not see the change.`,
+      `Add \`prev:${writer.step}\` to ${list(readers)}, or set the variable in a cell tagged \`imports\` so every step sets it.`
+    )
+};

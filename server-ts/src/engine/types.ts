@@ -3,7 +3,7 @@
  * values, follow its events, cancel it.
  */
 import type { ParameterValue } from '../ir.js';
-import type { StepFailure } from '../runtime/step-context.js';
+import type { StepFailure, UnplannedWrite } from '../runtime/step-context.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
@@ -22,6 +22,12 @@ export interface StepRecord {
   error?: StepFailure;
   /** Why the step was skipped or cancelled. */
   reason?: string;
+  /** Values it saved: planned outs, unplanned writes and their group mates. */
+  saved?: string[];
+  /** Loaded values it changed although the plan did not list them: saved and handed on all the same. */
+  unplannedWrites?: UnplannedWrite[];
+  /** Where each value it loaded came from (the nearest upstream step that saved it). */
+  inputsFrom?: Record<string, string>;
 }
 
 export interface RunRecord {

@@ -5,6 +5,7 @@
  */
 import type { PlanOutput } from '../compile/local/plan.js';
 import type { ParameterValue } from '../ir.js';
+import type { EnvChange, StateChanges } from './state-watch.js';
 
 export const STEP_CONTEXT_ENV = 'CELLFLOW_STEP_CONTEXT';
 export const ARTIFACTS_DIR_ENV = 'CELLFLOW_ARTIFACTS_DIR';
@@ -15,23 +16,49 @@ export interface StepContextFile {
   step: string;
   notebookPath: string;
   parameters: Record<string, ParameterValue>;
-  /** Where each input lives: the producing step's outputs folder. */
+  /** Where each input lives: the outputs folder of the nearest upstream step that saved it. */
   inputs: Record<string, { from: string; dir: string }>;
+  /** `process.env` changes made by upstream steps, applied after the prelude as the kernel would have them. */
+  env?: EnvChange;
   outputsDir: string;
   outs: PlanOutput[];
   /** Written by the step: metric values as JSON. */
   metricsFile: string;
   /** Written by the step when it fails: where in the notebook, and why. */
   errorFile: string;
+  /** Written by the step when it succeeds: what it saved and what it changed that the plan did not say. */
+  resultFile: string;
   classes: string[];
 }
 
 /** A step failure as the step reports it, pointing at the user's cell. */
 export interface StepFailure {
-  kind: 'exception' | 'marshal';
+  /** plan-check: the step ran, but changed something no pipeline can hand on exactly (see `code`). */
+  kind: 'exception' | 'marshal' | 'plan-check';
+  /** The diagnostic code, for plan-check failures. */
+  code?: string;
+  hint?: string;
   message: string;
   cellIndex: number | null;
   line: number | null;
   column: number | null;
   stack: string;
+}
+
+/** A value the step loaded and changed although the plan did not list it as an output. */
+export interface UnplannedWrite {
+  name: string;
+  /** The step it was loaded from. */
+  from: string;
+  how: 'mutated' | 'reassigned';
+}
+
+/** What a step reports when it succeeds (`result.json`): the engine checks the plan against it. */
+export interface StepResult {
+  /** Every value in the outputs folder: planned outs, unplanned writes and the values saved in a group with them. */
+  saved: string[];
+  unplannedWrites: UnplannedWrite[];
+  /** Where each loaded value came from (group mates included): `cellflow verify` loads the same ones. */
+  loaded: Record<string, { from: string; dir: string }>;
+  state: StateChanges;
 }

@@ -9,14 +9,33 @@ import writeFileAtomic from 'write-file-atomic';
 import type { NotebookClass } from './notebook-class.js';
 import type { LineSegment } from '../compile/local/plan.js';
 import type { ParameterValue } from '../ir.js';
-import { loadValue, saveValue, type MarshalContext } from './marshal.js';
+import { fingerprint } from './fingerprint.js';
+import { loadValues, saveValues } from './marshal.js';
 import { formatMetricLine } from './metrics.js';
-import { STEP_CONTEXT_ENV, WAIT_FOR_INPUTS_ENV, type StepContextFile, type StepFailure } from './step-context.js';
+import { applyEnvChange, StateWatch, type PreludeBinding } from './state-watch.js';
+import {
+  STEP_CONTEXT_ENV,
+  WAIT_FOR_INPUTS_ENV,
+  type StepContextFile,
+  type StepFailure,
+  type StepResult,
+  type UnplannedWrite
+} from './step-context.js';
 
 type Thunks = Record<string, () => unknown>;
 
+/** A value as the step loaded it: checked against what it is when the step's cells are done. */
+interface LoadedValue {
+  value: unknown;
+  fingerprint: string;
+  from: string;
+  dir: string;
+}
+
 export class StepRuntime {
   private classes: Record<string, NotebookClass> = {};
+  private readonly loaded = new Map<string, LoadedValue>();
+  private state: StateWatch | undefined;
 
   constructor(
     private readonly programFile: string,
@@ -37,30 +56,89 @@ export class StepRuntime {
   /** A step started early waits here, after its prelude, until the engine says where its inputs are. */
   async inputsReady(): Promise<void> {
     if (process.env[WAIT_FOR_INPUTS_ENV] !== '1' || !process.send || !this.context) return;
-    const message = await new Promise<{ inputs: StepContextFile['inputs'] }>(resolve =>
+    const message = await new Promise<Pick<StepContextFile, 'inputs' | 'env'>>(resolve =>
       process.once('message', resolve)
     );
     this.context.inputs = message.inputs;
+    this.context.env = message.env;
   }
 
-  async load(name: string): Promise<unknown> {
-    const input = this.context?.inputs[name];
-    if (!input) throw new Error(`cellflow: step input \`${name}\` is not in the step's context`);
-    return loadValue(input.dir, name, this.marshalContext(input.from, [this.context!.step]));
+  /** After the prelude: what the step's cells may change outside its variables is fingerprinted now. */
+  watchPrelude(bindings: PreludeBinding[]): void {
+    this.state = new StateWatch(bindings);
   }
 
-  async save(values: Thunks): Promise<void> {
-    if (!this.context) return;
-    for (const out of this.context.outs) {
-      const thunk = values[out.name];
-      if (!thunk) continue;
-      await saveValue(
-        this.context.outputsDir,
-        out.name,
-        thunk(),
-        this.marshalContext(this.context.step, out.consumers)
-      );
+  /**
+   * Loads the step's inputs, and every value saved in a group with one of them (values that share objects
+   * travel together), then fingerprints each as loaded. Upstream `process.env` changes are applied first.
+   */
+  async loadInputs(names: readonly string[]): Promise<Record<string, unknown>> {
+    const context = this.context;
+    if (!context) return {};
+    applyEnvChange(context.env);
+    const byDir = new Map<string, { from: string; names: string[] }>();
+    for (const name of names) {
+      const input = context.inputs[name];
+      if (!input) throw new Error(`cellflow: step input \`${name}\` is not in the step's context`);
+      const entry = byDir.get(input.dir) ?? { from: input.from, names: [] };
+      entry.names.push(name);
+      byDir.set(input.dir, entry);
     }
+    const values: Record<string, unknown> = {};
+    for (const [dir, { from, names: wanted }] of byDir) {
+      const group = await loadValues(dir, wanted, { step: from, consumer: context.step, classes: this.classes });
+      for (const [name, value] of Object.entries(group)) {
+        // A group mate that is also an input from elsewhere comes from there (its own, nearer, producer).
+        if (!wanted.includes(name) && names.includes(name)) continue;
+        values[name] = value;
+        this.loaded.set(name, { value, fingerprint: fingerprint(value), from, dir });
+      }
+    }
+    return values;
+  }
+
+  /**
+   * After the step's cells: saves the planned outputs, and every loaded value whose content or binding changed
+   * although the plan did not list it (an unplanned write, carried downstream as in the notebook), then
+   * reports what it saved and what it changed outside its variables for the engine to check.
+   */
+  async finish(bindings: Thunks, metrics: Thunks): Promise<void> {
+    const context = this.context;
+    if (context) {
+      const planned = new Set(context.outs.map(out => out.name));
+      const current = (name: string): unknown => (bindings[name] ? bindings[name]() : this.loaded.get(name)!.value);
+      const unplannedWrites: UnplannedWrite[] = [];
+      for (const [name, loaded] of this.loaded) {
+        if (planned.has(name)) continue;
+        const now = current(name);
+        const how = now !== loaded.value ? 'reassigned' : fingerprint(now) !== loaded.fingerprint ? 'mutated' : null;
+        if (how) unplannedWrites.push({ name, from: loaded.from, how });
+      }
+      const values: Record<string, unknown> = {};
+      for (const name of planned) if (bindings[name]) values[name] = bindings[name]();
+      for (const write of unplannedWrites) values[write.name] = current(write.name);
+      // A group loaded together is saved together when any member is saved, so what they share stays shared.
+      for (const name of Object.keys(values)) {
+        const dir = this.loaded.get(name)?.dir;
+        if (dir === undefined) continue;
+        for (const [mate, loaded] of this.loaded)
+          if (loaded.dir === dir && !(mate in values)) values[mate] = current(mate);
+      }
+      const consumers = Object.fromEntries(context.outs.map(out => [out.name, out.consumers]));
+      const saved = await saveValues(context.outputsDir, values, {
+        step: context.step,
+        consumers,
+        classes: this.classes
+      });
+      const result: StepResult = {
+        saved: [...new Set(saved.map(info => info.name))].sort(),
+        unplannedWrites,
+        loaded: Object.fromEntries([...this.loaded].map(([name, { from, dir }]) => [name, { from, dir }])),
+        state: this.state?.changes() ?? { prelude: [], globals: [], env: { set: {}, unset: [] } }
+      };
+      writeFileAtomic.sync(context.resultFile, JSON.stringify(result, null, 2) + '\n');
+    }
+    this.reportMetrics(metrics);
   }
 
   /** Katib's StdOut format (`name=value` lines), plus a JSON file the engine collects. */
@@ -122,10 +200,6 @@ export class StepRuntime {
       }
     }
     return { cellIndex: null, line: null, column: null };
-  }
-
-  private marshalContext(step: string, consumers: string[]): MarshalContext {
-    return { step, consumers, classes: this.classes };
   }
 }
 

@@ -97,11 +97,22 @@ export function formatRun(record: RunRecord, runDir: string): string {
   for (const name of record.stepOrder) {
     const s = record.steps[name];
     if (s.status === 'failed' && s.error) {
-      const where =
-        s.error.cellIndex !== null ? ` at notebook cell ${s.error.cellIndex + 1}, line ${s.error.line}` : '';
-      lines.push(`✖ step ${name} failed${where}: ${s.error.message}`);
+      const line = s.error.line !== null ? `, line ${s.error.line}` : '';
+      const where = s.error.cellIndex !== null ? ` at notebook cell ${s.error.cellIndex + 1}${line}` : '';
+      const code = s.error.code ? ` [${s.error.code}]` : '';
+      lines.push(`✖ step ${name} failed${where}${code}: ${s.error.message}`);
+      if (s.error.hint) lines.push(`  hint: ${s.error.hint}`);
       lines.push(`  logs: cellflow logs ${record.id} ${name}`);
     }
+  }
+  const unplanned = record.stepOrder.flatMap(name =>
+    (record.steps[name].unplannedWrites ?? []).map(w => `  ${name}: \`${w.name}\` (${w.how}, loaded from ${w.from})`)
+  );
+  if (unplanned.length > 0) {
+    lines.push(
+      'Writes the analysis did not see (handed on to downstream steps, and remembered for the next analysis):'
+    );
+    lines.push(...unplanned);
   }
   if (Object.keys(record.metrics).length > 0) {
     lines.push('Metrics:');

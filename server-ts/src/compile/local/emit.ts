@@ -54,18 +54,33 @@ export function compileLocal(analysis: Analysis, notebookPath: string): Compiled
     const facts = analysis.facts.get(p.cellIndex)!;
     return facts.parseError ? [] : preludeStatements(p.cellIndex, facts.js, facts.sourceType);
   });
-  const preludeFor = (step: Step) => {
+  const preludeKinds = new Map(ir.prelude.map(p => [p.cellIndex, p.kind]));
+  const preludeFor = (step: Step): PreludeForStep => {
     const roots = [...classes, ...step.cells.flatMap(c => analysis.facts.get(c)!.reads.map(r => r.name))];
     const kept = neededStatements(statements, roots);
-    return (cellIndex: number) => {
-      const facts = analysis.facts.get(cellIndex)!;
-      return transformCell(facts.js, facts.sourceType, notebookDir, index => kept.has(`${cellIndex}:${index}`));
+    const bindings = new Map<string, WatchedBinding>();
+    for (const statement of statements) {
+      if (!kept.has(`${statement.cellIndex}:${statement.index}`)) continue;
+      for (const name of statement.declares) {
+        bindings.set(name, { name, cellIndex: statement.cellIndex, kind: preludeKinds.get(statement.cellIndex)! });
+      }
+    }
+    return {
+      transform: (cellIndex: number) => {
+        const facts = analysis.facts.get(cellIndex)!;
+        return transformCell(facts.js, facts.sourceType, notebookDir, index => kept.has(`${cellIndex}:${index}`));
+      },
+      bindings: [...bindings.values()],
+      readsProcess:
+        step.cells.some(c => analysis.facts.get(c)!.reads.some(r => r.name === 'process')) ||
+        statements.some(s => kept.has(`${s.cellIndex}:${s.index}`) && s.reads.includes('process'))
     };
   };
 
   const programs = new Map<string, string>();
   const steps: PlanStep[] = ir.steps.map(step => {
-    const builder = stepProgram(step, ir, analysis.facts, transform, preludeFor(step), classes, notebookPath);
+    const prelude = preludeFor(step);
+    const builder = stepProgram(step, ir, analysis.facts, transform, prelude, classes, notebookPath);
     const text = builder.toString();
     const file = `steps/${step.name}.mjs`;
     programs.set(file, text);
@@ -80,6 +95,10 @@ export function compileLocal(analysis: Analysis, notebookPath: string): Compiled
       })),
       parameters: [...new Set([...step.parameters, ...preludeParameters])].sort(),
       metrics: ir.metrics.filter(m => m.step === step.name).map(m => m.name),
+      firstCell: step.cells[0]!,
+      sourceHash: analysis.sourceHashes.get(step.name)!,
+      preludeBindings: prelude.bindings.map(b => b.name),
+      readsProcess: prelude.readsProcess,
       settings: step.settings,
       codeHash: createHash('sha256').update(text).digest('hex'),
       lineMap: builder.lineMap
@@ -99,16 +118,29 @@ export function compileLocal(analysis: Analysis, notebookPath: string): Compiled
   return { plan, programs };
 }
 
+interface WatchedBinding {
+  name: string;
+  cellIndex: number;
+  kind: 'imports' | 'functions';
+}
+
+/** What a step keeps of the prelude: its cells' code, the bindings it defines, and whether it reads `process`. */
+interface PreludeForStep {
+  transform: (cellIndex: number) => TransformedCell;
+  bindings: WatchedBinding[];
+  readsProcess: boolean;
+}
+
 function stepProgram(
   step: Step,
   ir: PipelineIR,
   facts: ReadonlyMap<number, CellFacts>,
   transform: (cellIndex: number) => TransformedCell,
-  transformPrelude: (cellIndex: number) => TransformedCell,
+  preludeForStep: PreludeForStep,
   classes: string[],
   notebookPath: string
 ): ProgramBuilder {
-  const prelude = new Map(ir.prelude.map(p => [p.cellIndex, transformPrelude(p.cellIndex)]));
+  const prelude = new Map(ir.prelude.map(p => [p.cellIndex, preludeForStep.transform(p.cellIndex)]));
   const cells = [...prelude.keys(), ...step.cells];
   const imports = [...[...prelude.values()].flatMap(p => p.imports), ...step.cells.flatMap(c => transform(c).imports)];
   const builder = header(`step \`${step.name}\``, notebookPath, imports);
@@ -118,14 +150,21 @@ function stepProgram(
     builder.line(`var ${parameter.name} = ${RUNTIME}.parameter(${JSON.stringify(parameter.name)});`);
   for (const p of ir.prelude) builder.cell(p.cellIndex, p.kind, prelude.get(p.cellIndex)!.body);
   if (classes.length > 0) builder.line(`${RUNTIME}.registerClasses({ ${classes.join(', ')} });`);
+  const watched = preludeForStep.bindings.map(
+    b => `{ name: ${JSON.stringify(b.name)}, cellIndex: ${b.cellIndex}, kind: '${b.kind}', read: () => ${b.name} }`
+  );
+  builder.line(`${RUNTIME}.watchPrelude([${watched.join(', ')}]);`);
   builder.line(`await ${RUNTIME}.inputsReady();`);
-  for (const input of step.ins)
-    builder.line(`var ${input.name} = await ${RUNTIME}.load(${JSON.stringify(input.name)});`);
+  const ins = step.ins.map(input => input.name);
+  if (ins.length > 0) {
+    builder.line(`var __cellflowInputs = await ${RUNTIME}.loadInputs(${JSON.stringify(ins)});`);
+    builder.line(`var ${ins.map(name => `${name} = __cellflowInputs.${name}`).join(', ')};`);
+  }
   for (const cellIndex of step.cells) builder.cell(cellIndex, `step ${step.name}`, transform(cellIndex).body);
-  const outs = step.outs.map(name => `${name}: () => ${name}`).join(', ');
-  builder.line(`await ${RUNTIME}.save({ ${outs} });`);
+  // Everything the step loaded or defines for others, read after its cells: the runtime checks the plan with it.
+  const bound = [...new Set([...ins, ...step.outs])].map(name => `${name}: () => ${name}`).join(', ');
   const metrics = ir.metrics.filter(m => m.step === step.name).map(m => `${m.name}: () => ${m.name}`);
-  builder.line(`${RUNTIME}.reportMetrics({ ${metrics.join(', ')} });`);
+  builder.line(`await ${RUNTIME}.finish({ ${bound} }, { ${metrics.join(', ')} });`);
   builder.line('});');
   return builder;
 }

@@ -27,6 +27,14 @@ export interface PlanStep {
   /** Parameters whose values decide this step's result (its own reads and the prelude's). */
   parameters: string[];
   metrics: string[];
+  /** sha256 of the step's cell sources: learnt writes of the step hold while it is unchanged. */
+  sourceHash: string;
+  /** The step's first notebook cell: "later in the notebook" compares these. */
+  firstCell: number;
+  /** Prelude bindings the step's program defines (the statements it keeps): state a step may change. */
+  preludeBindings: string[];
+  /** Whether its cells or its prelude read `process` (so `process.env` changes upstream could reach it). */
+  readsProcess: boolean;
   settings: StepSettings;
   /** sha256 of the generated program: the code part of the cache key. */
   codeHash: string;

@@ -28,12 +28,16 @@ import {
   STEP_CONTEXT_ENV,
   WAIT_FOR_INPUTS_ENV,
   type StepContextFile,
-  type StepFailure
+  type StepFailure,
+  type StepResult
 } from '../../runtime/step-context.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { RunEvent, RunRecord, StepRecord, StepStatus } from '../types.js';
 import { newRunId, RunStore } from './run-store.js';
 import { GpuPool } from './gpu-pool.js';
 import { StepCache, stepCacheKey } from './step-cache.js';
+import { PlanCheck, type FinishedStep } from './plan-check.js';
+import { LearntWrites } from './learnt-writes.js';
 
 export interface LocalRunOptions {
   parameters: Record<string, ParameterValue>;
@@ -72,6 +76,11 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
   private readonly launchOrder: string[];
   private cancelled = false;
   private finished = false;
+  /** The run checked its plan and found a change no pipeline can reproduce: it stops, failed. */
+  private checkFailed = false;
+  private readonly check: PlanCheck;
+  /** Succeeded steps with what they reported: where later steps' inputs come from. */
+  private readonly results = new Map<string, FinishedStep>();
 
   constructor(
     private readonly store: RunStore,
@@ -84,6 +93,7 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
     this.stepsByName = new Map(plan.steps.map(s => [s.name, s]));
     this.cache = new StepCache(store.cacheDir());
     this.launchOrder = launchOrder(plan, store.lastStepSeconds(plan.notebookPath));
+    this.check = new PlanCheck(plan);
     this.record = {
       version: 1,
       id: runId,
@@ -114,6 +124,10 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
 
   /** Stops running steps (SIGTERM, then SIGKILL after a grace period) and runs nothing more. */
   cancel(): void {
+    this.stop('the run was cancelled');
+  }
+
+  private stop(reason: string): void {
     if (this.cancelled || this.finished) return;
     this.cancelled = true;
     for (const [name, { child, released }] of this.processes) {
@@ -125,8 +139,7 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
       setTimeout(() => this.processes.get(name)?.child.kill('SIGKILL'), this.options.killGraceMs).unref();
     }
     for (const name of this.record.stepOrder) {
-      if (this.record.steps[name].status === 'pending')
-        this.finishStep(name, { status: 'cancelled', reason: 'the run was cancelled' });
+      if (this.record.steps[name].status === 'pending') this.finishStep(name, { status: 'cancelled', reason });
     }
     this.pump();
   }
@@ -183,18 +196,15 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
       artifactsDir: join(dir, 'artifacts'),
       metricsFile: join(dir, 'metrics.json'),
       errorFile: join(dir, 'error.json'),
+      resultFile: join(dir, 'result.json'),
       contextFile: join(dir, 'context.json')
     };
   }
 
-  /** Inputs whose producers are done: all of them once the step is ready. */
+  /** Inputs whose producers are done (all of them once the step is ready), from the nearest step that saved each. */
   private knownInputs(step: PlanStep): StepContextFile['inputs'] {
-    const inputs: StepContextFile['inputs'] = {};
-    for (const input of step.ins) {
-      const dir = this.record.steps[input.from].outputsDir;
-      if (dir) inputs[input.name] = { from: input.from, dir };
-    }
-    return inputs;
+    const resolved = this.check.resolveInputs(step.name, this.results);
+    return 'inputs' in resolved ? resolved.inputs : {};
   }
 
   /**
@@ -219,19 +229,34 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
   private startStep(name: string): boolean {
     const step = this.stepsByName.get(name)!;
     const state = this.record.steps[name];
-    const inputKeys = Object.fromEntries(step.ins.map(i => [i.from, this.record.steps[i.from].cacheKey!]));
-    const key = stepCacheKey(step, this.options.parameters, inputKeys);
+    const resolved = this.check.resolveInputs(name, this.results);
+    if ('error' in resolved) {
+      this.discardWarm(name);
+      this.failCheck(name, [resolved.error]);
+      return true;
+    }
+    state.inputsFrom = Object.fromEntries(Object.entries(resolved.inputs).map(([n, i]) => [n, i.from]));
+    const inputKeys = Object.fromEntries(
+      Object.entries(resolved.inputs).map(([n, i]) => [n, `${i.from}:${this.record.steps[i.from].cacheKey!}`])
+    );
+    const key = stepCacheKey(step, this.options.parameters, inputKeys, this.check.envFor(name, this.results));
     state.cacheKey = key;
     const paths = this.paths(name);
 
     const hit = this.cachingAllowed(step) && this.options.useCache ? this.cache.lookup(key) : undefined;
-    if (hit) {
+    const hitResult = hit && readResult(hit.resultFile);
+    if (hit && hitResult) {
       this.discardWarm(name);
       mkdirSync(paths.dir, { recursive: true });
       if (existsSync(hit.artifactsDir)) cpSync(hit.artifactsDir, paths.artifactsDir, { recursive: true });
       if (existsSync(hit.metricsFile)) cpSync(hit.metricsFile, paths.metricsFile);
       this.collectResults(paths);
-      this.finishStep(name, { status: 'succeeded', cached: true, outputsDir: hit.outputsDir, seconds: 0 });
+      this.finishChecked(name, hitResult, {
+        status: 'succeeded',
+        cached: true,
+        outputsDir: hit.outputsDir,
+        seconds: 0
+      });
       return true;
     }
 
@@ -247,7 +272,7 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
     if (warm) {
       const exit = warm.exit;
       if (exit) queueMicrotask(() => this.onExit(name, exit.code, exit.signal));
-      else warm.child.send({ inputs: this.knownInputs(step) });
+      else warm.child.send({ inputs: resolved.inputs, env: this.check.envFor(name, this.results) });
     }
     if (step.settings.timeoutSeconds) {
       running.timer = setTimeout(() => {
@@ -274,10 +299,12 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
       notebookPath: this.plan.notebookPath,
       parameters: this.options.parameters,
       inputs: this.knownInputs(step),
+      env: this.check.envFor(name, this.results),
       outputsDir: paths.outputsDir,
       outs: step.outs,
       metricsFile: paths.metricsFile,
       errorFile: paths.errorFile,
+      resultFile: paths.resultFile,
       classes: this.plan.classes
     };
     writeFileAtomic.sync(paths.contextFile, JSON.stringify(context, null, 2) + '\n');
@@ -341,10 +368,14 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
     this.processes.delete(name);
     const paths = this.paths(name);
     const seconds = (Date.now() - Date.parse(state.startedAt!)) / 1000;
-    if (code === 0 && !this.cancelled) {
+    const result = code === 0 && !this.cancelled ? readResult(paths.resultFile) : undefined;
+    if (result) {
       this.collectResults(paths);
       if (this.cachingAllowed(step)) this.cache.store(state.cacheKey!, name, paths);
-      this.finishStep(name, { status: 'succeeded', outputsDir: paths.outputsDir, seconds, exitCode: 0 });
+      this.finishChecked(name, result, { status: 'succeeded', outputsDir: paths.outputsDir, seconds, exitCode: 0 });
+    } else if (code === 0 && !this.cancelled) {
+      const message = 'the step process exited before it saved its outputs (a cell may call process.exit)';
+      this.finishStep(name, { status: 'failed', seconds, exitCode: 0, error: failure('exception', message) });
     } else if (this.cancelled) {
       this.finishStep(name, { status: 'cancelled', reason: 'the run was cancelled', seconds, exitCode: code });
     } else if (state.attempts <= (step.settings.retry ?? 0)) {
@@ -381,6 +412,47 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
     for (const file of listFiles(paths.artifactsDir)) this.record.artifacts.push(relative(runDir, file));
   }
 
+  /**
+   * A step that succeeded, with what it reported: what it saved and changed is recorded (writes the plan missed
+   * are remembered for the next analysis), and the run stops when a change cannot be handed on exactly.
+   */
+  private finishChecked(name: string, result: StepResult, update: Partial<StepRecord> & { status: StepStatus }): void {
+    const unplannedWrites = result.unplannedWrites;
+    if (unplannedWrites.length > 0) {
+      LearntWrites.record(
+        this.store.stateDir,
+        this.plan.notebookPath,
+        this.stepsByName.get(name)!,
+        unplannedWrites,
+        this.record.id
+      );
+    }
+    const conflicts = this.check.conflicts(name, result);
+    if (conflicts.length > 0) {
+      this.record.steps[name].saved = result.saved;
+      this.record.steps[name].unplannedWrites = unplannedWrites;
+      this.failCheck(name, conflicts, update);
+      return;
+    }
+    this.results.set(name, { outputsDir: update.outputsDir!, result });
+    this.finishStep(name, { ...update, saved: result.saved, unplannedWrites });
+  }
+
+  /** The plan check failed at `name`: the step fails with the diagnostics, and the run stops with no metrics. */
+  private failCheck(name: string, diagnostics: Diagnostic[], update: Partial<StepRecord> = {}): void {
+    this.checkFailed = true;
+    const [first, ...more] = diagnostics;
+    const error: StepFailure = {
+      ...failure('plan-check', [first!, ...more].map(d => d.message).join('\n')),
+      code: first!.code,
+      hint: first!.hint,
+      cellIndex: first!.cellIndex
+    };
+    this.finishStep(name, { ...update, status: 'failed', error });
+    this.record.metrics = {};
+    this.stop(`step \`${name}\` changed what a pipeline cannot hand on exactly`);
+  }
+
   private finishStep(name: string, update: Partial<StepRecord> & { status: StepStatus }): void {
     const state = this.record.steps[name];
     Object.assign(state, update, { finishedAt: new Date().toISOString() });
@@ -391,7 +463,14 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
   private finishRun(): void {
     this.finished = true;
     const statuses = this.record.stepOrder.map(n => this.record.steps[n].status);
-    this.record.status = this.cancelled ? 'cancelled' : statuses.includes('failed') ? 'failed' : 'succeeded';
+    this.record.status = this.checkFailed
+      ? 'failed'
+      : this.cancelled
+        ? 'cancelled'
+        : statuses.includes('failed')
+          ? 'failed'
+          : 'succeeded';
+    if (this.checkFailed) this.record.metrics = {};
     this.record.finishedAt = new Date().toISOString();
     this.record.seconds = (Date.parse(this.record.finishedAt) - Date.parse(this.record.startedAt)) / 1000;
     this.save();
@@ -452,6 +531,18 @@ export function writeProgram(dir: string, compiled: CompiledLocal): void {
     if (step) writeFileAtomic.sync(path.replace(/\.mjs$/, '.lines.json'), JSON.stringify(step.lineMap) + '\n');
   }
   writeFileAtomic.sync(join(dir, 'plan.json'), JSON.stringify(compiled.plan, null, 2) + '\n');
+}
+
+function readResult(path: string): StepResult | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as StepResult;
+  } catch {
+    return undefined;
+  }
+}
+
+function failure(kind: StepFailure['kind'], message: string): StepFailure {
+  return { kind, message, cellIndex: null, line: null, column: null, stack: '' };
 }
 
 function readFailure(path: string): StepFailure | undefined {

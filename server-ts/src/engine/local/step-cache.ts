@@ -10,20 +10,25 @@ import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { PlanStep } from '../../compile/local/plan.js';
 import type { ParameterValue } from '../../ir.js';
+import type { EnvChange } from '../../runtime/state-watch.js';
 
-const CACHE_FORMAT = 1;
+/** 2: entries hold the step's result report; keys name each input's actual producer and the inherited env. */
+const CACHE_FORMAT = 2;
 
 export function stepCacheKey(
   step: PlanStep,
   parameters: Record<string, ParameterValue>,
-  inputKeys: Record<string, string>
+  /** Per input name: the producing step and its cache key. */
+  inputKeys: Record<string, string>,
+  env: EnvChange = { set: {}, unset: [] }
 ): string {
   const material = {
     format: CACHE_FORMAT,
     node: process.versions.node,
     code: step.codeHash,
     parameters: step.parameters.map(name => [name, parameters[name]]),
-    inputs: step.ins.map(input => [input.name, input.from, inputKeys[input.from]])
+    inputs: Object.entries(inputKeys).sort(),
+    env: [Object.entries(env.set).sort(), [...env.unset].sort()]
   };
   return createHash('sha256').update(JSON.stringify(material)).digest('hex');
 }
@@ -33,6 +38,7 @@ export interface CacheEntry {
   outputsDir: string;
   artifactsDir: string;
   metricsFile: string;
+  resultFile: string;
 }
 
 export class StepCache {
@@ -44,7 +50,8 @@ export class StepCache {
       dir,
       outputsDir: join(dir, 'outputs'),
       artifactsDir: join(dir, 'artifacts'),
-      metricsFile: join(dir, 'metrics.json')
+      metricsFile: join(dir, 'metrics.json'),
+      resultFile: join(dir, 'result.json')
     };
   }
 
@@ -57,7 +64,7 @@ export class StepCache {
   store(
     key: string,
     step: string,
-    from: { outputsDir: string; artifactsDir: string; metricsFile: string }
+    from: { outputsDir: string; artifactsDir: string; metricsFile: string; resultFile: string }
   ): CacheEntry {
     const entry = this.entry(key);
     if (existsSync(join(entry.dir, 'entry.json'))) return entry;
@@ -66,6 +73,7 @@ export class StepCache {
     if (existsSync(from.outputsDir)) cpSync(from.outputsDir, join(staging, 'outputs'), { recursive: true });
     if (existsSync(from.artifactsDir)) cpSync(from.artifactsDir, join(staging, 'artifacts'), { recursive: true });
     if (existsSync(from.metricsFile)) cpSync(from.metricsFile, join(staging, 'metrics.json'));
+    if (existsSync(from.resultFile)) cpSync(from.resultFile, join(staging, 'result.json'));
     writeFileAtomic.sync(
       join(staging, 'entry.json'),
       JSON.stringify({ step, createdAt: new Date().toISOString() }) + '\n'

@@ -1,0 +1,311 @@
+/**
+ * Content fingerprints of values, so a step can tell whether its cells
+ * changed a value it loaded although the plan did not list it as an output.
+ *
+ * A fingerprint is a 64-bit hash over the whole graph reachable from the
+ * value, walked in a fixed order: each object's kind, its prototype (by
+ * identity: the same prototype object hashes the same within the process),
+ * its extensibility, every own key (string and symbol, enumerable or not)
+ * with its descriptor flags and value, the entries of Maps and Sets, the
+ * bytes of typed arrays, Buffers and ArrayBuffers, and where objects are
+ * shared (an object reached again hashes as a back-reference to its first
+ * visit, so `a.x === a.y` and cycles are part of the fingerprint).
+ *
+ * Library objects are fingerprinted over what marshalling saves, so their
+ * internal caches are not writes: a tfjs Tensor is immutable and hashes by
+ * identity (dtype, shape, data id), a tf.Variable by its bytes, a layers
+ * model by its weights' bytes. Functions hash by identity.
+ *
+ * Structure is hashed in JavaScript (two 32-bit lanes with Math.imul mixing:
+ * cheaper than a call into a hash library per key); binary data goes to
+ * xxHash64 (xxhash-wasm) in one call per view.
+ */
+import xxhash from 'xxhash-wasm';
+import { isLayersModelLike, isTensorLike, isVariableLike, type TensorLike } from './tf-values.js';
+
+const { h64Raw } = await xxhash();
+
+/** Stable numbers for objects hashed by identity (prototypes, functions, tensor data), within one process. */
+const identities = new WeakMap<object, number>();
+let nextIdentity = 1;
+const uniqueSymbols = new Map<symbol, number>();
+
+function identityOf(value: object): number {
+  let id = identities.get(value);
+  if (id === undefined) {
+    id = nextIdentity++;
+    identities.set(value, id);
+  }
+  return id;
+}
+
+/** Fingerprint of `value`'s whole reachable graph, as 16 hex digits. */
+export function fingerprint(value: unknown): string {
+  return new Walk().run(value);
+}
+
+const enum Tag {
+  Undefined = 1,
+  Null,
+  True,
+  False,
+  Number,
+  String,
+  BigInt,
+  Symbol,
+  Function,
+  BackRef,
+  Object,
+  Array,
+  Map,
+  Set,
+  Date,
+  RegExp,
+  Boxed,
+  View,
+  Buffer,
+  Tensor,
+  Variable,
+  Model,
+  Key,
+  Hole,
+  End
+}
+
+const float = new Float64Array(1);
+const floatWords = new Uint32Array(float.buffer);
+
+class Walk {
+  private a = 0x9e3779b9 | 0;
+  private b = 0x85ebca6b | 0;
+  private readonly seen = new Map<object, number>();
+  private readonly pending: unknown[] = [];
+
+  run(root: unknown): string {
+    this.pending.push(root);
+    while (this.pending.length > 0) this.visit(this.pending.pop());
+    return (this.a >>> 0).toString(16).padStart(8, '0') + (this.b >>> 0).toString(16).padStart(8, '0');
+  }
+
+  private mix(word: number): void {
+    this.a = Math.imul(this.a ^ word, 0x01000193);
+    this.b = Math.imul((this.b + word) ^ (this.b >>> 15), 0x2c1b3c6d);
+  }
+
+  private number(value: number): void {
+    float[0] = value; // -0 and NaN hash as their bits
+    this.mix(floatWords[0]);
+    this.mix(floatWords[1]);
+  }
+
+  private string(value: string): void {
+    this.mix(value.length);
+    for (let i = 0; i < value.length; i++) this.mix(value.charCodeAt(i));
+  }
+
+  private bytes(view: Uint8Array): void {
+    this.mix(view.byteLength);
+    const digest = h64Raw(view);
+    this.mix(Number(digest & 0xffffffffn));
+    this.mix(Number(digest >> 32n));
+  }
+
+  /** Values go on a stack (last in, first out), so pushes happen in reverse of the order they are hashed. */
+  private visit(value: unknown): void {
+    switch (typeof value) {
+      case 'undefined':
+        return this.mix(Tag.Undefined);
+      case 'boolean':
+        return this.mix(value ? Tag.True : Tag.False);
+      case 'number':
+        this.mix(Tag.Number);
+        return this.number(value);
+      case 'string':
+        this.mix(Tag.String);
+        return this.string(value);
+      case 'bigint':
+        this.mix(Tag.BigInt);
+        return this.string(value.toString(16));
+      case 'symbol':
+        this.mix(Tag.Symbol);
+        return this.symbol(value);
+      case 'function':
+        this.mix(Tag.Function);
+        return this.mix(identityOf(value));
+    }
+    if (value === null) return this.mix(Tag.Null);
+    // Keys and ends of objects ride on the same stack as the values, as Markers (a class user code never sees).
+    if (value instanceof Marker) return value.apply(this);
+    const object = value as object;
+    const seenAt = this.seen.get(object);
+    if (seenAt !== undefined) {
+      this.mix(Tag.BackRef);
+      return this.mix(seenAt);
+    }
+    this.seen.set(object, this.seen.size);
+    this.object(object);
+  }
+
+  private symbol(value: symbol): void {
+    const registered = Symbol.keyFor(value);
+    if (registered !== undefined) return this.string(`for:${registered}`);
+    let id = uniqueSymbols.get(value); // a unique symbol: by identity
+    if (id === undefined) uniqueSymbols.set(value, (id = nextIdentity++));
+    this.mix(id);
+  }
+
+  private object(object: object): void {
+    if (isTensorLike(object)) return this.tensor(object);
+    if (isLayersModelLike(object)) return this.model(object);
+    if (ArrayBuffer.isView(object)) {
+      this.mix(Tag.View);
+      this.string(Object.prototype.toString.call(object));
+      this.mix(identityOf(object.buffer));
+      this.mix(object.byteOffset);
+      // Only the view's own bytes: small Buffers share Node's pool, whose other bytes are not this value.
+      return this.bytes(new Uint8Array(object.buffer, object.byteOffset, object.byteLength));
+    }
+    if (object instanceof ArrayBuffer || object instanceof SharedArrayBuffer) {
+      this.mix(Tag.Buffer);
+      this.mix(object instanceof SharedArrayBuffer ? 1 : 0);
+      this.bytes(new Uint8Array(object));
+      return this.ownProperties(object);
+    }
+    const prototype: unknown = Object.getPrototypeOf(object);
+    this.mix(prototype === null ? 0 : identityOf(prototype as object));
+    this.mix(Object.isExtensible(object) ? 1 : 0);
+    if (object instanceof Date) {
+      this.mix(Tag.Date);
+      this.number(object.getTime());
+    } else if (object instanceof RegExp) {
+      this.mix(Tag.RegExp);
+      this.string(object.source);
+      this.string(object.flags);
+    } else if (
+      object instanceof Number ||
+      object instanceof String ||
+      object instanceof Boolean ||
+      object instanceof BigInt
+    ) {
+      this.mix(Tag.Boxed);
+      this.pending.push(object.valueOf());
+    }
+    // Entries come after the own properties in hashing order: push them first.
+    if (object instanceof Map) {
+      this.mix(Tag.Map);
+      this.mix(object.size);
+      const entries = [...Map.prototype.entries.call(object)];
+      for (let i = entries.length - 1; i >= 0; i--) this.pending.push(entries[i]![1], entries[i]![0]);
+    } else if (object instanceof Set) {
+      this.mix(Tag.Set);
+      this.mix(object.size);
+      const items = [...Set.prototype.values.call(object)];
+      for (let i = items.length - 1; i >= 0; i--) this.pending.push(items[i]);
+    }
+    if (Array.isArray(object) && object.length > LARGE_ARRAY) this.largeArray(object as unknown[]);
+    else this.ownProperties(object);
+  }
+
+  /**
+   * Elements by index (holes as holes) and the length, without listing a million keys: extra non-index
+   * properties and index descriptors of arrays this long are not part of the fingerprint.
+   */
+  private largeArray(array: unknown[]): void {
+    this.mix(Tag.Array);
+    this.mix(array.length);
+    this.pending.push(END);
+    for (let i = array.length - 1; i >= 0; i--) this.pending.push(Object.hasOwn(array, i) ? array[i] : HOLE);
+  }
+
+  /** Every own key with its descriptor; array holes are missing keys, so a hole is not an `undefined` element. */
+  private ownProperties(object: object): void {
+    const keys = Reflect.ownKeys(object);
+    this.mix(Tag.Object);
+    this.mix(keys.length);
+    this.pending.push(END);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i]!;
+      const descriptor = Object.getOwnPropertyDescriptor(object, key)!;
+      const flags =
+        (descriptor.enumerable ? 1 : 0) |
+        (descriptor.configurable ? 2 : 0) |
+        (descriptor.writable ? 4 : 0) |
+        ('get' in descriptor ? 8 : 0);
+      if ('get' in descriptor) this.pending.push(descriptor.set, descriptor.get);
+      else this.pending.push(descriptor.value);
+      this.pending.push(new Marker(key, flags));
+    }
+  }
+
+  private tensor(tensor: TensorLike): void {
+    if (isVariableLike(tensor)) {
+      this.mix(Tag.Variable);
+      this.mix(identityOf(tensor));
+      this.mix(tensor.trainable ? 1 : 0);
+      if (tensor.isDisposed) return this.mix(0);
+      const data = tensor.dataSync() as ArrayLike<unknown>;
+      if (ArrayBuffer.isView(data)) this.bytes(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+      else this.pending.push(Array.from(data));
+      return;
+    }
+    // Tensors are immutable: the same data id, dtype and shape is the same value.
+    this.mix(Tag.Tensor);
+    this.mix(identityOf(tensor.dataId));
+    this.mix(tensor.isDisposed ? 1 : 0);
+    this.string(`${tensor.dtype}[${tensor.shape.join(',')}]`);
+  }
+
+  private model(model: object): void {
+    this.mix(Tag.Model);
+    this.mix(identityOf(model));
+    const weights = (model as { weights?: { read?: () => unknown }[] }).weights ?? [];
+    for (const weight of weights) {
+      const variable = typeof weight.read === 'function' ? weight.read() : weight;
+      if (typeof variable === 'object' && variable !== null && isTensorLike(variable)) this.tensor(variable);
+    }
+    const optimizer = (model as { optimizer?: unknown }).optimizer;
+    this.mix(typeof optimizer === 'object' && optimizer !== null ? identityOf(optimizer) : 0);
+  }
+
+  keyMarker(key: string | symbol, flags: number): void {
+    this.mix(Tag.Key);
+    if (typeof key === 'symbol') {
+      this.mix(Tag.Symbol);
+      this.symbol(key);
+    } else this.string(key);
+    this.mix(flags);
+  }
+
+  endMarker(): void {
+    this.mix(Tag.End);
+  }
+
+  holeMarker(): void {
+    this.mix(Tag.Hole);
+  }
+}
+
+/** A key (or the end of an object's keys) on the walk's stack, hashed in its place among the values. */
+class Marker {
+  constructor(
+    readonly key: string | symbol | null,
+    readonly flags: number
+  ) {}
+
+  apply(walk: Walk): void {
+    if (this.key !== null) walk.keyMarker(this.key, this.flags);
+    else if (this === HOLE) walk.holeMarker();
+    else walk.endMarker();
+  }
+}
+
+const END = new Marker(null, 0);
+const HOLE = new Marker(null, 1);
+/** Arrays longer than this are walked by index rather than by their list of own keys. */
+const LARGE_ARRAY = 4096;
+
+/** Fingerprint by identity alone (objects and functions by which object they are, primitives by value). */
+export function identityFingerprint(value: unknown): string {
+  if ((typeof value === 'object' && value !== null) || typeof value === 'function') return `#${identityOf(value)}`;
+  return fingerprint(value);
+}
