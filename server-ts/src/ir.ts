@@ -53,7 +53,7 @@ export interface Step {
   ins: StepInput[];
   /** Names this step hands to downstream steps, sorted. */
   outs: string[];
-  /** Outs that runs taught: the step changed them where the source does not show it (absent when none). */
+  /** Names runs saw this step change where the source does not show it (absent when none); counted as its writes. */
   learnt?: string[];
   /** Pipeline parameters this step reads, sorted. */
   parameters: string[];

@@ -106,7 +106,7 @@ export function analyzeNotebook(notebook: NotebookJson, options: AnalyzeOptions 
     steps: graph.order.map(name => {
       const draft = draftByName.get(name)!;
       const stepFlow = flow.flows.get(name)!;
-      const learnt = (options.learnt?.get(name) ?? []).filter(n => stepFlow.outs.includes(n));
+      const learnt = [...(options.learnt?.get(name) ?? [])];
       return {
         name,
         cells: draft.cells,

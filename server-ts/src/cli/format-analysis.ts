@@ -21,6 +21,7 @@ export function formatAnalysis(ir: PipelineIR, notebookPath: string): string {
     lines.push(`     after:  ${step.dependencies.join(', ') || '-'}`);
     lines.push(`     in:     ${step.ins.map(input => `${input.name} ← ${input.from}`).join(', ') || '-'}`);
     lines.push(`     out:    ${step.outs.join(', ') || '-'}`);
+    if (step.learnt) lines.push(`     learnt: ${step.learnt.join(', ')} (a run saw the step change these)`);
     if (step.parameters.length > 0) lines.push(`     params: ${step.parameters.join(', ')}`);
   });
   if (ir.metrics.length > 0) {

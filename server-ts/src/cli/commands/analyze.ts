@@ -1,6 +1,7 @@
 /** `cellflow analyze <notebook> [--json]`: the steps, their data flow and what is wrong. */
 import type { Command } from 'commander';
-import { analyzeNotebook } from '../../analyze/index.js';
+import { resolve } from 'node:path';
+import { analyzeNotebookWithLearnt } from '../../compile/index.js';
 import { hasErrors } from '../../diagnostics/diagnostic.js';
 import { readNotebookFile } from '../../notebook/file.js';
 import { formatAnalysis } from '../format-analysis.js';
@@ -13,7 +14,7 @@ export function registerAnalyze(program: Command): void {
     .option('--json', 'print the pipeline IR as JSON')
     .action(async (notebookPath: string, options: { json?: boolean }) => {
       const doc = await readNotebookFile(notebookPath);
-      const { ir } = analyzeNotebook(doc.json);
+      const { ir } = analyzeNotebookWithLearnt(doc.json, resolve(notebookPath));
       process.stdout.write(options.json ? JSON.stringify(ir, null, 2) + '\n' : formatAnalysis(ir, notebookPath));
       if (hasErrors(ir.diagnostics)) process.exitCode = 1;
     });

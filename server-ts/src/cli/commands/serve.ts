@@ -1,6 +1,6 @@
 /** `cellflow serve --port N --root DIR`: the HTTP API, started by jupyter-server-proxy. */
 import { InvalidArgumentError, type Command } from 'commander';
-import { analyzeNotebook } from '../../analyze/index.js';
+import { analyzeNotebookWithLearnt } from '../../compile/index.js';
 import { createServer } from '../../http/index.js';
 import { readNotebookFile } from '../../notebook/file.js';
 
@@ -14,7 +14,7 @@ export function registerServe(program: Command): void {
       const server = await createServer({
         root: options.root,
         port: options.port,
-        analyzeNotebookFile: async path => analyzeNotebook((await readNotebookFile(path)).json).ir
+        analyzeNotebookFile: async path => analyzeNotebookWithLearnt((await readNotebookFile(path)).json, path).ir
       });
       process.stderr.write(`cellflow: serving ${server.root} at ${server.url}\n`);
       const stop = () => void server.close().then(() => process.exit(0));
