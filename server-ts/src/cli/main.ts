@@ -7,6 +7,7 @@ import { registerCompile } from './commands/compile.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerServe } from './commands/serve.js';
+import { registerVerify } from './commands/verify.js';
 import { NotebookHasErrors } from '../compile/index.js';
 import { version } from '../version.js';
 
@@ -19,6 +20,7 @@ registerCompile(program);
 registerRun(program);
 registerRuns(program);
 registerServe(program);
+registerVerify(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof NotebookHasErrors) {

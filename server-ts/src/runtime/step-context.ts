@@ -62,3 +62,22 @@ export interface StepResult {
   loaded: Record<string, { from: string; dir: string }>;
   state: StateChanges;
 }
+
+export const VERIFY_CONTEXT_ENV = 'CELLFLOW_VERIFY_CONTEXT';
+
+/** What `cellflow verify` tells the straight-through program: the pipeline run's values, and where to report. */
+export interface VerifyContextFile {
+  parameters: Record<string, ParameterValue>;
+  /** Per step: where each value it loaded in the pipeline run lives. */
+  steps: Record<string, Record<string, { from: string; dir: string }>>;
+  classes: string[];
+  reportFile: string;
+}
+
+/** The straight-through program's findings: every value compared, and the first that differs. */
+export interface VerifyObservations {
+  compared: { step: string; name: string; from: string }[];
+  difference?: { step: string; name: string; from: string; path: string; what: string };
+  /** A pipeline value that could not be loaded into the straight run. */
+  error?: { step: string; name: string; message: string };
+}

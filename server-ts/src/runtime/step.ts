@@ -9,13 +9,17 @@ import writeFileAtomic from 'write-file-atomic';
 import type { NotebookClass } from './notebook-class.js';
 import type { LineSegment } from '../compile/local/plan.js';
 import type { ParameterValue } from '../ir.js';
+import { firstDifference } from './compare.js';
 import { fingerprint } from './fingerprint.js';
 import { loadValues, saveValues } from './marshal.js';
 import { formatMetricLine } from './metrics.js';
 import { applyEnvChange, StateWatch, type PreludeBinding } from './state-watch.js';
 import {
   STEP_CONTEXT_ENV,
+  VERIFY_CONTEXT_ENV,
   WAIT_FOR_INPUTS_ENV,
+  type VerifyContextFile,
+  type VerifyObservations,
   type StepContextFile,
   type StepFailure,
   type StepResult,
@@ -36,6 +40,8 @@ export class StepRuntime {
   private classes: Record<string, NotebookClass> = {};
   private readonly loaded = new Map<string, LoadedValue>();
   private state: StateWatch | undefined;
+  private readonly verify: VerifyContextFile | undefined = readJson<VerifyContextFile>(process.env[VERIFY_CONTEXT_ENV]);
+  private readonly observations: VerifyObservations = { compared: [] };
 
   constructor(
     private readonly programFile: string,
@@ -47,6 +53,41 @@ export class StepRuntime {
     const value = this.context?.parameters[name];
     if (value === undefined) throw new Error(`cellflow: no value for pipeline parameter \`${name}\``);
     return value;
+  }
+
+  /** In `cellflow verify`'s straight run: the parameter's value for this run (an override), else the cell's. */
+  parameterOverride(name: string, value: ParameterValue): ParameterValue {
+    return this.verify?.parameters[name] ?? value;
+  }
+
+  /**
+   * In `cellflow verify`'s straight run, before a step's first cell: the values the step loaded in the pipeline
+   * are loaded here and compared with the notebook's own, up to the first difference.
+   */
+  async observe(step: string, values: Thunks): Promise<void> {
+    const verify = this.verify;
+    if (!verify || this.observations.difference || this.observations.error) return;
+    const inputs = verify.steps[step] ?? {};
+    for (const [name, thunk] of Object.entries(values)) {
+      const input = inputs[name];
+      if (!input) continue;
+      let loaded: unknown;
+      try {
+        loaded = (await loadValues(input.dir, [name], { step: input.from, consumer: step, classes: this.classes }))[
+          name
+        ];
+      } catch (error) {
+        this.observations.error = { step, name, message: (error as Error).message };
+        break;
+      }
+      this.observations.compared.push({ step, name, from: input.from });
+      const difference = firstDifference(name, thunk(), loaded);
+      if (difference) {
+        this.observations.difference = { step, name, from: input.from, ...difference };
+        break;
+      }
+    }
+    writeFileAtomic.sync(verify.reportFile, JSON.stringify(this.observations, null, 2) + '\n');
   }
 
   registerClasses(classes: Record<string, NotebookClass>): void {
@@ -211,6 +252,10 @@ export async function startStep(programUrl: string): Promise<StepRuntime> {
   // The line map sits beside every generated program (step or straight-through), written with it.
   const lineMap = readLineMap(lineMapPath);
   return new StepRuntime(fileURLToPath(programUrl), context, lineMap);
+}
+
+function readJson<T>(path: string | undefined): T | undefined {
+  return path ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined;
 }
 
 function readLineMap(path: string): LineSegment[] {

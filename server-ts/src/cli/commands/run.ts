@@ -52,12 +52,12 @@ export function registerRun(program: Command): void {
     });
 }
 
-function positiveInteger(value: string): number {
+export function positiveInteger(value: string): number {
   if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError('give a whole number of steps, 1 or more.');
   return Number(value);
 }
 
-function collect(value: string, previous: string[]): string[] {
+export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 

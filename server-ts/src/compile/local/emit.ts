@@ -169,10 +169,16 @@ function stepProgram(
   return builder;
 }
 
-/** All code cells in notebook order in one process, as a kernel runs them: the baseline runs compare with. */
+/**
+ * All code cells in notebook order in one process, as a kernel runs them: the baseline runs compare with.
+ * With `observe`, the program is `cellflow verify`'s: parameter overrides are applied after the parameters
+ * cell, and before each step's first cell the values the step loads in the pipeline are handed to the runtime
+ * to compare with these.
+ */
 export function compileStraightThrough(
   analysis: Analysis,
-  notebookPath: string
+  notebookPath: string,
+  options: { observe?: boolean } = {}
 ): { program: string; lineMap: PlanStep['lineMap'] } {
   const { ir } = analysis;
   const notebookDir = dirname(notebookPath);
@@ -186,9 +192,35 @@ export function compileStraightThrough(
     notebookPath,
     transformedCells.flatMap(t => t.cell.imports)
   );
+  const stepAt = new Map(ir.steps.filter(s => s.ins.length > 0).map(s => [s.cells[0]!, s]));
+  const parameterCells = new Set(ir.parameters.map(p => p.cellIndex));
+  const preludeClasses = new Map(
+    ir.prelude.map(p => [
+      p.cellIndex,
+      analysis.facts
+        .get(p.cellIndex)!
+        .defines.filter(d => d.kind === 'class')
+        .map(d => d.name)
+    ])
+  );
   builder.line(`await ${RUNTIME}.run(async () => {`);
   declareAssignedNames(builder, cells, analysis.facts);
-  for (const { index, cell } of transformedCells) builder.cell(index, 'notebook', cell.body);
+  for (const { index, cell } of transformedCells) {
+    const step = options.observe ? stepAt.get(index) : undefined;
+    if (step) {
+      const loads = step.ins.map(input => `${input.name}: () => ${input.name}`).join(', ');
+      builder.line(`await ${RUNTIME}.observe(${JSON.stringify(step.name)}, { ${loads} });`);
+    }
+    builder.cell(index, 'notebook', cell.body);
+    if (options.observe && parameterCells.has(index)) {
+      for (const parameter of ir.parameters.filter(p => p.cellIndex === index)) {
+        const name = JSON.stringify(parameter.name);
+        builder.line(`${parameter.name} = ${RUNTIME}.parameterOverride(${name}, ${parameter.name});`);
+      }
+    }
+    const classes = preludeClasses.get(index) ?? [];
+    if (options.observe && classes.length > 0) builder.line(`${RUNTIME}.registerClasses({ ${classes.join(', ')} });`);
+  }
   builder.line(`${RUNTIME}.reportMetrics({ ${ir.metrics.map(m => `${m.name}: () => ${m.name}`).join(', ')} });`);
   builder.line('});');
   return { program: builder.toString(), lineMap: builder.lineMap };

@@ -5,8 +5,9 @@
  * whole, so a half-written entry is never seen.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import writeFileAtomic from 'write-file-atomic';
 import type { PlanStep } from '../../compile/local/plan.js';
 import type { ParameterValue } from '../../ir.js';
@@ -25,12 +26,29 @@ export function stepCacheKey(
   const material = {
     format: CACHE_FORMAT,
     node: process.versions.node,
+    runtime: runtimeHash(),
     code: step.codeHash,
     parameters: step.parameters.map(name => [name, parameters[name]]),
     inputs: Object.entries(inputKeys).sort(),
     env: [Object.entries(env.set).sort(), [...env.unset].sort()]
   };
   return createHash('sha256').update(JSON.stringify(material)).digest('hex');
+}
+
+let runtime: string | undefined;
+
+/** The step runtime's own code, hashed: step programs import it, so a changed runtime changes every result. */
+function runtimeHash(): string {
+  if (runtime === undefined) {
+    const dir = fileURLToPath(new URL('../../runtime/', import.meta.url));
+    const hash = createHash('sha256');
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter(f => f.endsWith('.js'));
+    for (const file of files.sort()) {
+      hash.update(file).update(readFileSync(join(dir, file)));
+    }
+    runtime = hash.digest('hex');
+  }
+  return runtime;
 }
 
 export interface CacheEntry {

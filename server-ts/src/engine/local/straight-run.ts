@@ -20,11 +20,23 @@ export interface StraightRunResult {
   stdout: string;
   stderr: string;
   artifactsDir: string;
+  /** The run's own folder (program, artifacts). */
+  dir: string;
 }
 
-export async function runStraightThrough(analysis: Analysis, notebookPath: string): Promise<StraightRunResult> {
+export interface StraightRunOptions {
+  /** Compile `cellflow verify`'s variant, which compares values with a pipeline run. */
+  observe?: boolean;
+  env?: Record<string, string>;
+}
+
+export async function runStraightThrough(
+  analysis: Analysis,
+  notebookPath: string,
+  options: StraightRunOptions = {}
+): Promise<StraightRunResult> {
   const notebookDir = dirname(notebookPath);
-  const { program, lineMap } = compileStraightThrough(analysis, notebookPath);
+  const { program, lineMap } = compileStraightThrough(analysis, notebookPath, { observe: options.observe });
   mkdirSync(join(notebookDir, STATE_DIR, 'straight'), { recursive: true });
   const dir = mkdtempSync(join(notebookDir, STATE_DIR, 'straight', 'run-'));
   const file = join(dir, 'notebook.mjs');
@@ -36,7 +48,7 @@ export async function runStraightThrough(analysis: Analysis, notebookPath: strin
   const started = performance.now();
   const child = spawn(process.execPath, [file], {
     cwd: notebookDir,
-    env: { ...process.env, [ARTIFACTS_DIR_ENV]: artifactsDir },
+    env: { ...process.env, ...options.env, [ARTIFACTS_DIR_ENV]: artifactsDir },
     stdio: ['ignore', 'pipe', 'pipe']
   });
   let stdout = '';
@@ -49,5 +61,5 @@ export async function runStraightThrough(analysis: Analysis, notebookPath: strin
   const metrics = Object.fromEntries(
     analysis.ir.metrics.filter(m => m.name in printed).map(m => [m.name, printed[m.name]])
   );
-  return { exitCode, seconds: (performance.now() - started) / 1000, metrics, stdout, stderr, artifactsDir };
+  return { exitCode, seconds: (performance.now() - started) / 1000, metrics, stdout, stderr, artifactsDir, dir };
 }
