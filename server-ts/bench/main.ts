@@ -15,6 +15,7 @@ import { resolveParameterValues } from '../src/engine/parameter-values.js';
 import { runStraightThrough } from '../src/engine/local/straight-run.js';
 import type { RunRecord } from '../src/engine/types.js';
 import { chainNotebook, largeNotebook } from './generate.js';
+import { benchCheckCost, benchHandOver } from './plan-check.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../..');
@@ -90,6 +91,31 @@ async function runPipeline(
   if (record.status !== 'succeeded')
     throw new Error(`bench run of ${notebookPath} ${record.status}: ${JSON.stringify(record.steps)}`);
   return { record, seconds: (performance.now() - started) / 1000 };
+}
+
+/** The plan check's cost on the example: the pipeline with it against the same pipeline without it. */
+async function benchXorPlanCheck() {
+  const path = xorCopy('xor-check');
+  const checked: number[] = [];
+  const unchecked: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    checked.push((await runPipeline(path, {}, false)).seconds);
+    process.env.CELLFLOW_PLAN_CHECK = 'off'; // read by the step processes the engine starts
+    try {
+      unchecked.push((await runPipeline(path, {}, false)).seconds);
+    } finally {
+      delete process.env.CELLFLOW_PLAN_CHECK;
+    }
+  }
+  return {
+    what: 'examples/xor.ipynb as a pipeline, no cache: with the run-time plan check against without it',
+    checkedSeconds: round(median(checked)),
+    uncheckedSeconds: round(median(unchecked)),
+    checkedVsUncheckedRatio: round(median(checked) / median(unchecked)),
+    target: 1.05,
+    checkedRunsSeconds: checked.map(x => round(x)),
+    uncheckedRunsSeconds: unchecked.map(x => round(x))
+  };
 }
 
 async function straight(notebookPath: string) {
@@ -218,6 +244,14 @@ if (!only || only === 'xor') {
 if (!only || only === 'xor' || only === 'xor-lighter') {
   log('bench: the same XOR notebook with batch_size=128 (fixed per-step costs weigh more)');
   results.xorLighterTraining = await benchXorLighterTraining();
+}
+if (!only || only === 'plan-check') {
+  log('bench: the XOR pipeline with the run-time plan check against without it');
+  results.xorPlanCheck = await benchXorPlanCheck();
+  log('bench: the plan check on 200 MB of typed arrays and a million objects, against loading them');
+  results.planCheckCost = benchCheckCost(workDir);
+  log('bench: a 200 MB Float32Array handed between two steps, against raw file write and read');
+  results.handOver = benchHandOver(workDir);
 }
 if (!only || only === 'chain') {
   log('bench: a 5-step chain vs straight-through (pure overhead)');

@@ -5,8 +5,11 @@
  * A fingerprint is a 64-bit hash over the whole graph reachable from the
  * value, walked in a fixed order: each object's kind, its prototype (by
  * identity: the same prototype object hashes the same within the process),
- * its extensibility, every own key (string and symbol, enumerable or not)
- * with its descriptor flags and value, the entries of Maps and Sets, the
+ * its extensibility (so freeze, seal and preventExtensions count), its own
+ * keys and values (for class instances and other non-plain objects every
+ * key, string or symbol, enumerable or not, with its descriptor flags; for
+ * plain objects the enumerable string keys; for arrays over 64 elements
+ * the elements by index, holes as holes), the entries of Maps and Sets, the
  * bytes of typed arrays, Buffers and ArrayBuffers, and where objects are
  * shared (an object reached again hashes as a back-reference to its first
  * visit, so `a.x === a.y` and cycles are part of the fingerprint).
@@ -127,6 +130,7 @@ class Walk {
         this.mix(Tag.BigInt);
         return this.string(value.toString(16));
       case 'symbol':
+        if (value === HOLE) return this.mix(Tag.Hole);
         this.mix(Tag.Symbol);
         return this.symbol(value);
       case 'function':
@@ -134,8 +138,6 @@ class Walk {
         return this.mix(identityOf(value));
     }
     if (value === null) return this.mix(Tag.Null);
-    // Keys and ends of objects ride on the same stack as the values, as Markers (a class user code never sees).
-    if (value instanceof Marker) return value.apply(this);
     const object = value as object;
     const seenAt = this.seen.get(object);
     if (seenAt !== undefined) {
@@ -155,6 +157,16 @@ class Walk {
   }
 
   private object(object: object): void {
+    const prototype: unknown = Object.getPrototypeOf(object);
+    // The common kinds first, with no other checks: plain objects and arrays are never tensors or views.
+    if (prototype === Object.prototype || prototype === null || prototype === Array.prototype) {
+      this.mix(prototype === null ? 0 : prototype === Object.prototype ? 1 : 2);
+      this.mix(Object.isExtensible(object) ? 1 : 0);
+      if (prototype === Array.prototype && (object as unknown[]).length > LARGE_ARRAY) {
+        return this.largeArray(object as unknown[]);
+      }
+      return this.ownProperties(object, prototype !== Array.prototype);
+    }
     if (isTensorLike(object)) return this.tensor(object);
     if (isLayersModelLike(object)) return this.model(object);
     if (ArrayBuffer.isView(object)) {
@@ -169,10 +181,9 @@ class Walk {
       this.mix(Tag.Buffer);
       this.mix(object instanceof SharedArrayBuffer ? 1 : 0);
       this.bytes(new Uint8Array(object));
-      return this.ownProperties(object);
+      return this.ownProperties(object, false);
     }
-    const prototype: unknown = Object.getPrototypeOf(object);
-    this.mix(prototype === null ? 0 : identityOf(prototype as object));
+    this.mix(identityOf(prototype as object));
     this.mix(Object.isExtensible(object) ? 1 : 0);
     if (object instanceof Date) {
       this.mix(Tag.Date);
@@ -203,7 +214,7 @@ class Walk {
       for (let i = items.length - 1; i >= 0; i--) this.pending.push(items[i]);
     }
     if (Array.isArray(object) && object.length > LARGE_ARRAY) this.largeArray(object as unknown[]);
-    else this.ownProperties(object);
+    else this.ownProperties(object, false);
   }
 
   /**
@@ -213,16 +224,30 @@ class Walk {
   private largeArray(array: unknown[]): void {
     this.mix(Tag.Array);
     this.mix(array.length);
-    this.pending.push(END);
-    for (let i = array.length - 1; i >= 0; i--) this.pending.push(Object.hasOwn(array, i) ? array[i] : HOLE);
+    for (let i = array.length - 1; i >= 0; i--) this.pending.push(i in array ? array[i] : HOLE);
   }
 
-  /** Every own key with its descriptor; array holes are missing keys, so a hole is not an `undefined` element. */
-  private ownProperties(object: object): void {
+  /**
+   * Own keys and values. Keys are hashed as they are listed, values when they come off the stack: the order
+   * is fixed either way. Plain objects (Object.prototype or null) take the fast path: enumerable string keys
+   * and their values, so a symbol-keyed or non-enumerable property added to a plain object, or a descriptor
+   * change on one, is not seen. Every other object hashes every own key with its descriptor flags.
+   */
+  private ownProperties(object: object, plain: boolean): void {
+    if (plain) {
+      const keys = Object.keys(object);
+      this.mix(Tag.Object);
+      this.mix(keys.length);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const key = keys[i]!;
+        this.string(key);
+        this.pending.push((object as Record<string, unknown>)[key]);
+      }
+      return;
+    }
     const keys = Reflect.ownKeys(object);
     this.mix(Tag.Object);
     this.mix(keys.length);
-    this.pending.push(END);
     for (let i = keys.length - 1; i >= 0; i--) {
       const key = keys[i]!;
       const descriptor = Object.getOwnPropertyDescriptor(object, key)!;
@@ -231,9 +256,9 @@ class Walk {
         (descriptor.configurable ? 2 : 0) |
         (descriptor.writable ? 4 : 0) |
         ('get' in descriptor ? 8 : 0);
+      this.keyMarker(key, flags);
       if ('get' in descriptor) this.pending.push(descriptor.set, descriptor.get);
       else this.pending.push(descriptor.value);
-      this.pending.push(new Marker(key, flags));
     }
   }
 
@@ -267,7 +292,7 @@ class Walk {
     this.mix(typeof optimizer === 'object' && optimizer !== null ? identityOf(optimizer) : 0);
   }
 
-  keyMarker(key: string | symbol, flags: number): void {
+  private keyMarker(key: string | symbol, flags: number): void {
     this.mix(Tag.Key);
     if (typeof key === 'symbol') {
       this.mix(Tag.Symbol);
@@ -275,34 +300,12 @@ class Walk {
     } else this.string(key);
     this.mix(flags);
   }
-
-  endMarker(): void {
-    this.mix(Tag.End);
-  }
-
-  holeMarker(): void {
-    this.mix(Tag.Hole);
-  }
 }
 
-/** A key (or the end of an object's keys) on the walk's stack, hashed in its place among the values. */
-class Marker {
-  constructor(
-    readonly key: string | symbol | null,
-    readonly flags: number
-  ) {}
-
-  apply(walk: Walk): void {
-    if (this.key !== null) walk.keyMarker(this.key, this.flags);
-    else if (this === HOLE) walk.holeMarker();
-    else walk.endMarker();
-  }
-}
-
-const END = new Marker(null, 0);
-const HOLE = new Marker(null, 1);
-/** Arrays longer than this are walked by index rather than by their list of own keys. */
-const LARGE_ARRAY = 4096;
+/** An array hole on the walk's stack (a hole is not an `undefined` element). */
+const HOLE = Symbol('hole');
+/** Arrays longer than this are walked by index rather than by their list of own keys (with descriptors). */
+const LARGE_ARRAY = 64;
 
 /** Fingerprint by identity alone (objects and functions by which object they are, primitives by value). */
 export function identityFingerprint(value: unknown): string {

@@ -28,6 +28,9 @@ import {
 
 type Thunks = Record<string, () => unknown>;
 
+/** `off` only for the benchmark's baseline: the plan check's cost is measured against running without it. */
+const planCheck = process.env.CELLFLOW_PLAN_CHECK !== 'off';
+
 /** A value as the step loaded it: checked against what it is when the step's cells are done. */
 interface LoadedValue {
   value: unknown;
@@ -106,7 +109,7 @@ export class StepRuntime {
 
   /** After the prelude: what the step's cells may change outside its variables is fingerprinted now. */
   watchPrelude(bindings: PreludeBinding[]): void {
-    this.state = new StateWatch(bindings);
+    if (planCheck) this.state = new StateWatch(bindings);
   }
 
   /**
@@ -132,7 +135,7 @@ export class StepRuntime {
         // A group mate that is also an input from elsewhere comes from there (its own, nearer, producer).
         if (!wanted.includes(name) && names.includes(name)) continue;
         values[name] = value;
-        this.loaded.set(name, { value, fingerprint: fingerprint(value), from, dir });
+        this.loaded.set(name, { value, fingerprint: planCheck ? fingerprint(value) : '', from, dir });
       }
     }
     return values;
@@ -150,7 +153,7 @@ export class StepRuntime {
       const current = (name: string): unknown => (bindings[name] ? bindings[name]() : this.loaded.get(name)!.value);
       const unplannedWrites: UnplannedWrite[] = [];
       for (const [name, loaded] of this.loaded) {
-        if (planned.has(name)) continue;
+        if (planned.has(name) || !planCheck) continue;
         const now = current(name);
         const how = now !== loaded.value ? 'reassigned' : fingerprint(now) !== loaded.fingerprint ? 'mutated' : null;
         if (how) unplannedWrites.push({ name, from: loaded.from, how });

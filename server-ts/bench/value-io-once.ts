@@ -1,0 +1,66 @@
+/**
+ * One side of a value hand-over, run in its own process as a step would be:
+ * `save <dir> <what>` makes the data and saves it; `load <dir> <what>` loads it
+ * and fingerprints it as the plan check does (as loaded, and again as the step
+ * ends); `raw-write <file>` / `raw-read <file>` move the same bytes with plain
+ * file I/O, the baseline. Prints timings in milliseconds as JSON.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fingerprint } from '../src/runtime/fingerprint.js';
+import { loadValues, saveValues } from '../src/runtime/marshal.js';
+
+const [mode, target, what = 'floats'] = process.argv.slice(2);
+const MB = 1024 * 1024;
+
+/** 200 MB of float32s, written with a pattern so no page is all zeros. */
+function floats(): Float32Array {
+  const array = new Float32Array((200 * MB) / 4);
+  for (let i = 0; i < array.length; i += 1021) array[i] = i;
+  return array;
+}
+
+/** 200 MB of typed arrays in four parts, and a graph of a million objects sharing a thousand groups. */
+function mixed(): Record<string, unknown> {
+  const parts = Array.from({ length: 4 }, (_, k) => {
+    const part = new Float32Array((50 * MB) / 4);
+    for (let i = 0; i < part.length; i += 997) part[i] = i + k;
+    return part;
+  });
+  const groups = Array.from({ length: 1000 }, (_, g) => ({ group: g, label: `group ${g}` }));
+  const rows = Array.from({ length: 1_000_000 }, (_, i) => ({ id: i, score: i * 0.5, group: groups[i % 1000] }));
+  return { parts, rows };
+}
+
+const ctx = { step: 'bench', consumers: {}, classes: {} };
+const time = async (work: () => unknown): Promise<number> => {
+  const started = performance.now();
+  await work();
+  return performance.now() - started;
+};
+
+if (mode === 'save') {
+  const values = what === 'floats' ? { data: floats() } : mixed();
+  const saveMs = await time(() => saveValues(target!, values, ctx));
+  process.stdout.write(JSON.stringify({ saveMs }) + '\n');
+} else if (mode === 'load') {
+  const names = what === 'floats' ? ['data'] : ['parts', 'rows'];
+  let values: Record<string, unknown> = {};
+  const loadMs = await time(async () => {
+    values = await loadValues(target!, names, { step: 'bench', consumer: 'bench', classes: {} });
+  });
+  const fingerprintMs = await time(() => {
+    for (const name of names) fingerprint(values[name]); // as loaded
+    for (const name of names) fingerprint(values[name]); // as the step ends
+  });
+  process.stdout.write(JSON.stringify({ loadMs, fingerprintMs }) + '\n');
+} else if (mode === 'raw-write') {
+  const array = floats();
+  const writeMs = await time(() => writeFileSync(target!, new Uint8Array(array.buffer)));
+  process.stdout.write(JSON.stringify({ writeMs }) + '\n');
+} else if (mode === 'raw-read') {
+  let bytes = 0;
+  const readMs = await time(() => {
+    bytes = readFileSync(target!).byteLength;
+  });
+  process.stdout.write(JSON.stringify({ readMs, bytes }) + '\n');
+}
