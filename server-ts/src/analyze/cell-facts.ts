@@ -505,8 +505,7 @@ const RESOURCE_FACTORIES = new Set([
   'exec',
   'execFile',
   'watch',
-  'request',
-  'get'
+  'request' // not `get`: `_.get(obj, path)` returns data
 ]);
 
 /** What an initializer makes, when it may be something no step can hand on (see ValueOrigin). */
