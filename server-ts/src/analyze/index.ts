@@ -49,6 +49,10 @@ export function analyzeNotebook(notebook: NotebookJson, options: AnalyzeOptions 
       diagnostics.push(
         codeError.parse({ cellIndex: cell.index, line: error.line, column: error.column }, error.message)
       );
+    for (const namespace of cellFacts.namespaces) {
+      const place = { cellIndex: cell.index, line: namespace.line, column: namespace.column };
+      diagnostics.push(codeError.namespaceWithValues(place, namespace.name));
+    }
   }
 
   const prelude: PreludeCell[] = [];
@@ -60,7 +64,15 @@ export function analyzeNotebook(notebook: NotebookJson, options: AnalyzeOptions 
       prelude.push({ cellIndex: cell.index, kind: cell.kind, defines: preludeNames(facts.get(cell.index)!) });
     } else if (cell.kind === 'pipeline-parameters') {
       const read = readParameters(cell.index, source, language);
-      parameters.push(...read.parameters);
+      for (const parameter of read.parameters) {
+        const first = parameters.find(p => p.name === parameter.name);
+        // One value per run: a later parameters cell may repeat a parameter, not change it.
+        if (first && first.default !== parameter.default) {
+          const place = { cellIndex: parameter.cellIndex, line: parameter.line, column: 0 };
+          diagnostics.push(codeError.parameterRedefined(place, parameter.name, first.cellIndex));
+        }
+        if (!first) parameters.push(parameter);
+      }
       diagnostics.push(...read.diagnostics);
     } else if (cell.kind === 'pipeline-metrics') {
       const read = readMetricNames(cell.index, source, language);
@@ -89,6 +101,7 @@ export function analyzeNotebook(notebook: NotebookJson, options: AnalyzeOptions 
     graph,
     facts,
     preludeCells: prelude.map(p => p.cellIndex),
+    preludeKinds: new Map(prelude.map(p => [p.cellIndex, p.kind])),
     parameterNames: new Set(parameters.map(p => p.name)),
     metricNames,
     reportUndefined: !diagnostics.some(d => d.code === 'parse-error')

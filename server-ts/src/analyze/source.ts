@@ -14,6 +14,8 @@ export interface ParsedCell {
   sourceType: 'module' | 'script';
   /** The cell has TypeScript syntax: its JavaScript for the compiler comes from stripTypes. */
   typed: boolean;
+  /** Namespaces with values: sucrase drops them, so the compiled cell would not define them. */
+  namespaces: Array<{ name: string; line: number; column: number }>;
   /** An offset in the cell's source as a 1-based line and 0-based column. */
   position: (offset: number) => { line: number; column: number };
 }
@@ -47,8 +49,9 @@ export function parseCellSource(
   }
   const program = parsed.program as unknown as TsNode;
   try {
-    const typed = eraseTypes(program, visit as ((node: TsNode) => void) | undefined);
-    return { program: program as unknown as Program, sourceType, typed, position };
+    const erased = eraseTypes(program, visit as ((node: TsNode) => void) | undefined);
+    const namespaces = erased.namespaces.map(n => ({ name: n.name, ...position(n.offset) }));
+    return { program: program as unknown as Program, sourceType, typed: erased.typed, namespaces, position };
   } catch (error) {
     if (error instanceof UnsupportedSyntax) return failure(error.message, error.offset, position);
     throw error;

@@ -236,6 +236,112 @@ export const codeError = {
       kind === 'import'
         ? `Move the import of \`${name}\` into a cell tagged \`imports\`, which every step runs.`
         : `Move \`${name}\` into a cell tagged \`functions\`, which every step runs.`
+    ),
+  unmarshallablePromise: (place: Place, name: string, via: string, producer: string, consumer: string) =>
+    make(
+      'unmarshallable-value',
+      'error',
+      place,
+      `Step \`${consumer}\` needs \`${name}\` from step \`${producer}\`, but it is a promise (made by \`${via}\` without \`await\`), and promises cannot be handed between steps.`,
+      `Write \`const ${name} = await ..\` so step \`${producer}\` hands on the settled value, or make the call in step \`${consumer}\`.`
+    ),
+  unmarshallableGenerator: (place: Place, name: string, via: string, producer: string, consumer: string) =>
+    make(
+      'unmarshallable-value',
+      'error',
+      place,
+      `Step \`${consumer}\` needs \`${name}\` from step \`${producer}\`, but it is a generator object (made by calling \`${via}\`), which cannot be handed between steps.`,
+      `Collect its values into an array (\`const ${name} = [...${via}(..)]\`), or call \`${via}\` in step \`${consumer}\`.`
+    ),
+  unmarshallableBuiltin: (place: Place, name: string, via: string, producer: string, consumer: string) =>
+    make(
+      'unmarshallable-value',
+      'error',
+      place,
+      `Step \`${consumer}\` needs \`${name}\` from step \`${producer}\`, but it is made by \`${via}\`, which holds what no step can hand on (weak references, streams, sockets, servers, workers, listeners).`,
+      `Recreate it in step \`${consumer}\` where it is used, or hand on its data instead (plain values, arrays, a \`Map\`).`
+    ),
+  unmarshallableImportedInstance: (place: Place, name: string, className: string, producer: string, consumer: string) =>
+    make(
+      'unmarshallable-value',
+      'error',
+      place,
+      `Step \`${consumer}\` needs \`${name}\` from step \`${producer}\`, an instance of the imported class \`${className}\`; instances of imported classes cannot be rebuilt in another step.`,
+      `Recreate it in step \`${consumer}\` (\`new ${className}(..)\` there), or hand on its data as plain values.`
+    ),
+  unmarshallableClassFeature: (
+    place: Place,
+    name: string,
+    className: string,
+    member: string,
+    feature: 'private' | 'accessor',
+    producer: string,
+    consumer: string
+  ) =>
+    make(
+      'unmarshallable-value',
+      'error',
+      place,
+      `Step \`${consumer}\` needs \`${name}\` from step \`${producer}\`, an instance of class \`${className}\`, whose ${feature === 'private' ? `private member \`${member}\`` : `accessor \`${member}\``} cannot be handed between steps.`,
+      feature === 'private'
+        ? `Make \`${member}\` an ordinary property (e.g. \`_${member.slice(1)}\`), or recreate the instance in step \`${consumer}\`.`
+        : `Replace the \`get\`/\`set\` accessor \`${member}\` with a method or a plain property, or recreate the instance in step \`${consumer}\`.`
+    ),
+  namespaceWithValues: (place: Place, name: string) =>
+    make(
+      'namespace-with-values',
+      'error',
+      place,
+      `The namespace \`${name}\` declares values, but the compiler (sucrase) drops namespaces, so no step would define \`${name}\`.`,
+      `Use an object instead (\`const ${name} = { .. }\`), or declare the members at top level.`
+    ),
+  maybeNotUpstream: (place: Place, step: string, name: string, definers: readonly string[]) =>
+    make(
+      'maybe-not-upstream',
+      'error',
+      place,
+      `Step \`${step}\` may leave \`${name}\` unassigned (the write is in a branch, loop or \`try\`, or has no value), and then the notebook keeps the value from ${list(definers)}, a step that \`${step}\` does not depend on.`,
+      `Add the tag \`prev:${definers[definers.length - 1]}\` to step \`${step}\`, or give \`${name}\` a value on every path.`
+    ),
+  writeNotUpstream: (place: Place, step: string, name: string, writer: string, writerCell: number) =>
+    make(
+      'write-not-upstream',
+      'error',
+      place,
+      `Step \`${step}\` reads \`${name}\`, which step \`${writer}\` changes before it in the notebook (cell ${writerCell + 1}); \`${writer}\` is not a step \`${step}\` depends on, so the pipeline would give it the value from before that change.`,
+      `Add the tag \`prev:${writer}\` to step \`${step}\`, or store the changed value under a new name in \`${writer}\`.`
+    ),
+  mergedStepOrder: (place: Place, step: string, other: string, names: readonly string[]) =>
+    make(
+      'merged-step-order',
+      'error',
+      place,
+      `Step \`${step}\` has cells before and after this cell of step \`${other}\`; the pipeline runs all cells of \`${step}\` together, so ${list(names)} would be read or written in another order than in the notebook.`,
+      `Rename the step of the later cells of \`${step}\` (e.g. \`step:${step}_2\`), so each part runs in its place.`
+    ),
+  parameterRedefined: (place: Place, name: string, firstCell: number) =>
+    make(
+      'parameter-redefined',
+      'error',
+      place,
+      `The parameter \`${name}\` is already defined in cell ${firstCell + 1} with another value; a pipeline parameter has one value for the whole run.`,
+      `Remove this definition, or give the second parameter another name.`
+    ),
+  preludeReadsStepVariable: (place: Place, name: string, kind: string) =>
+    make(
+      'prelude-reads-step-variable',
+      'error',
+      place,
+      `This \`${kind}\` cell reads \`${name}\`, a step variable; \`${kind}\` cells run first in every step, before any step variable exists.`,
+      `Move this code into a step, or pass \`${name}\` in as a function argument and call the function from a step.`
+    ),
+  preludeRedefined: (place: Place, name: string, step: string, readers: readonly string[]) =>
+    make(
+      'prelude-redefined',
+      'error',
+      place,
+      `Step \`${step}\` defines \`${name}\` again, which a prelude cell defines; later steps ${list(readers)} would run the prelude's \`${name}\`, while the notebook runs this one.`,
+      `Give this definition another name (and call that), or change \`${name}\` in its \`functions\`/\`imports\` cell.`
     )
 };
 

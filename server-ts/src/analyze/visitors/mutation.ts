@@ -6,14 +6,14 @@
  * of the mutated member chains.
  */
 import { patternLeaves } from './patterns.js';
-import type { Node, Identifier, Expression, Pattern, Super } from 'estree';
+import type { Node, Identifier, Expression, MemberExpression, Pattern, Super } from 'estree';
 
 /**
  * Methods that read without changing their receiver. Calling them is not a
  * mutation, so steps that only look at a value do not become its producers
  * (and parallel readers are not flagged as ambiguous).
  */
-const READ_ONLY_METHODS = new Set([
+export const READ_ONLY_METHODS: ReadonlySet<string> = new Set([
   // Array, TypedArray and String
   'at',
   'concat',
@@ -122,10 +122,11 @@ const READ_ONLY_METHODS = new Set([
   'bufferSync'
 ]);
 
-type Visitor = (node: Node) => Identifier[];
+/** The bases of the member chains a node mutates: identifiers, `this`, or other expressions (ignored). */
+type Visitor = (node: Node) => Node[];
 
-/** The identifier a member chain starts from: `a` in `a.b[c].d`. */
-export function memberRoot(node: Expression | Super): Identifier | undefined {
+/** The expression a member chain starts from: `a` in `a.b[c].d`, `this` in `this.items.push`. */
+export function memberBase(node: Expression | Super): Node {
   let current: Node = node;
   // Through calls too: `m.get(k).push(x)` changes what `m` holds.
   for (;;) {
@@ -135,21 +136,55 @@ export function memberRoot(node: Expression | Super): Identifier | undefined {
       current = current.callee.object;
     else break;
   }
-  return current.type === 'Identifier' ? current : undefined;
+  return current;
 }
 
-/** Static functions that change their first argument: `Object.assign(cfg, ..)`. */
+/** The identifier a member chain starts from: `a` in `a.b[c].d`. */
+export function memberRoot(node: Expression | Super): Identifier | undefined {
+  const base = memberBase(node);
+  return base.type === 'Identifier' ? base : undefined;
+}
+
+/**
+ * Static functions that change their first argument: `Object.assign(cfg, ..)`, `Reflect.set(cfg, ..)`,
+ * `Atomics.add(counts, ..)` (on a typed array). Freezing counts: the value after it is not the one before.
+ */
 const MUTATING_STATICS: Record<string, ReadonlySet<string>> = {
-  Object: new Set(['assign', 'defineProperty', 'defineProperties', 'setPrototypeOf']),
-  Reflect: new Set(['set', 'defineProperty', 'deleteProperty', 'setPrototypeOf'])
+  Object: new Set([
+    'assign',
+    'defineProperty',
+    'defineProperties',
+    'setPrototypeOf',
+    'freeze',
+    'seal',
+    'preventExtensions'
+  ]),
+  Reflect: new Set(['set', 'defineProperty', 'deleteProperty', 'setPrototypeOf', 'preventExtensions']),
+  Atomics: new Set(['store', 'add', 'sub', 'and', 'or', 'xor', 'exchange', 'compareExchange'])
 };
 
-/** Roots of the member chains an assignment target writes to: `a` and `b` in `[a.x, { k: b.y }] = ..`. */
-function targetRoots(target: Pattern): Identifier[] {
-  return patternLeaves(target, leaf => {
-    const root = leaf.type === 'MemberExpression' ? memberRoot(leaf) : undefined;
-    return root ? [root] : [];
-  });
+/** The method a member call names: `push` in `rows.push(..)` and `rows['push'](..)`; null when computed (`rows[m]`). */
+export function methodName(callee: MemberExpression): string | null {
+  if (!callee.computed) return callee.property.type === 'Identifier' ? callee.property.name : null;
+  const key = callee.property;
+  return key.type === 'Literal' && typeof key.value === 'string' ? key.value : null;
+}
+
+/** A method that changes its receiver, as far as the name tells: any but the known read-only ones, or unknown. */
+const mayMutate = (callee: MemberExpression) => {
+  const name = methodName(callee);
+  return name === null || !READ_ONLY_METHODS.has(name);
+};
+
+function rootOf(node: Node | undefined): Node[] {
+  return node && node.type !== 'SpreadElement' ? [memberBase(node as Expression)] : [];
+}
+
+const unchained = (node: Node): Node => (node.type === 'ChainExpression' ? node.expression : node);
+
+/** Bases of the member chains an assignment target writes to: `a` and `b` in `[a.x, { k: b.y }] = ..`. */
+function targetRoots(target: Pattern): Node[] {
+  return patternLeaves(target, leaf => (leaf.type === 'MemberExpression' ? [memberBase(leaf)] : []));
 }
 
 const visitors: Record<string, Visitor> = {
@@ -172,21 +207,27 @@ const visitors: Record<string, Visitor> = {
   },
   CallExpression(node) {
     if (node.type !== 'CallExpression') return [];
-    const callee = node.callee.type === 'ChainExpression' ? node.callee.expression : node.callee;
-    if (callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return [];
+    const callee = unchained(node.callee);
+    if (callee.type !== 'MemberExpression') return [];
+    const name = methodName(callee);
     const statics = callee.object.type === 'Identifier' ? MUTATING_STATICS[callee.object.name] : undefined;
-    if (statics?.has(callee.property.name)) {
-      const target = node.arguments[0];
-      const root = target && target.type !== 'SpreadElement' ? memberRoot(target) : undefined;
-      return root ? [root] : [];
+    if (name !== null && statics?.has(name)) return rootOf(node.arguments[0]);
+    // `Reflect.apply(Array.prototype.push, rows, [x])`: the method runs on its second argument.
+    if (callee.object.type === 'Identifier' && callee.object.name === 'Reflect' && name === 'apply') {
+      const method = node.arguments[0] ? unchained(node.arguments[0]) : undefined;
+      return method?.type === 'MemberExpression' && mayMutate(method) ? rootOf(node.arguments[1]) : [];
     }
-    if (READ_ONLY_METHODS.has(callee.property.name)) return [];
-    const root = memberRoot(callee.object);
-    return root ? [root] : [];
+    // `rows.push.apply(rows, more)`, `Array.prototype.push.call(rows, x)`: the method runs on `this`, the first
+    // argument. `fn.call(t, rows)` of a plain function is a call of `fn` (cell-facts.ts follows what it mutates).
+    if (name === 'call' || name === 'apply') {
+      const method = unchained(callee.object);
+      if (method.type === 'MemberExpression') return mayMutate(method) ? rootOf(node.arguments[0]) : [];
+      if (method.type === 'Identifier') return [];
+    }
+    if (!mayMutate(callee)) return [];
+    return rootOf(callee.object);
   }
 };
-
-const NONE: Identifier[] = [];
 
 /**
  * The root identifiers `node` itself mutates. Called on every node as the parse walk leaves it (source.ts), inner
@@ -194,5 +235,11 @@ const NONE: Identifier[] = [];
  */
 export function mutatedRoots(node: Node): Identifier[] {
   const visitor = visitors[node.type];
-  return visitor ? visitor(node) : NONE;
+  return visitor ? (visitor(node).filter(base => base.type === 'Identifier') as Identifier[]) : [];
+}
+
+/** Whether `node` itself mutates `this` (`this.n++`, `this.items.push(x)`): methods that do change their receiver. */
+export function mutatesThis(node: Node): boolean {
+  const visitor = visitors[node.type];
+  return visitor ? visitor(node).some(base => base.type === 'ThisExpression') : false;
 }

@@ -1,7 +1,7 @@
 /** The leaves of a destructuring pattern (`[a, { k: b.c }, ...rest] = ..`), each turned into identifiers by `leaf`. */
-import type { Identifier, Pattern } from 'estree';
+import type { Pattern } from 'estree';
 
-export function patternLeaves(pattern: Pattern, leaf: (pattern: Pattern) => Identifier[]): Identifier[] {
+export function patternLeaves<T>(pattern: Pattern, leaf: (pattern: Pattern) => T[]): T[] {
   switch (pattern.type) {
     case 'ObjectPattern':
       return pattern.properties.flatMap(p => patternLeaves(p.type === 'RestElement' ? p.argument : p.value, leaf));

@@ -3,8 +3,11 @@
  * mutation visitors only know JavaScript. Types go the way sucrase erases
  * them for the compiler, so analysis sees the code the compiled step runs:
  * type-only statements, imports and class members are removed, `x as T`
- * becomes `x`, an enum becomes a variable. One rewrite per node kind; each
- * returns the node's replacement (walked in turn), or nothing to remove it.
+ * becomes `x`, an enum becomes sucrase's `var E; (function (E) {..})(E || (E = {}))`.
+ * A namespace with values is refused: sucrase drops it, so the compiled step
+ * would not define it. One rewrite per node kind; each returns the node's
+ * replacement (walked in turn; statements may become several), or nothing to
+ * remove it.
  * Children are found by oxc's visitor keys, made for the very AST it returns.
  * Every node keeps its range in the cell's own source.
  */
@@ -29,23 +32,28 @@ export class UnsupportedSyntax extends Error {
   }
 }
 
+/** What the erasure found: TypeScript syntax at all, and namespaces with values (which sucrase drops). */
+export interface Erased {
+  typed: boolean;
+  namespaces: Array<{ name: string; offset: number }>;
+}
+
 /**
  * Erases types from `program` in place; true when the cell had any TypeScript syntax. `visit` sees every node of
  * the result, children before their parent: the analysis' own visitors ride on this walk instead of another one.
  */
-export function eraseTypes(program: TsNode, visit?: (node: TsNode) => void): boolean {
-  const state = { typed: false, visit };
+export function eraseTypes(program: TsNode, visit?: (node: TsNode) => void): Erased {
+  const state: State = { typed: false, namespaces: [], visit };
   walk(program, state);
-  return state.typed;
+  return { typed: state.typed, namespaces: state.namespaces };
 }
 
-interface State {
-  typed: boolean;
+interface State extends Erased {
   visit: ((node: TsNode) => void) | undefined;
 }
 
-/** `undefined`: remove the node; the same node: keep it; another: replace it. */
-type Rewrite = (node: TsNode, state: State) => TsNode | undefined;
+/** `undefined`: remove the node; the same node: keep it; another: replace it; several: statements in its place. */
+type Rewrite = (node: TsNode, state: State) => TsNode | TsNode[] | undefined;
 
 /** Keys that hold only types: cleared, never walked. */
 const TYPE_KEYS = new Set([
@@ -76,7 +84,6 @@ const TYPE_ONLY = new Set([
   'TSInterfaceDeclaration',
   'TSTypeAliasDeclaration',
   'TSDeclareFunction',
-  // sucrase erases namespaces (it supports type-only ones), so the compiled step never defines the name.
   'TSModuleDeclaration',
   'TSNamespaceExportDeclaration'
 ]);
@@ -100,13 +107,21 @@ const rewrites: Record<string, Rewrite> = {
   TSInterfaceDeclaration: remove,
   TSTypeAliasDeclaration: remove,
   TSDeclareFunction: remove,
-  TSModuleDeclaration: remove,
+  // sucrase erases every namespace, values too: one with values would not exist in the compiled step.
+  // Removed here as there; analysis reports it (index.ts) rather than let the name go missing at run time.
+  TSModuleDeclaration(node, state) {
+    if (!node.declare && hasValues(node)) {
+      const id = node.id as TsNode;
+      state.namespaces.push({ name: id.type === 'Identifier' ? (id.name as string) : dotted(id), offset: node.start });
+    }
+    return undefined;
+  },
   TSNamespaceExportDeclaration: remove,
   TSIndexSignature: remove,
   TSAbstractMethodDefinition: remove,
   TSAbstractPropertyDefinition: remove,
   TSAbstractAccessorProperty: remove,
-  TSEnumDeclaration: node => (node.declare ? undefined : enumAsVariable(node)),
+  TSEnumDeclaration: node => (node.declare ? undefined : enumStatements(node)),
   TSImportEqualsDeclaration: node => (node.importKind === 'type' ? undefined : importEqualsAsVariable(node)),
   TSExportAssignment: node => exportAssignmentAsStatement(node),
   VariableDeclaration: node => (node.declare ? undefined : node),
@@ -123,6 +138,15 @@ const rewrites: Record<string, Rewrite> = {
   },
   ExportNamedDeclaration(node, state) {
     if (node.exportKind === 'type' || typeOnly(node.declaration as TsNode | null)) return undefined;
+    const declaration = node.declaration as TsNode | null;
+    if (declaration?.type === 'TSEnumDeclaration') {
+      // `export enum E {..}` as sucrase writes it: `export var E; (function (E) {..})(E || (E = {}))`.
+      const [variable, call] = enumStatements(declaration);
+      return [
+        { ...node, declaration: variable, range: variable.range, start: variable.start, end: variable.end },
+        call
+      ];
+    }
     return withoutTypeSpecifiers(node, 'exportKind', state);
   },
   ExportDefaultDeclaration: node => (typeOnly(node.declaration as TsNode) ? undefined : node),
@@ -158,13 +182,14 @@ function kindOf(type: string): Kind {
 }
 
 /** A node's rewrite, applied until it settles (`x as A as B`), then its children's; the node's replacement. */
-function walk(node: TsNode, state: State): TsNode | undefined {
+function walk(node: TsNode, state: State): TsNode | TsNode[] | undefined {
   let kind = kindOf(node.type);
   while (kind.rewrite) {
     const next = kind.rewrite(node, state);
     if (next === node) break;
     state.typed = true;
     if (next === undefined) return undefined;
+    if (Array.isArray(next)) return next.flatMap(n => walk(n, state) ?? []);
     node = next;
     kind = kindOf(node.type);
   }
@@ -179,18 +204,47 @@ function walk(node: TsNode, state: State): TsNode | undefined {
     const child = node[key] as TsNode | Array<TsNode | null> | null | undefined;
     if (!child) continue;
     if (!Array.isArray(child)) {
-      node[key] = walk(child, state) ?? emptyStatement(child);
+      const next = walk(child, state);
+      // Several statements where one belongs (`if (c) enum E {}` cannot be written): a block holds them.
+      node[key] = Array.isArray(next) ? make('BlockStatement', child, { body: next }) : (next ?? emptyStatement(child));
       continue;
     }
-    let kept = 0;
+    const items: Array<TsNode | null> = [];
     for (const item of child) {
       const next = item === null ? null : walk(item, state); // null: a hole in `[a, , b]`
-      if (next !== undefined) child[kept++] = next;
+      if (Array.isArray(next)) items.push(...next);
+      else if (next !== undefined) items.push(next);
     }
-    if (kept < child.length) child.length = kept;
+    if (items.length !== child.length || items.some((item, i) => item !== child[i])) node[key] = items;
   }
   state.visit?.(node);
   return node;
+}
+
+/** `A.B` of a namespace's qualified name. */
+function dotted(id: TsNode): string {
+  if (id.type === 'Identifier') return id.name as string;
+  if (id.type === 'TSQualifiedName') return `${dotted(id.left as TsNode)}.${dotted(id.right as TsNode)}`;
+  return String(id.value ?? 'namespace');
+}
+
+/** Whether a namespace declares anything that exists at run time (not only types). */
+function hasValues(node: TsNode): boolean {
+  const body = node.body as TsNode | null;
+  if (!body) return false;
+  if (body.type === 'TSModuleDeclaration') return !body.declare && hasValues(body); // `namespace A.B {..}`
+  return (body.body as TsNode[]).some(statement => {
+    if (statement.type === 'EmptyStatement' || typeOnly(statement)) return false;
+    if (statement.type === 'TSModuleDeclaration') return !statement.declare && hasValues(statement);
+    if (statement.type === 'ImportDeclaration') return statement.importKind !== 'type';
+    if (statement.type === 'ExportNamedDeclaration') {
+      const declaration = statement.declaration as TsNode | null;
+      if (statement.exportKind === 'type') return false;
+      if (declaration?.type === 'TSModuleDeclaration') return !declaration.declare && hasValues(declaration);
+      return declaration ? !typeOnly(declaration) : true;
+    }
+    return true;
+  });
 }
 
 function withoutThisParameter(node: TsNode, state: State): TsNode {
@@ -230,31 +284,38 @@ function declaration(kind: 'var' | 'const', id: TsNode, init: TsNode | null, lik
 }
 
 /**
- * `enum E { A = k, B = A + 1 }` as `var E = (() => { var A = k; var B = A + 1; })()`: E is a value defined here,
- * members are local names (as in sucrase's function), and initializers still read outer names.
+ * `enum E { A = k, B = A + 1 }` as sucrase writes it, `var E; (function (E) { var A = k; var B = A + 1; })(E ||
+ * (E = {}))`: E keeps the value it had when there is one (members are added to it), members are local names, and
+ * initializers still read outer names. The two statements split the enum's range, so each statement's names stay
+ * apart as in the compiled code.
  */
-function enumAsVariable(node: TsNode): TsNode {
+function enumStatements(node: TsNode): [TsNode, TsNode] {
+  const id = node.id as TsNode;
+  const head: TsNode = { ...node, range: [node.start, id.end], end: id.end };
+  const tail: TsNode = { ...node, range: [id.end, node.end], start: id.end };
   const members = (node.body as TsNode).members as TsNode[];
   const statements = members.map(member => {
-    const [id, init] = [member.id as TsNode, member.initializer as TsNode | null];
-    if (id.type === 'Identifier') return declaration('var', id, init, member);
+    const [name, init] = [member.id as TsNode, member.initializer as TsNode | null];
+    if (name.type === 'Identifier') return declaration('var', name, init, member);
     return init ? make('ExpressionStatement', member, { expression: init }) : emptyStatement(member);
   });
-  const body = make('BlockStatement', node, { body: statements });
-  const callee = make('ArrowFunctionExpression', node, {
+  const self = () => make('Identifier', tail, { name: id.name });
+  const callee = make('FunctionExpression', tail, {
     id: null,
-    params: [],
-    body,
+    params: [self()],
+    body: make('BlockStatement', tail, { body: statements }),
     async: false,
     generator: false,
     expression: false
   });
-  return declaration(
-    'var',
-    node.id as TsNode,
-    make('CallExpression', node, { callee, arguments: [], optional: false }),
-    node
-  );
+  const created = make('AssignmentExpression', tail, {
+    operator: '=',
+    left: self(),
+    right: make('ObjectExpression', tail, { properties: [] })
+  });
+  const argument = make('LogicalExpression', tail, { operator: '||', left: self(), right: created });
+  const call = make('CallExpression', tail, { callee, arguments: [argument], optional: false });
+  return [declaration('var', id, null, head), make('ExpressionStatement', tail, { expression: call })];
 }
 
 /** `import fs = require('fs')` as `const fs = require('fs')`, `import A = B.C` as `const A = B.C` (as sucrase does). */
