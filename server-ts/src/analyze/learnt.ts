@@ -24,7 +24,7 @@ export function withLearntWrites(facts: CellFacts, names: readonly string[]): Ce
     ...facts.defines,
     ...names
       .filter(name => !defined.has(name))
-      .map(name => ({ name, ...site, kind: 'value' as const, how: 'mutate' as const, inFunction: false }))
+      .map(name => ({ name, ...site, kind: 'value' as const, how: 'mutate' as const, inFunction: false, maybe: true }))
   ];
   learnt.reads = [
     ...facts.reads,
