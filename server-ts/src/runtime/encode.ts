@@ -18,6 +18,7 @@
 import { types } from 'node:util';
 import { builtinPrototypeName } from './builtins.js';
 import { codecFor, type Codec, type EncodeApi } from './codecs/index.js';
+import { isArrayIndex } from './codecs/own-keys.js';
 import { registeredName } from './codecs/function.js';
 import { MarshalError } from './errors.js';
 import { inlineByteLimit } from './limits.js';
@@ -247,15 +248,20 @@ class Encoder implements EncodeApi {
       for (const key of keys) {
         const descriptor = Object.getOwnPropertyDescriptor(value, key);
         if (descriptor === undefined) continue;
+        const segment = typeof key === 'string' && isArrayIndex(key) ? Number(key) : key;
         if ('get' in descriptor || 'set' in descriptor) {
-          this.path.push(key as PathSegment);
+          this.path.push(segment);
           throw this.fail(accessorProperty);
         }
         const flags =
           (descriptor.writable ? WRITABLE : 0) |
           (descriptor.enumerable ? ENUMERABLE : 0) |
           (descriptor.configurable ? CONFIGURABLE : 0);
-        props.push(typeof key === 'symbol' ? this.encode(key, key) : key, this.encode(descriptor.value, key), flags);
+        props.push(
+          typeof key === 'symbol' ? this.encode(key, key) : key,
+          this.encode(descriptor.value, segment),
+          flags
+        );
       }
       marker.props = props;
     }

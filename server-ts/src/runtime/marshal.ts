@@ -304,7 +304,7 @@ export function savedValueNames(dir: string): { names: string[]; groups: string[
   for (const file of files.filter(isManifestName).sort()) {
     try {
       const manifest = parseManifest(readFileSync(join(dir, file), 'utf8'));
-      if (manifest) groups.push(namesOf(manifest));
+      if (manifest) groups.push([...namesOf(manifest)].sort());
     } catch {
       // unreadable: not a value
     }

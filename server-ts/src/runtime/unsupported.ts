@@ -26,6 +26,11 @@ const recreateInConsumer =
   '(what you read from it, or the address to reach it)';
 const recreateOrData = 'recreate it in the step that uses it, or hand on its data';
 
+const moduleNamespace: Unsupported = {
+  what: 'a module namespace object (`import * as ...`)',
+  hint: 'import the module again in the step that uses it'
+};
+
 /** Why `value` (an object or function) must not travel at all, or undefined. */
 export function refusal(value: object): Unsupported | undefined {
   if (types.isProxy(value)) {
@@ -37,6 +42,7 @@ export function refusal(value: object): Unsupported | undefined {
   if (typeof value === 'function') return undefined; // the function codec decides
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto === Object.prototype || proto === Array.prototype || proto === null) {
+    if (types.isModuleNamespaceObject(value)) return moduleNamespace;
     return types.isArgumentsObject(value)
       ? { what: 'an `arguments` object', hint: 'copy it into an array (`Array.from(arguments)`) first' }
       : undefined;
