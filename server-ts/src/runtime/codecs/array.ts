@@ -50,6 +50,6 @@ export const arrayCodec: Codec<unknown[]> = {
 
 /** Own keys other than indices and `length`. */
 function extraKeys(array: unknown[]): PropertyKey[] {
-  const keys = nonIndexKeys(array, array.length, () => new Array(array.length));
+  const keys = nonIndexKeys(array, array.length, () => new Array(array.length), ['length']);
   return keys.length === 1 ? [] : keys.filter(key => key !== 'length');
 }

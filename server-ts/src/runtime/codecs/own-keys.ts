@@ -22,12 +22,16 @@ const listDirectlyBelow = 64;
 
 /**
  * The own keys of `value` that are not array indices, in order. `fresh` makes
- * a value of the same kind, prototype and length that has no extra keys.
+ * a value of the same kind, prototype and length whose only non-index keys
+ * are `baseline` (`length` for an array, none for a typed array).
  */
-export function nonIndexKeys(value: object, length: number, fresh: () => object): PropertyKey[] {
-  if (length >= listDirectlyBelow && inspect(value, probe) === inspect(fresh(), probe)) {
-    return Reflect.ownKeys(fresh());
-  }
+export function nonIndexKeys(
+  value: object,
+  length: number,
+  fresh: () => object,
+  baseline: readonly PropertyKey[]
+): PropertyKey[] {
+  if (length >= listDirectlyBelow && inspect(value, probe) === inspect(fresh(), probe)) return [...baseline];
   return Reflect.ownKeys(value).filter(key => typeof key === 'symbol' || !isArrayIndex(key));
 }
 

@@ -21,7 +21,7 @@ export const viewCodec: Codec<View, ViewMarker> = {
   record: true,
   test: value => ArrayBuffer.isView(value),
   naturalProto: view => constructorOf(typeOf(view)).prototype as object,
-  ownKeys: view => nonIndexKeys(view, elementCount(view), () => freshLike(view)),
+  ownKeys: view => nonIndexKeys(view, elementCount(view), () => freshLike(view), []),
   encode(view, marker, enc) {
     marker.type = typeOf(view);
     marker.buffer = enc.encode(view.buffer, 'buffer');
