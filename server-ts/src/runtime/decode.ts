@@ -1,239 +1,211 @@
 /**
- * Rebuilds a value from a deserialized Skeleton: markers become tensors,
- * models, views, errors and class instances again. Plain containers are
- * fixed up in place (the skeleton is ours to mutate), so loading copies
- * nothing but the markers' contents.
+ * The decoding walk: rebuilds a group's values from a deserialized Skeleton.
+ * Markers go to their codec (codecs/); plain containers are fixed up in
+ * place (the skeleton is ours to mutate), so loading copies nothing but the
+ * markers' contents. Every object is created, remembered, and only then
+ * filled (from a work list, not by recursion), so shared references and
+ * cycles come back as they were, through anything.
  */
+import { builtinPrototype } from './builtins.js';
+import { codecOfKind, type Codec, type DecodeApi } from './codecs/index.js';
+import type { NotebookClass } from './notebook-class.js';
 import {
-  builtinErrors,
+  CONFIGURABLE,
+  ENUMERABLE,
   isMarker,
   markerKey,
   setOwn,
+  WRITABLE,
   type BytesRef,
-  type ErrorMarker,
-  type ErrorParts,
-  type InstanceMarker,
-  type Marker
+  type Marker,
+  type ProtoRef,
+  type RecordFields,
+  type Skeleton
 } from './skeleton.js';
-import { makeNumericTensor, makeStringTensor, makeVariable } from './tf-values.js';
 import type { TfModule } from './tfjs.js';
-import type { NotebookClass } from './notebook-class.js';
 
 export interface DecodeInputs {
   /** The blob files' contents, by index, each in its own exactly-sized ArrayBuffer. */
   blobs: ArrayBuffer[];
-  /** Models already loaded (loading is async), by their marker. */
-  models: Map<object, unknown>;
   tf: TfModule | undefined;
-  classes: Record<string, NotebookClass>;
-  /** Reports a class that no `functions` cell of this step defines. */
-  missingClass(className: string, path: string): Error;
+  classes: Readonly<Record<string, NotebookClass>>;
+  functions: Readonly<Record<string, NotebookClass>>;
+  /** Reports a class or function that no `functions` cell of this step defines. */
+  missing(registry: 'class' | 'function', name: string, path: string, instance: boolean): Error;
+  /** Reports a skeleton this runtime cannot read (a marker kind it does not know). */
+  unreadable(problem: string): Error;
 }
 
-export function decodeValue(root: unknown, inputs: DecodeInputs): unknown {
-  return new Decoder(inputs).decode(root);
+/** Loads the group's models (async), then decodes its roots. */
+export async function decodeGroup(skeleton: Skeleton, inputs: DecodeInputs): Promise<unknown[]> {
+  const decoder = new Decoder(inputs);
+  for (const marker of skeleton.models) await decoder.preload(marker);
+  return decoder.decodeRoots(skeleton.roots);
 }
 
-class Decoder {
-  /** Skeleton object -> decoded value; keeps shared references and cycles. */
+class Decoder implements DecodeApi {
+  /** Skeleton object -> decoded value. */
   private readonly decoded = new Map<object, unknown>();
+  private readonly preloaded = new Map<object, unknown>();
+  /** Created but not yet filled: skeleton nodes, and for records their value and codec. */
+  private readonly pending: object[] = [];
+  private readonly pendingRecords: { marker: Marker & RecordFields; value: object; codec: Codec<never> }[] = [];
 
-  constructor(private readonly inputs: DecodeInputs) {
-    for (const [marker, model] of inputs.models) this.decoded.set(marker, model);
+  constructor(private readonly inputs: DecodeInputs) {}
+
+  async preload(marker: Marker): Promise<void> {
+    const codec = this.codec(marker);
+    if (!codec.preload) throw this.inputs.unreadable(`a \`${codec.kind}\` marker cannot be preloaded`);
+    this.preloaded.set(marker, await codec.preload(marker as never, this));
   }
 
-  decode(value: unknown): unknown {
-    if (typeof value !== 'object' || value === null) return value;
-    if (this.decoded.has(value)) return this.decoded.get(value);
-    const prototype: unknown = Object.getPrototypeOf(value);
-    if (prototype === Object.prototype) {
-      return isMarker(value) ? this.decodeMarker(value) : this.decodeObjectInPlace(value);
+  decodeRoots(roots: unknown[]): unknown[] {
+    const values = roots.map(root => this.decode(root));
+    while (this.pending.length > 0 || this.pendingRecords.length > 0) {
+      while (this.pending.length > 0) this.fillContainer(this.pending.pop()!);
+      const record = this.pendingRecords.pop();
+      if (record) this.fillRecord(record.marker, record.value, record.codec);
     }
-    if (prototype === Array.prototype) return this.decodeArrayInPlace(value as unknown[]);
-    if (prototype === Map.prototype) return this.decodeMap(value as Map<unknown, unknown>);
-    if (prototype === Set.prototype) return this.decodeSet(value as Set<unknown>);
-    return value; // Date, RegExp, boxed primitives, small ArrayBuffers: v8 restored them
+    return values;
   }
 
-  private decodeObjectInPlace(object: object): object {
-    this.decoded.set(object, object);
-    const record = object as Record<string, unknown>;
-    for (const key of Object.keys(record)) {
-      const item = record[key];
-      const decoded = this.decode(item);
-      if (decoded !== item) setOwn(record, key, decoded);
+  decode(node: unknown): unknown {
+    if (typeof node !== 'object' || node === null) return node;
+    const known = this.decoded.get(node);
+    if (known !== undefined || this.decoded.has(node)) return known;
+    const proto: unknown = Object.getPrototypeOf(node);
+    if (proto === Object.prototype && isMarker(node)) return this.decodeMarker(node);
+    this.decoded.set(node, node);
+    if (proto === Object.prototype || proto === Array.prototype || proto === Map.prototype || proto === Set.prototype) {
+      this.pending.push(node);
     }
-    return object;
+    return node; // containers are fixed up in place; Date, RegExp, boxed primitives, small ArrayBuffers are done
   }
 
-  private decodeArrayInPlace(array: unknown[]): unknown[] {
-    this.decoded.set(array, array);
-    for (let i = 0; i < array.length; i++) {
-      if (!(i in array)) continue;
-      const item = array[i];
-      const decoded = this.decode(item);
-      if (decoded !== item) array[i] = decoded;
-    }
-    return array;
-  }
-
-  private decodeMap(map: Map<unknown, unknown>): Map<unknown, unknown> {
-    this.decoded.set(map, map);
-    const entries = this.decodeEntries([...map]);
-    map.clear(); // re-add in order: a key may itself have been a marker
-    for (const [key, item] of entries) map.set(key, item);
-    return map;
-  }
-
-  private decodeSet(set: Set<unknown>): Set<unknown> {
-    this.decoded.set(set, set);
-    const items = [...set].map(item => this.decode(item));
-    set.clear();
-    for (const item of items) set.add(item);
-    return set;
-  }
-
-  private decodeEntries(entries: unknown[]): [unknown, unknown][] {
-    return entries.map(entry => {
-      const [key, item] = entry as [unknown, unknown];
-      return [this.decode(key), this.decode(item)];
-    });
-  }
-
-  private decodeMarker(marker: Marker): unknown {
-    switch (marker[markerKey]) {
-      case 'tensor': {
-        const tf = this.requireTf();
-        const tensor = makeNumericTensor(tf, marker.dtype, marker.shape, this.bytes(marker.data));
-        return this.remember(marker, marker.variable ? makeVariable(tf, tensor, marker.variable.trainable) : tensor);
-      }
-      case 'string-tensor': {
-        const tf = this.requireTf();
-        const tensor = makeStringTensor(tf, marker.shape, marker.strings);
-        return this.remember(marker, marker.variable ? makeVariable(tf, tensor, marker.variable.trainable) : tensor);
-      }
-      case 'model':
-        throw new Error('cellflow: a model marker was not loaded before decoding');
-      case 'view':
-        return this.remember(marker, makeView(marker.type, this.bytes(marker.data)));
-      case 'array-buffer': {
-        const bytes = this.bytes(marker.data);
-        if (!marker.shared) return this.remember(marker, bytes);
-        const shared = new SharedArrayBuffer(bytes.byteLength);
-        new Uint8Array(shared).set(new Uint8Array(bytes));
-        return this.remember(marker, shared);
-      }
-      case 'error':
-        return this.decodeError(marker);
-      case 'instance':
-        return this.decodeInstance(marker);
-      case 'class':
-        return this.remember(marker, this.classNamed(marker.className, marker.path));
-      case 'object': {
-        const object = this.remember(marker, {});
-        for (const [key, item] of marker.entries) setOwn(object, key, this.decode(item));
-        return object;
-      }
-    }
-  }
-
-  private decodeError(marker: ErrorMarker): Error {
-    const ctor = builtinErrors[marker.type] ?? Error;
-    const error = this.remember(marker, new ctor(marker.message));
-    this.restoreErrorParts(error, marker);
-    this.defineFields(error, marker.fields);
-    return error;
-  }
-
-  private decodeInstance(marker: InstanceMarker): object {
-    const ctor = this.classNamed(marker.className, marker.path);
-    // Built-in bases need their internal slots; Reflect.construct makes the
-    // object without running the user's constructor.
-    const instance: object =
-      marker.base === 'map'
-        ? Reflect.construct(Map, [], ctor)
-        : marker.base === 'set'
-          ? Reflect.construct(Set, [], ctor)
-          : marker.base === 'array'
-            ? Reflect.construct(Array, [], ctor)
-            : marker.base === 'error'
-              ? Reflect.construct(Error, [marker.error?.message ?? ''], ctor)
-              : Object.create((ctor as { prototype: object }).prototype);
-    this.remember(marker, instance);
-    this.defineFields(instance, marker.fields);
-    const items = marker.items ?? [];
-    if (marker.base === 'map') {
-      for (const [key, item] of this.decodeEntries(items)) Map.prototype.set.call(instance, key, item);
-    } else if (marker.base === 'set') {
-      for (const item of items) Set.prototype.add.call(instance, this.decode(item));
-    } else if (marker.base === 'array') {
-      const elements = this.decode(items) as unknown[];
-      for (let i = 0; i < elements.length; i++) (instance as unknown[])[i] = elements[i];
-    } else if (marker.base === 'error' && marker.error) {
-      this.restoreErrorParts(instance as Error, marker.error);
-    }
-    return instance;
-  }
-
-  /** Own data properties, defined (not assigned) so prototype setters stay out of it. */
-  private defineFields(target: object, fields: [string, unknown][]): void {
-    for (const [key, item] of fields) {
-      Object.defineProperty(target, key, {
-        value: this.decode(item),
-        writable: true,
-        enumerable: true,
-        configurable: true
-      });
-    }
-  }
-
-  private restoreErrorParts(error: Error, parts: ErrorParts): void {
-    const hidden = { writable: true, enumerable: false, configurable: true };
-    Object.defineProperty(error, 'message', {
-      ...hidden,
-      value: parts.message
-    });
-    if (parts.stack !== undefined) Object.defineProperty(error, 'stack', { ...hidden, value: parts.stack });
-    if (parts.cause)
-      Object.defineProperty(error, 'cause', {
-        ...hidden,
-        value: this.decode(parts.cause.value)
-      });
-  }
-
-  private classNamed(className: string, path: string): NotebookClass {
-    const ctor = this.inputs.classes[className];
-    if (typeof ctor !== 'function') throw this.inputs.missingClass(className, path);
-    return ctor;
-  }
-
-  /** The bytes as an ArrayBuffer this value alone owns, at offset 0. */
-  private bytes(ref: BytesRef): ArrayBuffer {
+  bytes(ref: BytesRef): ArrayBuffer {
     if ('blob' in ref) {
       const blob = this.inputs.blobs[ref.blob];
-      if (!blob) throw new Error(`cellflow: blob ${ref.blob} is missing`);
+      if (!blob) throw this.inputs.unreadable(`blob ${ref.blob} is missing`);
       return blob;
     }
-    return ref.inline.slice().buffer as ArrayBuffer;
+    return ref.inline;
   }
 
-  private requireTf(): TfModule {
+  tf(): TfModule {
     if (!this.inputs.tf) throw new Error('cellflow: tfjs was not loaded for a value that holds tensors');
     return this.inputs.tf;
   }
 
-  private remember<T>(marker: object, value: T): T {
+  model(marker: Marker): unknown {
+    if (!this.preloaded.has(marker)) throw this.inputs.unreadable('a model was not loaded before decoding');
+    return this.preloaded.get(marker);
+  }
+
+  registered(registry: 'class' | 'function', name: string, path: string, instance = false): NotebookClass {
+    const found = (registry === 'class' ? this.inputs.classes : this.inputs.functions)[name];
+    if (typeof found !== 'function') throw this.inputs.missing(registry, name, path, instance);
+    return found;
+  }
+
+  private codec(marker: Marker): Codec<never> {
+    const codec = codecOfKind(marker[markerKey]);
+    if (!codec)
+      throw this.inputs.unreadable(`it holds a \`${marker[markerKey]}\` value, which this cellflow cannot read`);
+    return codec;
+  }
+
+  private decodeMarker(marker: Marker): unknown {
+    const codec = this.codec(marker);
+    if (!codec.record) {
+      const value = codec.decode(marker as never, this, undefined);
+      this.decoded.set(marker, value);
+      return value;
+    }
+    const record = marker as Marker & RecordFields;
+    const proto = record.proto === undefined ? undefined : this.proto(record.proto, record);
+    const value = codec.decode(marker as never, this, proto) as object;
     this.decoded.set(marker, value);
+    if (proto !== undefined && Object.getPrototypeOf(value) !== proto) Object.setPrototypeOf(value, proto);
+    this.pendingRecords.push({ marker: record, value, codec });
     return value;
+  }
+
+  private proto(ref: ProtoRef, marker: Marker): object | null {
+    if (ref === null) return null;
+    if ('object' in ref) return this.decode(ref.object) as object;
+    if ('builtin' in ref) {
+      const proto = builtinPrototype(ref.builtin);
+      if (!proto) throw this.inputs.unreadable(`this Node.js has no built-in \`${ref.builtin}\``);
+      return proto;
+    }
+    const path = typeof marker.path === 'string' ? marker.path : '';
+    const ctor =
+      'class' in ref
+        ? this.registered('class', ref.class, path, true)
+        : this.registered('function', ref.function, path, true);
+    return (ctor as { prototype: object }).prototype;
+  }
+
+  private fillContainer(node: object): void {
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const item: unknown = node[i];
+        if (typeof item !== 'object' || item === null) continue;
+        const decoded = this.decode(item);
+        if (decoded !== item) node[i] = decoded;
+      }
+      const keys = Object.keys(node);
+      if (keys.length === node.length) return; // no holes, no extra properties
+      for (const key of keys) {
+        if (isIndexKey(key, node.length)) continue;
+        const item = (node as unknown as Record<string, unknown>)[key];
+        const decoded = this.decode(item);
+        if (decoded !== item) setOwn(node, key, decoded);
+      }
+    } else if (node instanceof Map) {
+      const entries = [...node].map(([key, item]) => [this.decode(key), this.decode(item)] as const);
+      node.clear(); // re-add in order: a key may itself have been a marker
+      for (const [key, item] of entries) node.set(key, item);
+    } else if (node instanceof Set) {
+      const items = [...node].map(item => this.decode(item));
+      node.clear();
+      for (const item of items) node.add(item);
+    } else {
+      const record = node as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        const item = record[key];
+        if (typeof item !== 'object' || item === null) continue;
+        const decoded = this.decode(item);
+        if (decoded !== item) setOwn(record, key, decoded);
+      }
+    }
+  }
+
+  private fillRecord(marker: Marker & RecordFields, value: object, codec: Codec<never>): void {
+    if (codec.freshOwnKeys) {
+      for (const key of Reflect.ownKeys(value)) {
+        if (Object.getOwnPropertyDescriptor(value, key)?.configurable) Reflect.deleteProperty(value, key);
+      }
+    }
+    const props = marker.props;
+    if (props) {
+      for (let i = 0; i < props.length; i += 3) {
+        const key = typeof props[i] === 'string' ? (props[i] as string) : (this.decode(props[i]) as symbol);
+        const flags = props[i + 2] as number;
+        Object.defineProperty(value, key, {
+          value: this.decode(props[i + 1]),
+          writable: (flags & WRITABLE) !== 0,
+          enumerable: (flags & ENUMERABLE) !== 0,
+          configurable: (flags & CONFIGURABLE) !== 0
+        });
+      }
+    }
+    codec.fill?.(value as never, marker as never, this);
+    if (marker.ext === false) Object.preventExtensions(value);
   }
 }
 
-function makeView(type: string, bytes: ArrayBuffer): ArrayBufferView {
-  if (type === 'Buffer') return Buffer.from(bytes);
-  if (type === 'DataView') return new DataView(bytes);
-  const ctor = (globalThis as unknown as Record<string, unknown>)[type];
-  if (typeof ctor !== 'function' || !type.endsWith('Array')) {
-    throw new Error(`cellflow: this Node.js has no ${type}`);
-  }
-  return new (ctor as new (buffer: ArrayBuffer) => ArrayBufferView)(bytes);
+function isIndexKey(key: string, length: number): boolean {
+  const n = Number(key);
+  return Number.isInteger(n) && n >= 0 && n < length && String(n) === key;
 }

@@ -1,124 +1,355 @@
 /**
- * Turns a value into something `v8.serialize` can write, plus blob sources,
- * or throws MarshalError naming where the unmarshallable part sits. The walk
- * is synchronous and finishes before anything touches the disk; reading
- * tensor data and saving models (both async) are queued as jobs that also
- * run before the first write.
+ * The encoding walk: turns the values a step hands on into groups, each
+ * something `v8.serialize` can write plus blob sources, or throws
+ * MarshalError naming where the unmarshallable part sits. All values are
+ * walked as ONE graph with one identity map, so an object reached from two
+ * values is one object; values that share any object (or tensor data) form
+ * one group (union-find over the values while walking) and are written and
+ * loaded together.
+ *
+ * When every value is plain structured-clone data (checked without copying),
+ * the values themselves go to v8. Otherwise the walk builds a skeleton (see
+ * skeleton.ts): plain containers are copied with their members encoded,
+ * anything else becomes a marker written by its codec (codecs/). The walk is
+ * synchronous and finishes before anything touches the disk; reading tensor
+ * data and saving models (both async) are queued as jobs that also run
+ * before the first write.
  */
+import { types } from 'node:util';
+import { builtinPrototypeName } from './builtins.js';
+import { codecFor, type Codec, type EncodeApi } from './codecs/index.js';
+import { isArrayIndex } from './codecs/own-keys.js';
+import { registeredName } from './codecs/function.js';
 import { MarshalError } from './errors.js';
+import { inlineByteLimit } from './limits.js';
+import type { NotebookClass } from './notebook-class.js';
+import { hasPrivateMembers } from './private-members.js';
 import {
-  builtinErrors,
+  CONFIGURABLE,
+  ENUMERABLE,
   markerKey,
-  setOwn,
+  WRITABLE,
   type BytesRef,
-  type ErrorMarker,
-  type ErrorParts,
-  type InstanceBase,
-  type InstanceMarker,
   type Marker,
-  type ModelMarker,
-  type Skeleton,
-  type StringTensorMarker,
-  type TensorMarker
+  type ProtoRef,
+  type RecordFields,
+  type Skeleton
 } from './skeleton.js';
 import {
-  captureModelArtifacts,
-  isKnownDtype,
-  isLayersModelLike,
-  isTensorLike,
-  isVariableLike,
-  readStringTensor,
-  readTensorBytes,
-  tensorByteLength,
-  weightChunks,
-  type LayersModelLike,
-  type TensorLike
-} from './tf-values.js';
-import { describeUnsupported, disposedTensor, type Unsupported } from './unsupported.js';
+  accessorProperty,
+  describePrivateMembers,
+  describeUnregisteredInstance,
+  refusal,
+  type Unsupported
+} from './unsupported.js';
 import { formatPath, type PathSegment } from './value-path.js';
-import type { NotebookClass } from './notebook-class.js';
 
-/** Binary data up to this size stays inside the v8 file; larger goes to a blob file. */
-export const inlineByteLimit = 64 * 1024;
-
-export type ValueKind = 'tensor' | 'model' | 'buffer' | 'typed-array' | 'array-buffer' | 'instance' | 'class' | 'data';
+export { inlineByteLimit };
 
 export interface BlobSource {
   /** What the bytes are, for the manifest, e.g. "float32 tensor at xs". */
   what: string;
-  /** Filled by the jobs; written one after another into one file. */
+  /** Written one after another into one file. */
   chunks: Uint8Array[];
 }
 
-export interface EncodedValue {
-  /** What to hand to v8.serialize: the value itself, or a Skeleton. */
+/** A class or function the consuming step must define, and where the saved data first needs it. */
+export interface Requirement {
+  registry: 'class' | 'function';
+  name: string;
+  path: string;
+  /** An instance of it (true) or the class/function itself (false). */
+  instance: boolean;
+}
+
+export interface EncodedGroup {
+  /** Indices into the values handed to encodeValues, in order. */
+  members: number[];
+  requires: Requirement[];
+  /** What to hand to v8.serialize: the values themselves (an array), or a Skeleton. */
   payload: unknown;
   /** Whether payload is a Skeleton that needs decoding after deserialize. */
   marked: boolean;
-  kind: ValueKind;
   needsTf: boolean;
   blobs: BlobSource[];
 }
 
 export interface EncodeContext {
-  variable: string;
+  /** The variable names, parallel to the values. */
+  names: readonly string[];
   step: string;
-  consumers: readonly string[];
-  classes: Record<string, NotebookClass>;
+  /** The steps that read each variable. */
+  consumers: Readonly<Record<string, readonly string[]>>;
+  classes: Readonly<Record<string, NotebookClass>>;
+  functions: Readonly<Record<string, NotebookClass>>;
 }
 
-/** Walks `value`, then runs the queued async reads. Throws MarshalError. */
-export async function encodeValue(value: unknown, context: EncodeContext): Promise<EncodedValue> {
-  if (isStructuredCloneData(value)) {
-    return {
-      payload: value,
+/** Walks all values as one graph, then runs the queued async reads. Throws MarshalError. */
+export async function encodeValues(values: readonly unknown[], context: EncodeContext): Promise<EncodedGroup[]> {
+  const plain = plainGroups(values);
+  if (plain) {
+    return plain.map(members => ({
+      members,
+      payload: members.map(i => values[i]),
       marked: false,
-      kind: 'data',
       needsTf: false,
-      blobs: []
-    };
+      blobs: [],
+      requires: []
+    }));
   }
-  const encoder = new Encoder(context);
-  const root = encoder.encode(value);
+  const encoder = new Encoder(context, values.length);
+  const roots = values.map((value, index) => encoder.encodeRoot(value, index));
+  encoder.finishWalk();
   await encoder.runJobs();
-  const skeleton: Skeleton = { root, models: encoder.models };
-  return {
-    payload: skeleton,
-    marked: true,
-    kind: kindOf(root),
-    needsTf: encoder.needsTf,
-    blobs: encoder.blobs
-  };
+  return encoder.groups(roots, values);
 }
 
-class Encoder {
-  readonly blobs: BlobSource[] = [];
-  readonly models: ModelMarker[] = [];
-  needsTf = false;
-  private readonly jobs: (() => Promise<void>)[] = [];
-  /** Original object -> its encoding; keeps shared references and cycles. */
-  private readonly encoded = new Map<object, unknown>();
-  /** Tensors that share data (a reshape, say) share one copy of the bytes. */
-  private readonly tensorData = new Map<object, BytesRef>();
-  private readonly path: PathSegment[] = [];
-  private readonly classNameOfPrototype = new Map<object, string>();
-  private readonly classNameOfConstructor = new Map<NotebookClass, string>();
+interface Entry {
+  node: unknown;
+  root: number;
+}
 
-  constructor(private readonly context: EncodeContext) {
-    for (const [name, ctor] of Object.entries(context.classes)) {
-      if (typeof ctor !== 'function') continue;
-      this.classNameOfConstructor.set(ctor, name);
-      const prototype: unknown = ctor.prototype;
-      if (typeof prototype === 'object' && prototype !== null) this.classNameOfPrototype.set(prototype, name);
+interface Deferred {
+  run: () => void;
+  root: number;
+  path: PathSegment[];
+}
+
+interface Blob extends BlobSource {
+  ref: { blob: number };
+  root: number;
+}
+
+class Encoder implements EncodeApi {
+  readonly classes: Readonly<Record<string, NotebookClass>>;
+  readonly functions: Readonly<Record<string, NotebookClass>>;
+  /** Original object -> its skeleton node and the value (root) that reached it first. */
+  private readonly nodes = new Map<object, Entry>();
+  private readonly parent: number[];
+  private readonly marked: boolean[];
+  private readonly tf: boolean[];
+  private readonly blobs: Blob[] = [];
+  private readonly preloads: { marker: Marker; kind: string; root: number }[] = [];
+  private readonly deferred: Deferred[] = [];
+  private readonly jobs: (() => Promise<void>)[] = [];
+  private readonly protoRefs = new Map<object, ProtoRef | Unsupported>();
+  /** The first place each registered class or function is needed. */
+  private readonly required = new Map<string, Requirement & { root: number }>();
+  private root = 0;
+  private path: PathSegment[] = [];
+
+  constructor(
+    private readonly context: EncodeContext,
+    count: number
+  ) {
+    this.classes = context.classes;
+    this.functions = context.functions;
+    this.parent = Array.from({ length: count }, (_, i) => i);
+    this.marked = new Array<boolean>(count).fill(false);
+    this.tf = new Array<boolean>(count).fill(false);
+  }
+
+  encodeRoot(value: unknown, index: number): unknown {
+    this.root = index;
+    this.path = [];
+    try {
+      return this.encode(value);
+    } catch (error) {
+      if (error instanceof RangeError && /call stack/i.test(error.message)) {
+        throw this.fail({
+          what: 'nested more deeply than the call stack allows',
+          hint: 'flatten it (say, an array of nodes that refer to each other by index instead of a long chain)'
+        });
+      }
+      throw error;
     }
   }
 
-  encode(value: unknown): unknown {
-    if (typeof value === 'function') return this.encodeFunction(value);
-    if (typeof value === 'symbol') throw this.fail(describeUnsupported(value));
-    if (typeof value !== 'object' || value === null) return value;
-    if (this.encoded.has(value)) return this.encoded.get(value);
-    return this.encodeObject(value);
+  encode(value: unknown, segment?: PathSegment): unknown {
+    if (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol') return value;
+    if (value === null) return null;
+    if (segment === undefined) return this.encodeHere(value);
+    this.path.push(segment);
+    const node = this.encodeHere(value);
+    this.path.pop();
+    return node;
+  }
+
+  private encodeHere(value: object | symbol): unknown {
+    if (typeof value !== 'symbol') {
+      const known = this.nodes.get(value);
+      if (known !== undefined) {
+        this.union(known.root, this.root);
+        return known.node;
+      }
+      const refused = refusal(value);
+      if (refused) throw this.fail(refused);
+    }
+    const codec = codecFor(value);
+    if (codec.isPlain?.(value as never)) {
+      return codec.plainCopy ? codec.plainCopy(value as never, this) : this.remember(value as object, value);
+    }
+    const marker = { [markerKey]: codec.kind } as Marker & RecordFields;
+    if (typeof value !== 'symbol') this.remember(value, marker);
+    this.marked[this.root] = true;
+    if (codec.record) this.encodeProto(value as object, codec, marker);
+    codec.encode(value as never, marker as never, this);
+    if (codec.record) this.encodeProps(value as object, codec, marker);
+    return marker;
+  }
+
+  private encodeProto(value: object, codec: Codec<never>, marker: RecordFields): void {
+    const proto = Object.getPrototypeOf(value) as object | null;
+    if (proto === (codec.naturalProto?.(value as never) ?? Object.prototype)) return;
+    if (proto === null) {
+      marker.proto = null;
+      return;
+    }
+    let ref = this.protoRefs.get(proto);
+    if (ref === undefined) {
+      ref = this.protoRefOf(proto, value);
+      this.protoRefs.set(proto, ref);
+    }
+    if (ref === null) return; // protoRefOf never names null; keeps the types honest
+    if ('what' in ref) throw this.fail(ref);
+    if ('object' in ref) {
+      marker.proto = { object: this.encode(proto, { prototype: true }) };
+      return;
+    }
+    marker.proto = ref;
+    if ('class' in ref) this.requires('class', ref.class, true);
+    else if ('function' in ref) this.requires('function', ref.function, true);
+  }
+
+  /** How a prototype is named in the skeleton, or why instances with it cannot travel. */
+  private protoRefOf(proto: object, value: object): ProtoRef | Unsupported {
+    const ctor = ownConstructor(proto);
+    if (ctor !== undefined) {
+      const registered = registeredName(ctor, this);
+      if (registered && ctor.prototype === proto) {
+        for (let p: object | null = proto; p !== null && builtinPrototypeName(p) === undefined;) {
+          const c = ownConstructor(p);
+          if (c !== undefined && hasPrivateMembers(c)) return describePrivateMembers(c);
+          p = Object.getPrototypeOf(p) as object | null;
+        }
+        return registered.registry === 'class' ? { class: registered.name } : { function: registered.name };
+      }
+    }
+    const builtin = builtinPrototypeName(proto);
+    if (builtin !== undefined) return { builtin };
+    if (ctor !== undefined) return describeUnregisteredInstance(value, ctor);
+    return { object: undefined }; // an ordinary object used as a prototype: encoded with the graph
+  }
+
+  private encodeProps(value: object, codec: Codec<never>, marker: RecordFields): void {
+    const keys = codec.ownKeys ? codec.ownKeys(value as never) : Reflect.ownKeys(value);
+    if (keys.length > 0) {
+      const props: unknown[] = [];
+      for (const key of keys) {
+        const descriptor = Object.getOwnPropertyDescriptor(value, key);
+        if (descriptor === undefined) continue;
+        const segment = typeof key === 'string' && isArrayIndex(key) ? Number(key) : key;
+        if ('get' in descriptor || 'set' in descriptor) {
+          this.path.push(segment);
+          throw this.fail(accessorProperty);
+        }
+        const flags =
+          (descriptor.writable ? WRITABLE : 0) |
+          (descriptor.enumerable ? ENUMERABLE : 0) |
+          (descriptor.configurable ? CONFIGURABLE : 0);
+        props.push(
+          typeof key === 'symbol' ? this.encode(key, key) : key,
+          this.encode(descriptor.value, segment),
+          flags
+        );
+      }
+      marker.props = props;
+    }
+    if (!Object.isExtensible(value)) marker.ext = false;
+  }
+
+  remember<T>(original: object, node: T): T {
+    this.nodes.set(original, { node, root: this.root });
+    return node;
+  }
+
+  nodeOf(original: object): unknown {
+    return this.nodes.get(original)?.node;
+  }
+
+  join(a: object, b: object): void {
+    const ea = this.nodes.get(a);
+    const eb = this.nodes.get(b);
+    if (ea && eb) this.union(ea.root, eb.root);
+  }
+
+  bytes(bytes: Uint8Array, what: string): BytesRef {
+    if (bytes.byteLength <= inlineByteLimit) return { inline: bytes.slice().buffer };
+    const blob = this.blob(what);
+    blob.setChunks([bytes]);
+    return blob.ref;
+  }
+
+  blob(what: string): { ref: BytesRef; setChunks(chunks: Uint8Array[]): void } {
+    const blob: Blob = { what, chunks: [], ref: { blob: this.blobs.length }, root: this.root };
+    this.blobs.push(blob);
+    return {
+      ref: blob.ref,
+      setChunks: chunks => {
+        blob.chunks = chunks;
+      }
+    };
+  }
+
+  job(run: () => Promise<void>): void {
+    this.jobs.push(run);
+  }
+
+  afterWalk(run: () => void): void {
+    this.deferred.push({ run, root: this.root, path: [...this.path] });
+  }
+
+  preload(marker: Marker): void {
+    this.preloads.push({ marker, kind: marker[markerKey], root: this.root });
+  }
+
+  needsTf(): void {
+    this.tf[this.root] = true;
+  }
+
+  requires(registry: 'class' | 'function', name: string, instance: boolean): void {
+    const key = `${registry} ${name}`;
+    if (this.required.has(key)) return;
+    this.required.set(key, { registry, name, path: this.here(), instance, root: this.root });
+  }
+
+  here(): string {
+    return formatPath(this.context.names[this.root]!, this.path);
+  }
+
+  fail(problem: Unsupported): MarshalError {
+    return this.failAt(this.here(), problem);
+  }
+
+  failAt(path: string, problem: Unsupported): MarshalError {
+    const variable = this.context.names[this.root]!;
+    return new MarshalError({
+      variable,
+      step: this.context.step,
+      consumers: this.context.consumers[variable] ?? [],
+      path,
+      ...problem
+    });
+  }
+
+  /** Runs the work that needed the whole graph (it may queue more). */
+  finishWalk(): void {
+    for (let i = 0; i < this.deferred.length; i++) {
+      const { run, root, path } = this.deferred[i]!;
+      this.root = root;
+      this.path = path;
+      run();
+    }
   }
 
   async runJobs(): Promise<void> {
@@ -126,407 +357,107 @@ class Encoder {
     for (const job of this.jobs) await job();
   }
 
-  private encodeObject(value: object): unknown {
-    const prototype: unknown = Object.getPrototypeOf(value);
-    if (prototype === Object.prototype || prototype === null) return this.encodePlainObject(value);
-    if (prototype === Array.prototype) return this.encodeArray(value as unknown[]);
-    if (prototype === Map.prototype) return this.encodeMap(value as Map<unknown, unknown>);
-    if (prototype === Set.prototype) return this.encodeSet(value as Set<unknown>);
-    if (ArrayBuffer.isView(value)) return this.encodeView(value);
-    if (value instanceof ArrayBuffer || value instanceof SharedArrayBuffer) return this.encodeArrayBuffer(value);
-    if (isCloneableBuiltin(prototype)) return this.remember(value, value);
-    const errorType = builtinErrorName(prototype);
-    if (errorType) return this.encodeError(value as Error, errorType);
-    const className = this.classNameOfPrototype.get(prototype as object);
-    if (className !== undefined) return this.encodeInstance(value, className);
-    if (isTensorLike(value)) return this.encodeTensor(value);
-    if (isLayersModelLike(value)) return this.encodeModel(value);
-    throw this.fail(describeUnsupported(value));
-  }
-
-  private encodeFunction(fn: NotebookClass): unknown {
-    const className = this.classNameOfConstructor.get(fn);
-    if (className === undefined) throw this.fail(describeUnsupported(fn));
-    return this.remember(fn, {
-      [markerKey]: 'class',
-      className,
-      path: this.here()
-    });
-  }
-
-  private encodePlainObject(value: object): unknown {
-    const source = value as Record<string, unknown>;
-    if (Object.hasOwn(source, markerKey)) {
-      const escaped = this.remember(value, {
-        [markerKey]: 'object',
-        entries: [] as [string, unknown][]
-      });
-      escaped.entries = this.encodeFields(source);
-      return escaped;
+  groups(roots: unknown[], values: readonly unknown[]): EncodedGroup[] {
+    const byLeader = new Map<number, EncodedGroup>();
+    const groups: EncodedGroup[] = [];
+    for (let i = 0; i < roots.length; i++) {
+      const leader = this.find(i);
+      let group = byLeader.get(leader);
+      if (!group) {
+        group = { members: [], payload: undefined, marked: false, needsTf: false, blobs: [], requires: [] };
+        byLeader.set(leader, group);
+        groups.push(group);
+      }
+      group.members.push(i);
+      group.marked ||= this.marked[i]!;
+      group.needsTf ||= this.tf[i]!;
     }
-    const copy = this.remember(value, {});
-    for (const key of Object.keys(source)) {
-      this.path.push(key);
-      setOwn(copy, key, this.encode(source[key]));
-      this.path.pop();
+    for (const blob of this.blobs) {
+      const group = byLeader.get(this.find(blob.root))!;
+      blob.ref.blob = group.blobs.push({ what: blob.what, chunks: blob.chunks }) - 1;
     }
-    return copy;
-  }
-
-  private encodeArray(value: unknown[]): unknown[] {
-    const copy = this.remember(value, [] as unknown[]);
-    for (let i = 0; i < value.length; i++) {
-      if (!(i in value)) {
-        copy.length++; // keep the hole; pushing keeps packed arrays packed for v8
+    for (const { root, ...requirement } of this.required.values()) {
+      byLeader.get(this.find(root))!.requires.push(requirement);
+    }
+    for (const group of groups) {
+      if (!group.marked) {
+        group.payload = group.members.map(i => values[i]);
         continue;
       }
-      this.path.push(i);
-      copy.push(this.encode(value[i]));
-      this.path.pop();
+      const models = this.preloads
+        .filter(p => p.marker[markerKey] === p.kind && byLeader.get(this.find(p.root)) === group)
+        .map(p => p.marker);
+      const skeleton: Skeleton = { roots: group.members.map(i => roots[i]), models };
+      group.payload = skeleton;
     }
-    return copy;
+    return groups;
   }
 
-  private encodeMap(value: Map<unknown, unknown>): Map<unknown, unknown> {
-    const copy = this.remember(value, new Map<unknown, unknown>());
-    for (const [key, item] of this.encodeMapEntries(value)) copy.set(key, item);
-    return copy;
-  }
-
-  private encodeMapEntries(value: Map<unknown, unknown>): [unknown, unknown][] {
-    const entries: [unknown, unknown][] = [];
-    let index = 0;
-    for (const [key, item] of Map.prototype.entries.call(value)) {
-      this.path.push({ mapKeyAt: index });
-      const encodedKey = this.encode(key);
-      this.path.pop();
-      this.path.push({ mapKey: key, index });
-      entries.push([encodedKey, this.encode(item)]);
-      this.path.pop();
-      index++;
+  private find(i: number): number {
+    while (this.parent[i] !== i) {
+      this.parent[i] = this.parent[this.parent[i]!]!;
+      i = this.parent[i]!;
     }
-    return entries;
+    return i;
   }
 
-  private encodeSet(value: Set<unknown>): Set<unknown> {
-    const copy = this.remember(value, new Set<unknown>());
-    for (const item of this.encodeSetItems(value)) copy.add(item);
-    return copy;
-  }
-
-  private encodeSetItems(value: Set<unknown>): unknown[] {
-    const items: unknown[] = [];
-    let index = 0;
-    for (const item of Set.prototype.values.call(value)) {
-      this.path.push({ setAt: index++ });
-      items.push(this.encode(item));
-      this.path.pop();
-    }
-    return items;
-  }
-
-  private encodeFields(source: Record<string, unknown>, skipIndexes = false): [string, unknown][] {
-    const fields: [string, unknown][] = [];
-    for (const key of Object.keys(source)) {
-      if (skipIndexes && isArrayIndex(key)) continue;
-      this.path.push(key);
-      fields.push([key, this.encode(source[key])]);
-      this.path.pop();
-    }
-    return fields;
-  }
-
-  private encodeView(view: ArrayBufferView): Marker {
-    const type = Buffer.isBuffer(view)
-      ? 'Buffer'
-      : view instanceof DataView
-        ? 'DataView'
-        : (view as unknown as { [Symbol.toStringTag]: string })[Symbol.toStringTag];
-    const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-    return this.remember(view, {
-      [markerKey]: 'view',
-      type,
-      data: this.bytesRef(bytes, `${type} at ${this.here()}`)
-    });
-  }
-
-  private encodeArrayBuffer(buffer: ArrayBuffer | SharedArrayBuffer): Marker {
-    const shared = buffer instanceof SharedArrayBuffer;
-    const bytes = new Uint8Array(buffer);
-    const what = `${shared ? 'SharedArrayBuffer' : 'ArrayBuffer'} at ${this.here()}`;
-    return this.remember(buffer, {
-      [markerKey]: 'array-buffer',
-      shared,
-      data: this.bytesRef(bytes, what)
-    });
-  }
-
-  private encodeError(error: Error, type: string): ErrorMarker {
-    const marker = this.remember(error, {
-      [markerKey]: 'error',
-      type,
-      message: '',
-      fields: [] as [string, unknown][]
-    } as ErrorMarker);
-    Object.assign(marker, this.errorParts(error));
-    marker.fields = this.encodeFields(error as unknown as Record<string, unknown>);
-    return marker;
-  }
-
-  private errorParts(error: Error): ErrorParts {
-    const parts: ErrorParts = { message: String(error.message) };
-    if (typeof error.stack === 'string') parts.stack = error.stack;
-    if (Object.hasOwn(error, 'cause')) {
-      this.path.push('cause');
-      parts.cause = { value: this.encode(error.cause) };
-      this.path.pop();
-    }
-    return parts;
-  }
-
-  private encodeInstance(value: object, className: string): InstanceMarker {
-    const base = instanceBase(value);
-    const marker = this.remember(value, {
-      [markerKey]: 'instance',
-      className,
-      path: this.here(),
-      base,
-      fields: [] as [string, unknown][]
-    } as InstanceMarker);
-    marker.fields = this.encodeFields(value as Record<string, unknown>, base === 'array');
-    if (base === 'map') marker.items = this.encodeMapEntries(value as Map<unknown, unknown>);
-    if (base === 'set') marker.items = this.encodeSetItems(value as Set<unknown>);
-    if (base === 'array') marker.items = this.encodeArray(Array.from(value as unknown[]));
-    if (base === 'error') marker.error = this.errorParts(value as Error);
-    return marker;
-  }
-
-  private encodeTensor(tensor: TensorLike): Marker {
-    if (tensor.isDisposed) throw this.fail(disposedTensor);
-    const { dtype } = tensor;
-    if (!isKnownDtype(dtype)) {
-      throw this.fail({
-        what: `a tensor of dtype \`${dtype}\``,
-        hint: 'cast it to float32 or int32 first'
-      });
-    }
-    this.needsTf = true;
-    const shape = [...tensor.shape];
-    const variable = isVariableLike(tensor) ? { trainable: Boolean(tensor.trainable) } : undefined;
-    const at = this.here();
-    if (dtype === 'string') {
-      const marker = this.remember(tensor, {
-        [markerKey]: 'string-tensor',
-        shape,
-        strings: [] as Uint8Array[],
-        ...(variable && { variable })
-      } as StringTensorMarker);
-      this.jobs.push(async () => {
-        marker.strings = await this.readTensor(at, () => readStringTensor(tensor));
-      });
-      return marker;
-    }
-    const marker: TensorMarker = {
-      [markerKey]: 'tensor',
-      dtype,
-      shape,
-      data: this.tensorBytesRef(tensor, dtype, at),
-      ...(variable && { variable })
-    };
-    return this.remember(tensor, marker);
-  }
-
-  private tensorBytesRef(tensor: TensorLike, dtype: TensorMarker['dtype'], at: string): BytesRef {
-    const known = this.tensorData.get(tensor.dataId);
-    if (known) return known;
-    const expected = tensorByteLength(dtype, tensor.size);
-    const read = async (): Promise<Uint8Array> => {
-      const bytes = await this.readTensor(at, () => readTensorBytes(tensor));
-      if (bytes.byteLength !== expected) {
-        throw this.failAt(at, {
-          what: `a ${dtype} tensor whose data has ${bytes.byteLength} bytes instead of ${expected}`,
-          hint: 'report this as a cellflow bug'
-        });
-      }
-      return bytes;
-    };
-    let ref: BytesRef;
-    if (expected <= inlineByteLimit) {
-      const inline: { inline: Uint8Array } = { inline: new Uint8Array(0) };
-      this.jobs.push(async () => {
-        inline.inline = (await read()).slice();
-      });
-      ref = inline;
-    } else {
-      const blob = this.addBlob(`${dtype} tensor [${tensor.shape.join(',')}] at ${at}`);
-      this.jobs.push(async () => {
-        this.blobs[blob]!.chunks = [await read()];
-      });
-      ref = { blob };
-    }
-    this.tensorData.set(tensor.dataId, ref);
-    return ref;
-  }
-
-  private async readTensor<T>(at: string, read: () => Promise<T>): Promise<T> {
-    try {
-      return await read();
-    } catch (error) {
-      if (error instanceof MarshalError) throw error;
-      throw this.failAt(at, {
-        what: `a tensor whose data cannot be read (${messageOf(error)})`,
-        hint: 'keep the tensor alive until the step ends, or hand on `await t.array()` instead'
-      });
-    }
-  }
-
-  private encodeModel(model: LayersModelLike): ModelMarker {
-    this.needsTf = true;
-    const at = this.here();
-    const weights = this.addBlob(`layers model weights at ${at}`);
-    const marker = this.remember(model, {
-      [markerKey]: 'model',
-      artifacts: {},
-      weights,
-      withOptimizer: false
-    } as ModelMarker);
-    this.models.push(marker);
-    this.jobs.push(async () => {
-      let captured: Awaited<ReturnType<typeof captureModelArtifacts>>;
-      try {
-        captured = await captureModelArtifacts(model);
-      } catch (error) {
-        throw this.failAt(at, {
-          what: `a layers model that tfjs cannot save (${messageOf(error)})`,
-          hint:
-            'give custom layers a getConfig() and register them with tf.serialization.registerClass ' +
-            'in a cell tagged `functions`, or rebuild the model in the step that uses it'
-        });
-      }
-      const { weightData, ...artifacts } = captured.artifacts;
-      marker.artifacts = artifacts;
-      marker.withOptimizer = captured.withOptimizer;
-      this.blobs[weights]!.chunks = weightChunks(weightData);
-    });
-    return marker;
-  }
-
-  private bytesRef(bytes: Uint8Array, what: string): BytesRef {
-    if (bytes.byteLength <= inlineByteLimit) return { inline: bytes.slice() };
-    const blob = this.addBlob(what);
-    this.blobs[blob]!.chunks = [bytes];
-    return { blob };
-  }
-
-  private addBlob(what: string): number {
-    return this.blobs.push({ what, chunks: [] }) - 1;
-  }
-
-  private remember<T>(original: object, encoded: T): T {
-    this.encoded.set(original, encoded);
-    return encoded;
-  }
-
-  private here(): string {
-    return formatPath(this.context.variable, this.path);
-  }
-
-  private fail(problem: Unsupported): MarshalError {
-    return this.failAt(this.here(), problem);
-  }
-
-  private failAt(path: string, problem: Unsupported): MarshalError {
-    const { variable, step, consumers } = this.context;
-    return new MarshalError({ variable, step, consumers, path, ...problem });
+  private union(a: number, b: number): void {
+    if (a === b) return;
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
   }
 }
 
 /**
- * True when v8.serialize alone round-trips the value faithfully: primitives,
- * plain objects, arrays, Maps, Sets, Dates, RegExps, boxed primitives and
- * small ArrayBuffers. Then no copy is made and loading needs no walk.
+ * The groups when every value is plain structured-clone data that v8 brings
+ * back exactly (each codec's isPlain says), found without copying anything;
+ * otherwise undefined.
  */
-function isStructuredCloneData(root: unknown): boolean {
-  const seen = new Set<object>();
-  const pending: unknown[] = [root];
-  while (pending.length > 0) {
-    const value = pending.pop();
-    if (typeof value === 'function' || typeof value === 'symbol') return false;
-    if (typeof value !== 'object' || value === null || seen.has(value)) continue;
-    seen.add(value);
-    const prototype: unknown = Object.getPrototypeOf(value);
-    if (prototype === Object.prototype || prototype === null) {
-      if (Object.hasOwn(value, markerKey)) return false;
-      for (const key of Object.keys(value)) pending.push((value as Record<string, unknown>)[key]);
-    } else if (prototype === Array.prototype) {
-      for (const item of value as unknown[]) pending.push(item);
-    } else if (prototype === Map.prototype) {
-      for (const [key, item] of value as Map<unknown, unknown>) pending.push(key, item);
-    } else if (prototype === Set.prototype) {
-      for (const item of value as Set<unknown>) pending.push(item);
-    } else if (prototype === ArrayBuffer.prototype) {
-      if ((value as ArrayBuffer).byteLength > inlineByteLimit) return false;
-    } else if (!isCloneableBuiltin(prototype)) {
-      return false;
+function plainGroups(values: readonly unknown[]): number[][] | undefined {
+  const owner = new Map<object, number>();
+  const parent = values.map((_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+    return i;
+  };
+  const pending: unknown[] = [];
+  const visit = (member: unknown): void => {
+    if (typeof member === 'object' ? member !== null : typeof member === 'function' || typeof member === 'symbol') {
+      pending.push(member);
+    }
+  };
+  for (let root = 0; root < values.length; root++) {
+    visit(values[root]);
+    while (pending.length > 0) {
+      const value = pending.pop();
+      if (typeof value !== 'object') return undefined; // a function or a symbol
+      const object = value as object;
+      const first = owner.get(object);
+      if (first !== undefined) {
+        const a = find(first);
+        const b = find(root);
+        if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+        continue;
+      }
+      if (types.isProxy(object)) return undefined;
+      const codec = codecFor(object);
+      if (!codec.isPlain?.(object as never)) return undefined;
+      owner.set(object, root);
+      codec.plainMembers?.(object as never, visit);
     }
   }
-  return true;
-}
-
-const cloneablePrototypes = new Set<unknown>([
-  Date.prototype,
-  RegExp.prototype,
-  Boolean.prototype,
-  Number.prototype,
-  String.prototype,
-  BigInt.prototype
-]);
-
-function isCloneableBuiltin(prototype: unknown): boolean {
-  return cloneablePrototypes.has(prototype);
-}
-
-function builtinErrorName(prototype: unknown): string | undefined {
-  for (const [name, ctor] of Object.entries(builtinErrors)) {
-    if (ctor.prototype === prototype) return name;
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < values.length; i++) {
+    const leader = find(i);
+    const group = groups.get(leader);
+    if (group) group.push(i);
+    else groups.set(leader, [i]);
   }
-  return undefined;
+  return [...groups.values()];
 }
 
-function instanceBase(value: object): InstanceBase {
-  if (value instanceof Map) return 'map';
-  if (value instanceof Set) return 'set';
-  if (Array.isArray(value)) return 'array';
-  if (value instanceof Error) return 'error';
-  return 'object';
-}
-
-function isArrayIndex(key: string): boolean {
-  return /^(0|[1-9][0-9]*)$/.test(key);
-}
-
-function kindOf(root: unknown): ValueKind {
-  if (typeof root !== 'object' || root === null || !Object.hasOwn(root, markerKey)) return 'data';
-  const marker = root as Marker;
-  switch (marker[markerKey]) {
-    case 'tensor':
-    case 'string-tensor':
-      return 'tensor';
-    case 'model':
-      return 'model';
-    case 'view':
-      return marker.type === 'Buffer' ? 'buffer' : 'typed-array';
-    case 'array-buffer':
-      return 'array-buffer';
-    case 'instance':
-      return 'instance';
-    case 'class':
-      return 'class';
-    default:
-      return 'data';
-  }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+function ownConstructor(proto: object): NotebookClass | undefined {
+  const descriptor = Object.getOwnPropertyDescriptor(proto, 'constructor');
+  return typeof descriptor?.value === 'function' ? (descriptor.value as NotebookClass) : undefined;
 }

@@ -1,6 +1,22 @@
 /** The library step programs import: value marshalling, tfjs loading, metrics. */
-export { saveValue, loadValue, manifestFormat, manifestVersion } from './marshal.js';
-export type { MarshalContext, SavedValueInfo, ValueKind, ValueManifest, StoredFile } from './marshal.js';
+export {
+  saveValue,
+  loadValue,
+  saveValues,
+  loadValues,
+  savedValueNames,
+  manifestFormat,
+  manifestVersion
+} from './marshal.js';
+export type {
+  MarshalContext,
+  SaveValuesContext,
+  LoadValuesContext,
+  SavedValueInfo,
+  ValueKind,
+  ValueManifest,
+  StoredFile
+} from './marshal.js';
 export { MarshalError, ValueLoadError } from './errors.js';
 export type { MarshalErrorDetails } from './errors.js';
 export type { NotebookClass } from './notebook-class.js';

@@ -1,111 +1,56 @@
 /**
- * The skeleton is what goes through `v8.serialize` when a value holds more
- * than structured-clone data: a copy of the value in which every tensor,
- * model, binary view, class instance and Error is replaced by a marker
- * object. A marker is a plain object with the own key `markerKey`, whose
- * value says which marker it is. Bulk bytes live in blob files and markers
- * point at them by index. A user object that itself owns `markerKey` is
- * escaped as an `object` marker, so decoding is never ambiguous.
+ * The skeleton is what goes through `v8.serialize` when a group of values
+ * holds more than structured-clone data: a copy of the graph in which every
+ * value v8 would not bring back exactly is replaced by a marker. A marker is
+ * a plain object with the own key `markerKey`, whose value names the codec
+ * that wrote it (see codecs/). Plain objects, arrays, Maps and Sets that v8
+ * does bring back exactly stay containers, their members encoded in turn; a
+ * plain object that itself owns `markerKey` is written as an `object` record,
+ * so decoding is never ambiguous. Bulk bytes live in blob files and markers
+ * point at them by index.
  */
-import type { ModelArtifactsLike, NumericDtype } from './tf-values.js';
 
 export const markerKey = '\u0000cellflow';
 
-/** Bytes kept inside the skeleton, or the index of a blob file. */
-export type BytesRef = { inline: Uint8Array } | { blob: number };
+/** Bytes kept inside the skeleton (an exactly sized ArrayBuffer), or the index of a blob file. */
+export type BytesRef = { inline: ArrayBuffer } | { blob: number };
 
-export interface TensorMarker {
-  [markerKey]: 'tensor';
-  dtype: NumericDtype;
-  shape: number[];
-  data: BytesRef;
-  /** Set when the tensor was a tf.Variable. */
-  variable?: { trainable: boolean };
+/** Every marker: the codec kind under `markerKey`, then that codec's fields. */
+export interface Marker {
+  [markerKey]: string;
+  [field: string]: unknown;
 }
 
-export interface StringTensorMarker {
-  [markerKey]: 'string-tensor';
-  shape: number[];
-  strings: Uint8Array[];
-  variable?: { trainable: boolean };
+/**
+ * Where a record's prototype comes from, when it is not its kind's own:
+ * null, a class or function from a `functions` cell (by name), a built-in
+ * prototype (by name), or another object of the graph (`Object.create(o)`).
+ */
+export type ProtoRef = null | { class: string } | { function: string } | { builtin: string } | { object: unknown };
+
+/**
+ * The fields the walk core adds to every record marker (an object with own
+ * properties, as opposed to a leaf such as a tensor or a function reference).
+ */
+export interface RecordFields {
+  /** Absent: the kind's own prototype (Object.prototype, Map.prototype, ...). */
+  proto?: ProtoRef;
+  /** Own properties in order, three entries each: key (string or symbol marker), value, flags. */
+  props?: unknown[];
+  /** Present (false) when the object was not extensible. */
+  ext?: false;
 }
 
-export interface ModelMarker {
-  [markerKey]: 'model';
-  /** Everything tfjs saved except the weight bytes. */
-  artifacts: ModelArtifactsLike;
-  /** Blob holding the weights (model weights, then optimizer weights). */
-  weights: number;
-  withOptimizer: boolean;
-}
+/** Property attribute bits in `props`. */
+export const WRITABLE = 1;
+export const ENUMERABLE = 2;
+export const CONFIGURABLE = 4;
 
-export interface ViewMarker {
-  [markerKey]: 'view';
-  /** 'Buffer', 'DataView' or a typed array name such as 'Float32Array'. */
-  type: string;
-  data: BytesRef;
-}
-
-export interface ArrayBufferMarker {
-  [markerKey]: 'array-buffer';
-  shared: boolean;
-  data: BytesRef;
-}
-
-export type InstanceBase = 'object' | 'map' | 'set' | 'array' | 'error';
-
-export interface InstanceMarker {
-  [markerKey]: 'instance';
-  className: string;
-  /** Where it sat when saved, for the error if the class is missing on load. */
-  path: string;
-  base: InstanceBase;
-  fields: [string, unknown][];
-  /** Elements (array, set) or [key, value] pairs (map) of a built-in base. */
-  items?: unknown[];
-  error?: ErrorParts;
-}
-
-export interface ErrorMarker extends ErrorParts {
-  [markerKey]: 'error';
-  /** A built-in error constructor name, e.g. 'TypeError'. */
-  type: string;
-  fields: [string, unknown][];
-}
-
-export interface ErrorParts {
-  message: string;
-  stack?: string;
-  cause?: { value: unknown };
-}
-
-export interface ClassMarker {
-  [markerKey]: 'class';
-  className: string;
-  path: string;
-}
-
-export interface EscapedObjectMarker {
-  [markerKey]: 'object';
-  entries: [string, unknown][];
-}
-
-export type Marker =
-  | TensorMarker
-  | StringTensorMarker
-  | ModelMarker
-  | ViewMarker
-  | ArrayBufferMarker
-  | InstanceMarker
-  | ErrorMarker
-  | ClassMarker
-  | EscapedObjectMarker;
-
-/** What `v8.serialize` receives when the value needed markers. */
+/** What `v8.serialize` receives for a marked group. */
 export interface Skeleton {
-  root: unknown;
-  /** The model markers inside `root`, so they can be loaded (async) before the walk. */
-  models: ModelMarker[];
+  roots: unknown[];
+  /** The model markers inside `roots`, so they can be loaded (async) before the walk. */
+  models: Marker[];
 }
 
 export function isMarker(value: object): value is Marker {
@@ -125,13 +70,3 @@ export function setOwn(target: object, key: string, value: unknown): void {
     (target as Record<string, unknown>)[key] = value;
   }
 }
-
-export const builtinErrors: Record<string, ErrorConstructor> = {
-  Error,
-  EvalError,
-  RangeError,
-  ReferenceError,
-  SyntaxError,
-  TypeError,
-  URIError
-};

@@ -45,6 +45,21 @@ const bytesPerElement: Record<NumericDtype, number> = {
   complex64: 8 // interleaved real, imaginary float32 pairs
 };
 
+/**
+ * Runs a duck-typing check on objects that could be tfjs values (not plain
+ * objects or arrays), treating a getter that throws as "no".
+ */
+export function mayBeTfValue(value: unknown, check: (value: object) => boolean): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) return false;
+  try {
+    return check(value);
+  } catch {
+    return false;
+  }
+}
+
 export function isTensorLike(value: object): value is TensorLike {
   const t = value as Partial<TensorLike>;
   return (

@@ -80,8 +80,8 @@ test('paths through arrays, Maps, Sets and odd keys', async t => {
   );
   await assertRefused(dir, 'tags', new Set([1, Symbol('x')]), {
     path: 'tags.values()[1]',
-    what: /is a Symbol \(Symbol\(x\)\)/,
-    hint: /hand on a string instead/
+    what: /is a unique Symbol \(Symbol\(x\)\)/,
+    hint: /use a registered symbol \(`Symbol\.for\("x"\)`\) or a string instead/
   });
   await assertRefused(
     dir,
@@ -158,7 +158,7 @@ test('an instance of a class no functions cell defines is refused', async t => {
     {
       path: 'prep.tokenizer',
       what: /is an instance of class `Tokenizer`, which no cell tagged `functions` defines/,
-      hint: /define class `Tokenizer` in a cell tagged `functions` so every step can rebuild it/
+      hint: /move it into a cell tagged `functions` so every step can rebuild it; if it comes from a package, recreate/
     }
   );
   await assertRefused(dir, 'cls', Tokenizer, {

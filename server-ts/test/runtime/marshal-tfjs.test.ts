@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadTf, loadValue, MarshalError, saveValue, type ValueManifest } from '../../src/runtime/index.js';
+import {
+  loadTf,
+  loadValue,
+  loadValues,
+  MarshalError,
+  saveValue,
+  saveValues,
+  type ValueManifest
+} from '../../src/runtime/index.js';
 import { context, filesIn, tempDir } from './helpers.js';
 
 const tf = await loadTf();
@@ -170,9 +178,9 @@ test('a trained layers model predicts identically after reload, and keeps traini
   const expected = (model.predict(xs) as Tensor).arraySync();
   assert.deepEqual((loaded.predict(xs) as Tensor).arraySync(), expected);
 
-  // The optimizer state (Adam moments, iteration count) travelled too, so one
-  // more epoch moves both models alike. (Not bit-identical: tfjs's Adam
-  // recomputes beta^t with pow() on setWeights where training multiplied.)
+  // The optimizer state (Adam moments, iteration count, and accBeta1/accBeta2
+  // as they were: tfjs alone would recompute them with pow()) travelled too,
+  // so one more epoch moves both models bit-identically.
   const iterations = (m: LayersModel): unknown => (m.optimizer as unknown as { iterations: number }).iterations;
   assert.ok(loaded.optimizer, 'the loaded model is compiled');
   assert.equal(iterations(loaded), 30);
@@ -192,7 +200,7 @@ test('a trained layers model predicts identically after reload, and keeps traini
   const after = (model.predict(xs) as Tensor).dataSync();
   const afterLoaded = (loaded.predict(xs) as Tensor).dataSync();
   assert.ok(Math.abs(after[0]! - (expected as number[][])[0]![0]!) > 1e-4, 'the extra epoch changed the model');
-  for (let i = 0; i < after.length; i++) assert.ok(Math.abs(after[i]! - afterLoaded[i]!) < 1e-6);
+  assert.deepEqual(afterLoaded, after);
 });
 
 test('a model nested with tensors, referenced twice, loads once', async t => {
@@ -217,4 +225,49 @@ test('an uncompiled model travels without a training config', async t => {
   const loaded = (await loadValue(dir, 'raw', context())) as LayersModel;
   assert.equal(loaded.optimizer, undefined);
   assert.deepEqual((loaded.predict(input) as Tensor).arraySync(), (model.predict(input) as Tensor).arraySync());
+});
+
+test("Adam's accBeta1/accBeta2 come back bit-exactly", async t => {
+  const dir = await tempDir(t);
+  const model = await trainedModel();
+  await saveValue(dir, 'model', model, context());
+  const loaded = (await loadValue(dir, 'model', context())) as LayersModel;
+  type Adam = { accBeta1: Tensor; accBeta2: Tensor };
+  const original = model.optimizer as unknown as Adam;
+  const restored = loaded.optimizer as unknown as Adam;
+  assert.deepEqual(restored.accBeta1.dataSync(), original.accBeta1.dataSync());
+  assert.deepEqual(restored.accBeta2.dataSync(), original.accBeta2.dataSync());
+});
+
+test("layers, the optimizer and weight variables reached through a model stay the loaded model's own", async t => {
+  const dir = await tempDir(t);
+  const model = await trainedModel();
+  const layer = model.layers[0]!;
+  const optimizer = model.optimizer;
+  const kernel = model.layers[0]!.getWeights()[0]!;
+  const loose = tf.variable(tf.tensor1d([1, 2]));
+  const save = { step: 'prepare', consumers: {}, classes: {} };
+  await saveValues(dir, { layer, parts: { optimizer, kernel, loose }, model }, save);
+  const back = await loadValues(dir, ['layer'], { step: 'prepare', consumer: 'train', classes: {} });
+  const loaded = back.model as LayersModel;
+  assert.notEqual(loaded, model);
+  assert.equal(back.layer, loaded.layers[0]);
+  const parts = back.parts as { optimizer: unknown; kernel: Tensor; loose: Tensor };
+  assert.equal(parts.optimizer, loaded.optimizer);
+  assert.equal(parts.kernel, loaded.layers[0]!.getWeights()[0]);
+  assert.ok(parts.loose instanceof tf.Variable);
+  assert.deepEqual(parts.loose.arraySync(), [1, 2]);
+});
+
+test('a layer without its model is refused', async t => {
+  const dir = await tempDir(t);
+  const model = await trainedModel();
+  await assert.rejects(saveValue(dir, 'first', { layer: model.layers[1] }, context()), (error: unknown) => {
+    assert.ok(error instanceof MarshalError);
+    assert.equal(error.path, 'first.layer');
+    assert.match(error.message, /a tfjs layer without the layers model it belongs to/);
+    assert.match(error.message, /hand on the model as well/);
+    return true;
+  });
+  assert.deepEqual(await filesIn(dir), []);
 });
