@@ -590,37 +590,3 @@ function kindOf(value: unknown, classes: Readonly<Record<string, NotebookClass>>
   }
   return 'data';
 }
-
-/**
- * Saves several values of one step. Interim: each value on its own (the
- * codec rework saves them as one graph, in groups of values that share objects).
- */
-export async function saveValues(
-  dir: string,
-  values: Record<string, unknown>,
-  ctx: { step: string; consumers: Record<string, string[]>; classes: Record<string, NotebookClass> }
-): Promise<(SavedValueInfo & { group: string[] })[]> {
-  const saved: (SavedValueInfo & { group: string[] })[] = [];
-  for (const [name, value] of Object.entries(values)) {
-    const info = await saveValue(dir, name, value, {
-      step: ctx.step,
-      consumers: ctx.consumers[name] ?? [],
-      classes: ctx.classes
-    });
-    saved.push({ ...info, group: [name] });
-  }
-  return saved;
-}
-
-/** Loads `names` from `dir` with every value saved in a group with them (interim: no groups yet). */
-export async function loadValues(
-  dir: string,
-  names: readonly string[],
-  ctx: { step: string; consumer: string; classes: Record<string, NotebookClass> }
-): Promise<Record<string, unknown>> {
-  const values: Record<string, unknown> = {};
-  for (const name of names) {
-    values[name] = await loadValue(dir, name, { step: ctx.step, consumers: [ctx.consumer], classes: ctx.classes });
-  }
-  return values;
-}

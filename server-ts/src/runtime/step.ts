@@ -11,7 +11,7 @@ import type { LineSegment } from '../compile/local/plan.js';
 import type { ParameterValue } from '../ir.js';
 import { firstDifference } from './compare.js';
 import { fingerprint } from './fingerprint.js';
-import { loadValues, saveValues } from './marshal.js';
+import { loadValues, savedValueNames, saveValues } from './marshal.js';
 import { formatMetricLine } from './metrics.js';
 import { applyEnvChange, StateWatch, type PreludeBinding } from './state-watch.js';
 import {
@@ -37,10 +37,14 @@ interface LoadedValue {
   fingerprint: string;
   from: string;
   dir: string;
+  /** The names saved with it as one group (they share objects), itself included. */
+  group: string[];
 }
 
 export class StepRuntime {
   private classes: Record<string, NotebookClass> = {};
+  /** Functions of `functions` cells, by name: data that references one loads it as this step's own. */
+  private functions: Record<string, NotebookClass> = {};
   private readonly loaded = new Map<string, LoadedValue>();
   private state: StateWatch | undefined;
   private readonly verify: VerifyContextFile | undefined = readJson<VerifyContextFile>(process.env[VERIFY_CONTEXT_ENV]);
@@ -76,9 +80,14 @@ export class StepRuntime {
       if (!input) continue;
       let loaded: unknown;
       try {
-        loaded = (await loadValues(input.dir, [name], { step: input.from, consumer: step, classes: this.classes }))[
-          name
-        ];
+        loaded = (
+          await loadValues(input.dir, [name], {
+            step: input.from,
+            consumer: step,
+            classes: this.classes,
+            functions: this.functions
+          })
+        )[name];
       } catch (error) {
         this.observations.error = { step, name, message: (error as Error).message };
         break;
@@ -91,6 +100,11 @@ export class StepRuntime {
       }
     }
     writeFileAtomic.sync(verify.reportFile, JSON.stringify(this.observations, null, 2) + '\n');
+  }
+
+  /** Functions the step's prelude defines (those it left out are undefined and skipped). */
+  registerFunctions(functions: Record<string, NotebookClass | undefined>): void {
+    for (const [name, fn] of Object.entries(functions)) if (typeof fn === 'function') this.functions[name] = fn;
   }
 
   registerClasses(classes: Record<string, NotebookClass>): void {
@@ -130,12 +144,19 @@ export class StepRuntime {
     }
     const values: Record<string, unknown> = {};
     for (const [dir, { from, names: wanted }] of byDir) {
-      const group = await loadValues(dir, wanted, { step: from, consumer: context.step, classes: this.classes });
-      for (const [name, value] of Object.entries(group)) {
+      const loaded = await loadValues(dir, wanted, {
+        step: from,
+        consumer: context.step,
+        classes: this.classes,
+        functions: this.functions
+      });
+      const { groups } = savedValueNames(dir);
+      for (const [name, value] of Object.entries(loaded)) {
         // A group mate that is also an input from elsewhere comes from there (its own, nearer, producer).
         if (!wanted.includes(name) && names.includes(name)) continue;
         values[name] = value;
-        this.loaded.set(name, { value, fingerprint: planCheck ? fingerprint(value) : '', from, dir });
+        const group = groups.find(g => g.includes(name)) ?? [name];
+        this.loaded.set(name, { value, fingerprint: planCheck ? fingerprint(value) : '', from, dir, group });
       }
     }
     return values;
@@ -163,16 +184,16 @@ export class StepRuntime {
       for (const write of unplannedWrites) values[write.name] = current(write.name);
       // A group loaded together is saved together when any member is saved, so what they share stays shared.
       for (const name of Object.keys(values)) {
-        const dir = this.loaded.get(name)?.dir;
-        if (dir === undefined) continue;
-        for (const [mate, loaded] of this.loaded)
-          if (loaded.dir === dir && !(mate in values)) values[mate] = current(mate);
+        for (const mate of this.loaded.get(name)?.group ?? []) {
+          if (!(mate in values) && this.loaded.has(mate)) values[mate] = current(mate);
+        }
       }
       const consumers = Object.fromEntries(context.outs.map(out => [out.name, out.consumers]));
       const saved = await saveValues(context.outputsDir, values, {
         step: context.step,
         consumers,
-        classes: this.classes
+        classes: this.classes,
+        functions: this.functions
       });
       const result: StepResult = {
         saved: [...new Set(saved.map(info => info.name))].sort(),

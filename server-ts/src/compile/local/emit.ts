@@ -150,6 +150,8 @@ function stepProgram(
     builder.line(`var ${parameter.name} = ${RUNTIME}.parameter(${JSON.stringify(parameter.name)});`);
   for (const p of ir.prelude) builder.cell(p.cellIndex, p.kind, prelude.get(p.cellIndex)!.body);
   if (classes.length > 0) builder.line(`${RUNTIME}.registerClasses({ ${classes.join(', ')} });`);
+  const functions = preludeFunctions(ir, facts);
+  if (functions.length > 0) builder.line(`${RUNTIME}.registerFunctions({ ${guarded(functions)} });`);
   const watched = preludeForStep.bindings.map(
     b => `{ name: ${JSON.stringify(b.name)}, cellIndex: ${b.cellIndex}, kind: '${b.kind}', read: () => ${b.name} }`
   );
@@ -220,10 +222,29 @@ export function compileStraightThrough(
     }
     const classes = preludeClasses.get(index) ?? [];
     if (options.observe && classes.length > 0) builder.line(`${RUNTIME}.registerClasses({ ${classes.join(', ')} });`);
+    const functions = options.observe ? preludeFunctions(ir, analysis.facts, index) : [];
+    if (functions.length > 0) builder.line(`${RUNTIME}.registerFunctions({ ${guarded(functions)} });`);
   }
   builder.line(`${RUNTIME}.reportMetrics({ ${ir.metrics.map(m => `${m.name}: () => ${m.name}`).join(', ')} });`);
   builder.line('});');
   return { program: builder.toString(), lineMap: builder.lineMap };
+}
+
+/** Functions that `functions` cells declare (of one cell, or all): data referencing one loads it by name. */
+function preludeFunctions(ir: PipelineIR, facts: ReadonlyMap<number, CellFacts>, cellIndex?: number): string[] {
+  return ir.prelude
+    .filter(p => p.kind === 'functions' && (cellIndex === undefined || p.cellIndex === cellIndex))
+    .flatMap(p =>
+      facts
+        .get(p.cellIndex)!
+        .defines.filter(d => d.kind === 'function')
+        .map(d => d.name)
+    );
+}
+
+/** `typeof` guards: a function whose statement the step's prelude left out is simply not there. */
+function guarded(names: readonly string[]): string {
+  return names.map(name => `${name}: typeof ${name} === 'undefined' ? undefined : ${name}`).join(', ');
 }
 
 function header(what: string, notebookPath: string, imports: string[]): ProgramBuilder {
