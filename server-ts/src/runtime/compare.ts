@@ -19,16 +19,33 @@ export interface Difference {
 }
 
 export function firstDifference(variable: string, expected: unknown, actual: unknown): Difference | null {
-  return new Comparison(variable).compare(expected, actual);
+  return new ValueComparison().compare(variable, expected, actual);
+}
+
+/**
+ * Compares several variables one after another, remembering which objects were paired: two variables that
+ * share an object on one side must share it on the other.
+ */
+export class ValueComparison {
+  private readonly comparison = new Comparison();
+
+  compare(variable: string, expected: unknown, actual: unknown): Difference | null {
+    return this.comparison.start(variable).compare(expected, actual);
+  }
 }
 
 class Comparison {
-  private readonly path: PathSegment[] = [];
+  private variable = '';
+  private path: PathSegment[] = [];
   /** Objects of each side paired with the other side's, so sharing must match too (both ways). */
   private readonly pairs = new Map<object, object>();
   private readonly reversePairs = new Map<object, object>();
 
-  constructor(private readonly variable: string) {}
+  start(variable: string): this {
+    this.variable = variable;
+    this.path = [];
+    return this;
+  }
 
   compare(expected: unknown, actual: unknown): Difference | null {
     if (Object.is(expected, actual) && (typeof expected !== 'object' || expected === null)) return null;

@@ -47,6 +47,48 @@ export function fingerprint(value: unknown): string {
   return new Walk().run(value);
 }
 
+/** The fingerprint, and every object the value reaches (buffers under views included). */
+export function fingerprintGraph(value: unknown): { fingerprint: string; objects: ReadonlySet<object> } {
+  const walk = new Walk();
+  const fingerprint = walk.run(value);
+  const objects = new Set<object>(walk.seenObjects());
+  for (const buffer of walk.viewBuffers) objects.add(buffer);
+  return { fingerprint, objects };
+}
+
+/**
+ * The objects of `owned` that `value` reaches, without walking into them: how a step's new value that holds a
+ * loaded value (`const holder = { ref: data }`) is found, so both are saved as one group.
+ */
+export function reachedOwned(value: unknown, owned: (object: object) => boolean): Set<object> {
+  const found = new Set<object>();
+  const seen = new Set<object>();
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if ((typeof next !== 'object' || next === null) && typeof next !== 'function') continue;
+    const object = next as object;
+    if (seen.has(object)) continue;
+    seen.add(object);
+    if (owned(object)) {
+      found.add(object);
+      continue;
+    }
+    if (typeof object === 'function' || isTensorLike(object) || isLayersModelLike(object)) continue;
+    if (ArrayBuffer.isView(object)) {
+      pending.push(object.buffer);
+      continue;
+    }
+    if (object instanceof Map) for (const [k, v] of Map.prototype.entries.call(object)) pending.push(k, v);
+    if (object instanceof Set) for (const v of Set.prototype.values.call(object)) pending.push(v);
+    for (const key of Reflect.ownKeys(object)) {
+      const descriptor = Object.getOwnPropertyDescriptor(object, key);
+      if (descriptor && 'value' in descriptor) pending.push(descriptor.value);
+    }
+  }
+  return found;
+}
+
 const enum Tag {
   Undefined = 1,
   Null,
@@ -82,6 +124,12 @@ class Walk {
   private a = 0x9e3779b9 | 0;
   private b = 0x85ebca6b | 0;
   private readonly seen = new Map<object, number>();
+  /** Buffers under the views met (a view hashes its own bytes, not its whole buffer). */
+  readonly viewBuffers = new Set<object>();
+
+  seenObjects(): IterableIterator<object> {
+    return this.seen.keys();
+  }
   private readonly pending: unknown[] = [];
 
   run(root: unknown): string {
@@ -173,6 +221,7 @@ class Walk {
       this.mix(Tag.View);
       this.string(Object.prototype.toString.call(object));
       this.mix(identityOf(object.buffer));
+      this.viewBuffers.add(object.buffer);
       this.mix(object.byteOffset);
       // Only the view's own bytes: small Buffers share Node's pool, whose other bytes are not this value.
       return this.bytes(new Uint8Array(object.buffer, object.byteOffset, object.byteLength));

@@ -9,8 +9,8 @@ import writeFileAtomic from 'write-file-atomic';
 import type { NotebookClass } from './notebook-class.js';
 import type { LineSegment } from '../compile/local/plan.js';
 import type { ParameterValue } from '../ir.js';
-import { firstDifference } from './compare.js';
-import { fingerprint } from './fingerprint.js';
+import { ValueComparison } from './compare.js';
+import { fingerprint, fingerprintGraph, reachedOwned } from './fingerprint.js';
 import { loadValues, savedValueNames, saveValues } from './marshal.js';
 import { formatMetricLine } from './metrics.js';
 import { applyEnvChange, StateWatch, type PreludeBinding } from './state-watch.js';
@@ -39,6 +39,8 @@ interface LoadedValue {
   dir: string;
   /** The names saved with it as one group (they share objects), itself included. */
   group: string[];
+  /** Every object it reached as loaded: a new value holding one of them is saved in one group with it. */
+  objects: ReadonlySet<object>;
 }
 
 export class StepRuntime {
@@ -75,27 +77,39 @@ export class StepRuntime {
     const verify = this.verify;
     if (!verify || this.observations.difference || this.observations.error) return;
     const inputs = verify.steps[step] ?? {};
-    for (const [name, thunk] of Object.entries(values)) {
+    // Values saved together in the pipeline are loaded together, and all compared with one comparison, so
+    // sharing between variables counts too.
+    const byDir = new Map<string, { from: string; names: string[] }>();
+    for (const name of Object.keys(values)) {
       const input = inputs[name];
       if (!input) continue;
-      let loaded: unknown;
+      const entry = byDir.get(input.dir) ?? { from: input.from, names: [] };
+      entry.names.push(name);
+      byDir.set(input.dir, entry);
+    }
+    const comparison = new ValueComparison();
+    for (const [dir, { from, names }] of byDir) {
+      let loaded: Record<string, unknown>;
       try {
-        loaded = (
-          await loadValues(input.dir, [name], {
-            step: input.from,
-            consumer: step,
-            classes: this.classes,
-            functions: this.functions
-          })
-        )[name];
+        loaded = await loadValues(dir, names, {
+          step: from,
+          consumer: step,
+          classes: this.classes,
+          functions: this.functions
+        });
       } catch (error) {
-        this.observations.error = { step, name, message: (error as Error).message };
+        this.observations.error = { step, name: names.join(', '), message: (error as Error).message };
         break;
       }
-      this.observations.compared.push({ step, name, from: input.from });
-      const difference = firstDifference(name, thunk(), loaded);
+      const difference = names
+        .map(name => {
+          this.observations.compared.push({ step, name, from });
+          const found = comparison.compare(name, values[name]!(), loaded[name]);
+          return found && { step, name, from, ...found };
+        })
+        .find(found => found);
       if (difference) {
-        this.observations.difference = { step, name, from: input.from, ...difference };
+        this.observations.difference = difference;
         break;
       }
     }
@@ -156,7 +170,8 @@ export class StepRuntime {
         if (!wanted.includes(name) && names.includes(name)) continue;
         values[name] = value;
         const group = groups.find(g => g.includes(name)) ?? [name];
-        this.loaded.set(name, { value, fingerprint: planCheck ? fingerprint(value) : '', from, dir, group });
+        const graph = planCheck ? fingerprintGraph(value) : { fingerprint: '', objects: new Set<object>() };
+        this.loaded.set(name, { value, fingerprint: graph.fingerprint, objects: graph.objects, from, dir, group });
       }
     }
     return values;
@@ -182,6 +197,18 @@ export class StepRuntime {
       const values: Record<string, unknown> = {};
       for (const name of planned) if (bindings[name]) values[name] = bindings[name]();
       for (const write of unplannedWrites) values[write.name] = current(write.name);
+      // A new value holding part of a loaded one (`holder = { ref: data }`) is saved with it, so they stay shared.
+      if (planCheck) {
+        const loaded = [...this.loaded];
+        const ownerOf = (object: object) => loaded.find(([, l]) => l.objects.has(object))?.[0];
+        for (const [name, value] of Object.entries(values)) {
+          if (this.loaded.get(name)?.value === value) continue;
+          for (const object of reachedOwned(value, o => ownerOf(o) !== undefined)) {
+            const owner = ownerOf(object)!;
+            if (!(owner in values)) values[owner] = current(owner);
+          }
+        }
+      }
       // A group loaded together is saved together when any member is saved, so what they share stays shared.
       for (const name of Object.keys(values)) {
         for (const mate of this.loaded.get(name)?.group ?? []) {
