@@ -79,14 +79,10 @@ export class StepRuntime {
     const inputs = verify.steps[step] ?? {};
     // Values saved together in the pipeline are loaded together, and all compared with one comparison, so
     // sharing between variables counts too.
-    const byDir = new Map<string, { from: string; names: string[] }>();
-    for (const name of Object.keys(values)) {
-      const input = inputs[name];
-      if (!input) continue;
-      const entry = byDir.get(input.dir) ?? { from: input.from, names: [] };
-      entry.names.push(name);
-      byDir.set(input.dir, entry);
-    }
+    const byDir = groupByDir(
+      Object.keys(values).filter(name => inputs[name]),
+      inputs
+    );
     const comparison = new ValueComparison();
     for (const [dir, { from, names }] of byDir) {
       let loaded: Record<string, unknown>;
@@ -101,17 +97,15 @@ export class StepRuntime {
         this.observations.error = { step, name: names.join(', '), message: (error as Error).message };
         break;
       }
-      const difference = names
-        .map(name => {
-          this.observations.compared.push({ step, name, from });
-          const found = comparison.compare(name, values[name]!(), loaded[name]);
-          return found && { step, name, from, ...found };
-        })
-        .find(found => found);
-      if (difference) {
-        this.observations.difference = difference;
-        break;
+      for (const name of names) {
+        this.observations.compared.push({ step, name, from });
+        const found = comparison.compare(name, values[name]!(), loaded[name]);
+        if (found) {
+          this.observations.difference = { step, name, from, ...found };
+          break;
+        }
       }
+      if (this.observations.difference) break;
     }
     writeFileAtomic.sync(verify.reportFile, JSON.stringify(this.observations, null, 2) + '\n');
   }
@@ -148,14 +142,9 @@ export class StepRuntime {
     const context = this.context;
     if (!context) return {};
     applyEnvChange(context.env);
-    const byDir = new Map<string, { from: string; names: string[] }>();
-    for (const name of names) {
-      const input = context.inputs[name];
-      if (!input) throw new Error(`cellflow: step input \`${name}\` is not in the step's context`);
-      const entry = byDir.get(input.dir) ?? { from: input.from, names: [] };
-      entry.names.push(name);
-      byDir.set(input.dir, entry);
-    }
+    const missing = names.find(name => !context.inputs[name]);
+    if (missing) throw new Error(`cellflow: step input \`${missing}\` is not in the step's context`);
+    const byDir = groupByDir(names, context.inputs);
     const values: Record<string, unknown> = {};
     for (const [dir, { from, names: wanted }] of byDir) {
       const loaded = await loadValues(dir, wanted, {
@@ -303,6 +292,21 @@ export async function startStep(programUrl: string): Promise<StepRuntime> {
   // The line map sits beside every generated program (step or straight-through), written with it.
   const lineMap = readLineMap(lineMapPath);
   return new StepRuntime(fileURLToPath(programUrl), context, lineMap);
+}
+
+/** Inputs by the folder they are loaded from: values saved together are loaded together. */
+function groupByDir(
+  names: readonly string[],
+  inputs: StepContextFile['inputs']
+): Map<string, { from: string; names: string[] }> {
+  const byDir = new Map<string, { from: string; names: string[] }>();
+  for (const name of names) {
+    const input = inputs[name]!;
+    const entry = byDir.get(input.dir) ?? { from: input.from, names: [] };
+    entry.names.push(name);
+    byDir.set(input.dir, entry);
+  }
+  return byDir;
 }
 
 function readJson<T>(path: string | undefined): T | undefined {

@@ -28,7 +28,8 @@ export function registerVerify(program: Command): void {
         useCache: options.cache,
         concurrency: options.concurrency
       });
-      const { run: _run, ...printable } = report as typeof report & { run?: unknown };
+      // The failed run's whole record stays out of the JSON report: `cellflow runs` shows it.
+      const printable = { ...report, run: undefined };
       process.stdout.write(options.json ? JSON.stringify(printable) + '\n' : formatVerifyReport(report));
       process.exitCode = report.verdict === 'identical' ? 0 : 1;
     });

@@ -239,7 +239,8 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
     const inputKeys = Object.fromEntries(
       Object.entries(resolved.inputs).map(([n, i]) => [n, `${i.from}:${this.record.steps[i.from].cacheKey!}`])
     );
-    const key = stepCacheKey(step, this.options.parameters, inputKeys, this.check.envFor(name, this.results));
+    const env = this.check.envFor(name, this.results);
+    const key = stepCacheKey(step, this.options.parameters, inputKeys, env);
     state.cacheKey = key;
     const paths = this.paths(name);
 
@@ -272,7 +273,7 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
     if (warm) {
       const exit = warm.exit;
       if (exit) queueMicrotask(() => this.onExit(name, exit.code, exit.signal));
-      else warm.child.send({ inputs: resolved.inputs, env: this.check.envFor(name, this.results) });
+      else warm.child.send({ inputs: resolved.inputs, env });
     }
     if (step.settings.timeoutSeconds) {
       running.timer = setTimeout(() => {
