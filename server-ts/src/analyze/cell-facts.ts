@@ -109,6 +109,18 @@ export interface CellFacts {
   parseError?: ParseFailure;
   /** Namespaces with values (`namespace N { export const x = 1 }`): the compiler drops them, so they are refused. */
   namespaces: NameSite[];
+  /** Modules the cell loads by a literal specifier, in source order: checked before a run starts. */
+  imports: ImportSite[];
+}
+
+/** `import .. from 'x'`, `export .. from 'x'`, `import('x')`, `require('x')`: a specifier the step must resolve. */
+export interface ImportSite {
+  specifier: string;
+  kind: 'static' | 'dynamic' | 'require';
+  /** In a function body, or caught (a `try` block, `import(..).catch(..)`): a failure to load need not fail the cell. */
+  optional?: true;
+  line: number;
+  column: number;
 }
 
 export interface Call extends NameSite {
@@ -142,7 +154,8 @@ const NO_FACTS = {
   classes: {},
   methodCalls: [],
   minimizes: [],
-  namespaces: []
+  namespaces: [],
+  imports: []
 };
 
 /** Methods that call their callback with the receiver's elements (argument 0, or 1 for reduce) and the receiver. */
@@ -184,6 +197,10 @@ export class NodeFacts {
   /** Closures passed to `minimize`, and identifiers passed to it. */
   readonly minimized: Array<[number, number]> = [];
   readonly minimizedNames: Identifier[] = [];
+  /** `import('x')` and `require('x')` with a literal specifier (static imports are read off the program's body). */
+  readonly moduleLoads: Array<{ specifier: string; kind: 'dynamic' | 'require'; offset: number }> = [];
+  /** Function bodies and `try` blocks with a `catch`: a module load there may fail without failing the cell. */
+  readonly optionalRanges: Array<[number, number]> = [];
 
   readonly visit = (node: Node): void => {
     for (const root of mutatedRoots(node)) this.mutationRoots.push(root);
@@ -192,10 +209,31 @@ export class NodeFacts {
     if (mutatesThis(node)) this.thisMutations.push(node.range![0]);
     if (node.type === 'ClassDeclaration' || node.type === 'ClassExpression') this.classes.push(node);
     if (node.type === 'CallExpression') this.call(node);
+    if (
+      node.type === 'FunctionDeclaration' ||
+      node.type === 'FunctionExpression' ||
+      node.type === 'ArrowFunctionExpression'
+    )
+      this.optionalRanges.push(node.range!);
+    if (node.type === 'TryStatement' && node.handler) this.optionalRanges.push(node.block.range!);
+    if (node.type === 'ImportExpression') {
+      const specifier = literalString(node.source);
+      if (specifier !== undefined) this.moduleLoads.push({ specifier, kind: 'dynamic', offset: node.range![0] });
+    }
   };
 
   private call(node: CallExpression): void {
     const callee = node.callee.type === 'ChainExpression' ? node.callee.expression : node.callee;
+    if (
+      callee.type === 'MemberExpression' &&
+      callee.object.type === 'ImportExpression' &&
+      (methodName(callee) === 'catch' || (methodName(callee) === 'then' && node.arguments.length > 1))
+    )
+      this.optionalRanges.push(callee.object.range!); // `import('x').catch(..)`: the failure is handled
+    if (callee.type === 'Identifier' && callee.name === 'require' && node.arguments.length === 1) {
+      const specifier = literalString(node.arguments[0]);
+      if (specifier !== undefined) this.moduleLoads.push({ specifier, kind: 'require', offset: node.range![0] });
+    }
     if (callee.type === 'Identifier') {
       this.calls.push({ callee, args: node.arguments });
       return;
@@ -429,8 +467,44 @@ export function factsOfProgram(
     generatorFunctions,
     classes: classFacts(topScope, collected, siteOf),
     methodCalls,
-    minimizes
+    minimizes,
+    imports: importSites(program, collected, position, topScope.set.has('require'))
   };
+}
+
+/** Static imports and re-exports from the program's body, then literal `import()`/`require()` calls, in source order. */
+function importSites(
+  program: Program,
+  collected: NodeFacts,
+  position: (offset: number) => { line: number; column: number },
+  ownRequire: boolean
+): ImportSite[] {
+  const optional = rangeUnion(collected.optionalRanges);
+  const loads: Array<{ specifier: string; kind: ImportSite['kind']; offset: number }> = [];
+  for (const statement of program.body) {
+    if (
+      (statement.type === 'ImportDeclaration' ||
+        statement.type === 'ExportAllDeclaration' ||
+        statement.type === 'ExportNamedDeclaration') &&
+      statement.source
+    ) {
+      const specifier = literalString(statement.source);
+      if (specifier !== undefined) loads.push({ specifier, kind: 'static', offset: start(statement) });
+    }
+  }
+  for (const load of collected.moduleLoads) if (load.kind !== 'require' || !ownRequire) loads.push(load);
+  return loads
+    .sort((a, b) => a.offset - b.offset)
+    .map(({ specifier, kind, offset }) => ({
+      specifier,
+      kind,
+      ...(optional(offset) && { optional: true as const }),
+      ...position(offset)
+    }));
+}
+
+function literalString(node: Node | undefined | null): string | undefined {
+  return node?.type === 'Literal' && typeof node.value === 'string' ? node.value : undefined;
 }
 
 /** Each top-level class's methods (does the body change `this`?) and members the marshaller cannot rebuild. */

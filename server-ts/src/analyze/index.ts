@@ -137,7 +137,8 @@ export function analyzeNotebook(notebook: NotebookJson, options: AnalyzeOptions 
   return { ir, facts, sourceHashes };
 }
 
-function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+/** Notebook order: by cell, line and column, notebook-wide ones first. */
+export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
   const key = (d: Diagnostic) => [d.cellIndex ?? -1, d.line ?? 0, d.column ?? 0];
   return diagnostics.sort((a, b) => {
     const [ka, kb] = [key(a), key(b)];

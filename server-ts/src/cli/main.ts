@@ -1,14 +1,13 @@
 #!/usr/bin/env node
 /** The `cellflow` command: a thin shell over the server-ts library. */
 import { Command } from 'commander';
-import { CellflowError, formatDiagnostic } from '../diagnostics/diagnostic.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerCompile } from './commands/compile.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerServe } from './commands/serve.js';
 import { registerVerify } from './commands/verify.js';
-import { NotebookHasErrors } from '../compile/index.js';
+import { reportError } from './report-error.js';
 import { version } from '../version.js';
 
 const program = new Command('cellflow')
@@ -22,16 +21,12 @@ registerRuns(program);
 registerServe(program);
 registerVerify(program);
 
+// Which command ran, and whether it was asked for JSON: errors then print as JSON on stdout too.
+let asked: { json: boolean } = { json: false };
+program.hook('preAction', (_program, command) => {
+  asked = { json: Boolean(command.opts().json) };
+});
+
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof NotebookHasErrors) {
-    for (const d of error.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
-    process.stderr.write(formatDiagnostic(error.diagnostic) + '\n');
-    process.exitCode = 1;
-  } else if (error instanceof CellflowError) {
-    process.stderr.write(formatDiagnostic(error.diagnostic) + '\n');
-    process.exitCode = 2;
-  } else {
-    process.stderr.write(`cellflow: ${(error as Error).stack ?? String(error)}\n`);
-    process.exitCode = 70;
-  }
+  process.exitCode = reportError(error, asked);
 });

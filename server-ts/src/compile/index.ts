@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import { runError } from '../diagnostics/codes.js';
 import { CellflowError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { readNotebookFile } from '../notebook/file.js';
+import { checkRunnable } from '../preflight/index.js';
 import { compileLocal, type CompiledLocal } from './local/emit.js';
 
 export class NotebookHasErrors extends CellflowError {
@@ -24,11 +25,17 @@ export interface CompiledNotebook {
   local: CompiledLocal;
 }
 
+/**
+ * Compiling for the embedded engine also checks that every import resolves from the notebook's folder
+ * (`preflight/`): the step programs are for this machine, so a missing package stops here, before any step.
+ */
 export async function compileNotebookFile(path: string): Promise<CompiledNotebook> {
   const notebookPath = resolve(path);
   const doc = await readNotebookFile(notebookPath);
   const analysis = analyzeNotebookWithLearnt(doc.json, notebookPath);
-  const errors = analysis.ir.diagnostics.filter(d => d.severity === 'error');
+  const errors = [...analysis.ir.diagnostics, ...checkRunnable(analysis, notebookPath)].filter(
+    d => d.severity === 'error'
+  );
   if (errors.length > 0) throw new NotebookHasErrors(errors);
   return { notebookPath, analysis, local: compileLocal(analysis, notebookPath) };
 }

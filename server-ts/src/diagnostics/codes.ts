@@ -387,6 +387,75 @@ export const runError = {
     )
 };
 
+/** Commands given something that is not there: a run, a step, a folder. These stop the command (exit 2). */
+export const commandError = {
+  unknownRun: (runId: string, stateDir: string) =>
+    make(
+      'unknown-run',
+      'error',
+      nowhere,
+      `There is no run \`${runId}\` in ${stateDir}.`,
+      '`cellflow runs <notebook or folder>` lists the runs there; pass `--dir` to look beside another notebook.'
+    ),
+  unknownStep: (runId: string, step: string, steps: readonly string[]) =>
+    make(
+      'unknown-step',
+      'error',
+      nowhere,
+      `Run ${runId} has no step \`${step}\`.`,
+      steps.length > 0 ? `Its steps are ${list(steps)}.` : 'The run has no steps.'
+    ),
+  notADirectory: (what: string, path: string) =>
+    make('not-a-directory', 'error', nowhere, `The ${what} "${path}" is not a directory.`, 'Give an existing folder.'),
+  internal: (detail: string) =>
+    make(
+      'internal-error',
+      'error',
+      nowhere,
+      `cellflow failed unexpectedly: ${detail}`,
+      'This is a bug in cellflow, not in your notebook. Run again with CELLFLOW_DEBUG=1 to see where it happened, and report it.'
+    )
+};
+
+/** Single quotes for a POSIX shell: the hint's command can be pasted as it is. */
+const shellQuoted = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
+
+/** What a step imports and could not load: found before the first step starts. */
+export const importError = {
+  missingPackage: (place: Place, packageName: string, notebookDir: string) =>
+    make(
+      'missing-package',
+      'error',
+      place,
+      `The package \`${packageName}\` is not installed where the notebook is (${notebookDir}), so the step importing it cannot start.`,
+      `Install it in the notebook's folder: \`cd ${shellQuoted(notebookDir)} && npm install ${shellQuoted(packageName)}\`, then run again.`
+    ),
+  missingFile: (place: Place, specifier: string, path: string) =>
+    make(
+      'missing-module-file',
+      'error',
+      place,
+      `\`${specifier}\` names ${path}, which does not exist.`,
+      "Relative imports resolve from the notebook's folder: check the path and the file name, or create the file."
+    ),
+  unresolvable: (place: Place, specifier: string, detail: string) =>
+    make(
+      'unresolvable-import',
+      'error',
+      place,
+      `\`${specifier}\` cannot be loaded from the notebook's folder: ${detail}`,
+      'Import what the package exports (see its package.json `exports`), or reinstall it with `npm install`.'
+    ),
+  denoSpecifierOnNode: (place: Place, specifier: string, kernel: string) =>
+    make(
+      'deno-specifier-on-node',
+      'error',
+      place,
+      `\`${specifier}\` is a Deno specifier, but the notebook's kernel (${kernel || 'unknown'}) runs its steps on Node, which cannot load it.`,
+      "Switch the notebook to the Deno kernel, or import the package by its bare name after `npm install` in the notebook's folder."
+    )
+};
+
 /**
  * The run checking its plan: a step changed something the plan did not list, in a way a pipeline cannot
  * carry exactly. The run stops with one of these rather than give a different result than the notebook.

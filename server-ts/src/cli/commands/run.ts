@@ -7,6 +7,7 @@ import { LocalEngine } from '../../engine/local/engine.js';
 import { parseParameterOverrides, resolveParameterValues } from '../../engine/parameter-values.js';
 import type { RunRecord } from '../../engine/types.js';
 import { showProgress } from '../run-progress.js';
+import { EXIT } from '../report-error.js';
 
 interface RunOptions {
   param: string[];
@@ -48,7 +49,8 @@ export function registerRun(program: Command): void {
       const runDir = engine.store.runDir(record.id);
       if (options.json) process.stdout.write(JSON.stringify(runSummary(record, runDir)) + '\n');
       else process.stdout.write(formatRun(record, runDir));
-      process.exitCode = record.status === 'succeeded' ? 0 : record.status === 'cancelled' ? 130 : 1;
+      process.exitCode =
+        record.status === 'succeeded' ? EXIT.ok : record.status === 'cancelled' ? EXIT.cancelled : EXIT.failed;
     });
 }
 

@@ -3,6 +3,8 @@ import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { commandError } from '../../diagnostics/codes.js';
+import { CellflowError } from '../../diagnostics/diagnostic.js';
 import { RunStore } from '../../engine/local/run-store.js';
 import { tableStyle } from './run.js';
 
@@ -55,8 +57,7 @@ export function registerRuns(program: Command): void {
       const store = storeFor(options.dir);
       const run = store.readRun(runId);
       const steps = step ? [step] : run.stepOrder;
-      if (step && !run.steps[step])
-        throw new Error(`Run ${runId} has no step \`${step}\`; its steps are ${run.stepOrder.join(', ')}.`);
+      if (step && !run.steps[step]) throw new CellflowError(commandError.unknownStep(runId, step, run.stepOrder));
       for (const name of steps) {
         if (!step) process.stdout.write(`── ${name} (${run.steps[name].status}) ──\n`);
         for (const stream of ['stdout', 'stderr'] as const) {

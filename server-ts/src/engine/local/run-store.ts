@@ -6,6 +6,8 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { commandError } from '../../diagnostics/codes.js';
+import { CellflowError } from '../../diagnostics/diagnostic.js';
 import type { RunRecord } from '../types.js';
 
 export const STATE_DIR = '.cellflow';
@@ -35,8 +37,7 @@ export class RunStore {
 
   readRun(runId: string): RunRecord {
     const path = join(this.runDir(runId), 'run.json');
-    if (!existsSync(path))
-      throw new Error(`No run \`${runId}\` in ${this.stateDir}. \`cellflow runs\` lists the runs there.`);
+    if (!existsSync(path)) throw new CellflowError(commandError.unknownRun(runId, this.stateDir));
     return withLiveness(JSON.parse(readFileSync(path, 'utf8')) as RunRecord);
   }
 
