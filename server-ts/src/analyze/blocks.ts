@@ -3,6 +3,10 @@
  * decides what it is, an untagged code cell continues the block above (a
  * skipped cell in between does not end that block), a reused step name merges
  * its cells, markdown and raw cells are ignored.
+ *
+ * A notebook with no step tag at all (as notebooks are published) is one
+ * step, `main`: its untagged cells, in order, after the prelude the
+ * `imports`/`functions` cells make, so it runs exactly as the kernel runs it.
  */
 import { readCellAnnotation, type CellKind } from '../annotations/tags.js';
 import { tagError } from '../diagnostics/codes.js';
@@ -37,7 +41,13 @@ export interface Blocks {
   diagnostics: Diagnostic[];
 }
 
+/** The one step of a notebook without step tags. */
+export const WHOLE_NOTEBOOK_STEP = 'main';
+
 export function groupCells(notebook: NotebookJson, stepsDefaults: readonly string[] = []): Blocks {
+  const wholeNotebook = !notebook.cells.some(
+    (cell, index) => cell.cell_type === 'code' && readCellAnnotation(cellTags(cell), index).annotation.kind === 'step'
+  );
   const diagnostics: Diagnostic[] = [];
   const cells: BlockCell[] = [];
   const steps = new Map<string, StepDraft>();
@@ -54,7 +64,10 @@ export function groupCells(notebook: NotebookJson, stepsDefaults: readonly strin
       cells.push({ index, kind: 'skip' });
       return;
     }
-    if (annotation.kind === 'continue') {
+    if (annotation.kind === 'continue' && wholeNotebook && current?.kind !== 'step') {
+      // Untagged cells are the work: Kale would fold them into the prelude block above, which runs nothing.
+      current = { kind: 'step', step: WHOLE_NOTEBOOK_STEP };
+    } else if (annotation.kind === 'continue') {
       if (!current) {
         diagnostics.push(tagError.untaggedLeadingCell(index));
         cells.push({ index, kind: 'skip' });
@@ -85,6 +98,8 @@ export function groupCells(notebook: NotebookJson, stepsDefaults: readonly strin
     cells.push({ index, kind: current.kind, step: current.step });
   });
 
+  if (wholeNotebook && steps.size > 0)
+    diagnostics.push(tagError.wholeNotebookOneStep(steps.get(WHOLE_NOTEBOOK_STEP)!.cells[0]));
   return { cells, steps: [...steps.values()], diagnostics };
 }
 

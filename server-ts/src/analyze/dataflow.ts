@@ -15,7 +15,7 @@ import type { Metric, StepInput } from '../ir.js';
 import type { StepDraft } from './blocks.js';
 import type { CellFacts, ClassFacts, Definition, DefinitionKind } from './cell-facts.js';
 import type { StepGraph, StepSet } from './graph.js';
-import { KNOWN_GLOBALS } from './known-globals.js';
+import { KERNEL_ONLY_GLOBALS, KNOWN_GLOBALS } from './known-globals.js';
 import type { MetricName } from './metrics.js';
 
 export interface DataflowInput {
@@ -152,7 +152,9 @@ export function computeDataflow(input: DataflowInput): Dataflow {
         diagnostics.push(codeError.notUpstream(place, step.name, name, definers));
         continue;
       } else {
-        if (!KNOWN_GLOBALS.has(name) && input.reportUndefined)
+        const kernelOnly = KERNEL_ONLY_GLOBALS.get(name);
+        if (kernelOnly) diagnostics.push(codeError.kernelGlobalUnavailable(place, step.name, name, kernelOnly));
+        else if (!KNOWN_GLOBALS.has(name) && input.reportUndefined)
           diagnostics.push(codeError.undefinedVariable(place, step.name, name));
         continue;
       }

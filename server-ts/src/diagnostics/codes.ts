@@ -143,6 +143,14 @@ export const tagError = {
       'This code cell belongs to no step, so the pipeline never runs it.',
       'Tag it `imports`, `functions`, `pipeline-parameters` or `step:<name>`, or tag it `skip` to silence this warning.'
     ),
+  wholeNotebookOneStep: (firstCell: number) =>
+    make(
+      'untagged-notebook',
+      'warning',
+      { cellIndex: firstCell },
+      'The notebook has no step tags, so it runs as one step, `main`: all its code cells in order, as the kernel runs them.',
+      'To split it into steps that run in parallel and are cached one by one, tag cells `step:<name>` (with `prev:<name>` for what each needs).'
+    ),
   noSteps: () =>
     make(
       'no-steps',
@@ -155,6 +163,16 @@ export const tagError = {
 
 /** Problems found in cell code. */
 export const codeError = {
+  kernelGlobalUnavailable: (place: Place, step: string, name: string, what: string) =>
+    make(
+      'kernel-global-unavailable',
+      'error',
+      place,
+      `Step \`${step}\` uses \`${name}\`, ${what}, which the kernel provides but a pipeline step (a plain Node process) does not: the step would fail with a ReferenceError.`,
+      name === 'Deno'
+        ? "Use Node's APIs (`node:fs`, `process.env`, …), which Deno supports too, or keep this cell out of the pipeline with the `skip` tag."
+        : 'Print what you want to see (`console.log`) or write it to a file, or keep this cell out of the pipeline with the `skip` tag.'
+    ),
   parse: (place: Place, detail: string) =>
     make(
       'parse-error',
@@ -445,6 +463,14 @@ export const importError = {
       place,
       `\`${specifier}\` cannot be loaded from the notebook's folder: ${detail}`,
       'Import what the package exports (see its package.json `exports`), or reinstall it with `npm install`.'
+    ),
+  denoSpecifierInStep: (place: Place, specifier: string) =>
+    make(
+      'deno-specifier-in-step',
+      'error',
+      place,
+      `\`${specifier}\` is resolved by Deno, but cellflow runs the steps of Deno notebooks on Node, which cannot load it.`,
+      `Install the package in the notebook's folder (\`npm install <name>\`) and import it by its bare name (\`${specifier.replace(/^npm:/, '').replace(/(.)@[^/]*$/, '$1')}\`), which Deno's kernel accepts too.`
     ),
   denoSpecifierOnNode: (place: Place, specifier: string, kernel: string) =>
     make(

@@ -14,7 +14,7 @@ import { resolveForNode } from './node-imports.js';
 export function checkRunnable(analysis: Analysis, notebookPath: string): Diagnostic[] {
   const notebookDir = dirname(notebookPath);
   const { language, kernel } = analysis.ir;
-  if (kernel === 'deno') return []; // Deno resolves its own specifiers (npm:, jsr:, https:)
+  // Steps of Deno notebooks run on Node too (for now): their imports must resolve as Node resolves them.
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const [cellIndex, facts] of [...analysis.facts].sort(([a], [b]) => a - b)) {
@@ -37,7 +37,11 @@ export function checkRunnable(analysis: Analysis, notebookPath: string): Diagnos
           diagnostics.push(importError.unresolvable(place, site.specifier, unresolved.detail));
           break;
         case 'deno-specifier':
-          diagnostics.push(importError.denoSpecifierOnNode(place, site.specifier, kernel));
+          diagnostics.push(
+            kernel === 'deno'
+              ? importError.denoSpecifierInStep(place, site.specifier)
+              : importError.denoSpecifierOnNode(place, site.specifier, kernel)
+          );
           break;
       }
     }

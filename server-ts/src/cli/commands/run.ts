@@ -6,6 +6,7 @@ import { compileNotebookFile } from '../../compile/index.js';
 import { LocalEngine } from '../../engine/local/engine.js';
 import { parseParameterOverrides, resolveParameterValues } from '../../engine/parameter-values.js';
 import type { RunRecord } from '../../engine/types.js';
+import { formatDiagnostic } from '../../diagnostics/diagnostic.js';
 import { showProgress } from '../run-progress.js';
 import { EXIT } from '../report-error.js';
 
@@ -39,6 +40,9 @@ export function registerRun(program: Command): void {
       process.once('SIGINT', cancel);
       process.once('SIGTERM', cancel);
       if (!options.json) {
+        // Warnings do not stop a run, but are said first (an untagged notebook running as one step, say).
+        for (const d of compiled.analysis.ir.diagnostics.filter(d => d.severity === 'warning'))
+          process.stderr.write(formatDiagnostic(d, notebook) + '\n');
         process.stderr.write(`Run ${run.id}: ${compiled.local.plan.steps.length} steps\n`);
         showProgress(run, process.stderr);
       }
