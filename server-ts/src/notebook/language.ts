@@ -9,22 +9,25 @@ export interface NotebookLanguage {
   kernel: string;
 }
 
-/** Kernel names, lower-case, and the language their cells are written in. */
-const KERNEL_LANGUAGES: Record<string, Language> = {
-  tslab: 'typescript',
-  deno: 'typescript',
-  jslab: 'javascript',
-  javascript: 'javascript',
-  ijavascript: 'javascript',
-  nodejs: 'javascript'
-};
+/**
+ * Kernel names, lower-case, and the language their cells are written in. Maps, not object
+ * literals: a kernel named `constructor` or `__proto__` must not find `Object.prototype`'s.
+ */
+const KERNEL_LANGUAGES = new Map<string, Language>([
+  ['tslab', 'typescript'],
+  ['deno', 'typescript'],
+  ['jslab', 'javascript'],
+  ['javascript', 'javascript'],
+  ['ijavascript', 'javascript'],
+  ['nodejs', 'javascript']
+]);
 
-const LANGUAGE_NAMES: Record<string, Language> = {
-  typescript: 'typescript',
-  ts: 'typescript',
-  javascript: 'javascript',
-  js: 'javascript'
-};
+const LANGUAGE_NAMES = new Map<string, Language>([
+  ['typescript', 'typescript'],
+  ['ts', 'typescript'],
+  ['javascript', 'javascript'],
+  ['js', 'javascript']
+]);
 
 /** The language comes from the kernelspec first, then language_info. */
 export function detectLanguage(notebook: NotebookJson): NotebookLanguage {
@@ -32,7 +35,7 @@ export function detectLanguage(notebook: NotebookJson): NotebookLanguage {
   const kernel = String(spec.name ?? '').toLowerCase();
   const specLanguage = String(spec.language ?? '').toLowerCase();
   const infoLanguage = String(notebook.metadata.language_info?.name ?? '').toLowerCase();
-  const language = KERNEL_LANGUAGES[kernel] ?? LANGUAGE_NAMES[specLanguage] ?? LANGUAGE_NAMES[infoLanguage];
+  const language = KERNEL_LANGUAGES.get(kernel) ?? LANGUAGE_NAMES.get(specLanguage) ?? LANGUAGE_NAMES.get(infoLanguage);
   if (language) return { language, kernel: kernel || infoLanguage || specLanguage };
   const named = kernel || specLanguage || infoLanguage;
   if (named.startsWith('python') || specLanguage === 'python' || infoLanguage === 'python') {

@@ -148,20 +148,16 @@ export function memberRoot(node: Expression | Super): Identifier | undefined {
 /**
  * Static functions that change their first argument: `Object.assign(cfg, ..)`, `Reflect.set(cfg, ..)`,
  * `Atomics.add(counts, ..)` (on a typed array). Freezing counts: the value after it is not the one before.
+ * A Map, so a cell calling `constructor.x(..)` does not find `Object.prototype.constructor`.
  */
-const MUTATING_STATICS: Record<string, ReadonlySet<string>> = {
-  Object: new Set([
-    'assign',
-    'defineProperty',
-    'defineProperties',
-    'setPrototypeOf',
-    'freeze',
-    'seal',
-    'preventExtensions'
-  ]),
-  Reflect: new Set(['set', 'defineProperty', 'deleteProperty', 'setPrototypeOf', 'preventExtensions']),
-  Atomics: new Set(['store', 'add', 'sub', 'and', 'or', 'xor', 'exchange', 'compareExchange'])
-};
+const MUTATING_STATICS = new Map<string, ReadonlySet<string>>([
+  [
+    'Object',
+    new Set(['assign', 'defineProperty', 'defineProperties', 'setPrototypeOf', 'freeze', 'seal', 'preventExtensions'])
+  ],
+  ['Reflect', new Set(['set', 'defineProperty', 'deleteProperty', 'setPrototypeOf', 'preventExtensions'])],
+  ['Atomics', new Set(['store', 'add', 'sub', 'and', 'or', 'xor', 'exchange', 'compareExchange'])]
+]);
 
 /** The method a member call names: `push` in `rows.push(..)` and `rows['push'](..)`; null when computed (`rows[m]`). */
 export function methodName(callee: MemberExpression): string | null {
@@ -210,7 +206,7 @@ const visitors: Record<string, Visitor> = {
     const callee = unchained(node.callee);
     if (callee.type !== 'MemberExpression') return [];
     const name = methodName(callee);
-    const statics = callee.object.type === 'Identifier' ? MUTATING_STATICS[callee.object.name] : undefined;
+    const statics = callee.object.type === 'Identifier' ? MUTATING_STATICS.get(callee.object.name) : undefined;
     if (name !== null && statics?.has(name)) return rootOf(node.arguments[0]);
     // `Reflect.apply(Array.prototype.push, rows, [x])`: the method runs on its second argument.
     if (callee.object.type === 'Identifier' && callee.object.name === 'Reflect' && name === 'apply') {
