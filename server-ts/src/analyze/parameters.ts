@@ -40,10 +40,25 @@ export function readParameters(
         );
         continue;
       }
+      const inexact = typeof value === 'number' ? notCarriedExactly(value) : undefined;
+      if (inexact) {
+        diagnostics.push(codeError.invalidParameter(at, `\`${name}\` is ${inexact}`));
+        continue;
+      }
       parameters.push({ name, type: typeof value as ParameterType, default: value, cellIndex, line: at.line });
     }
   }
   return { parameters, diagnostics };
+}
+
+/**
+ * Parameter values reach steps as JSON, which has no Infinity (`1e309` would arrive as `null`) and no
+ * -0 (it would arrive as 0): such a default is refused rather than changed on the way.
+ */
+export function notCarriedExactly(value: number): string | undefined {
+  if (!Number.isFinite(value)) return `${value}, which cannot be handed to a step: give a finite number`;
+  if (Object.is(value, -0)) return '-0, which reaches a step as 0: write 0';
+  return undefined;
 }
 
 function literalValue(node: Expression): ParameterValue | undefined {

@@ -42,8 +42,32 @@ export const notebookError = {
       'notebook-unsupported-nbformat',
       'error',
       nowhere,
-      `The notebook uses nbformat ${major}; cellflow reads nbformat 4.`,
+      `The notebook uses nbformat ${major}; cellflow reads nbformat 4, and 3 upgraded as Jupyter does.`,
       'Open and save it in JupyterLab, or run `jupyter nbconvert --to notebook --nbformat 4`, to upgrade it.'
+    ),
+  notARegularFile: (path: string, kind: string) =>
+    make(
+      'notebook-not-a-file',
+      'error',
+      nowhere,
+      `${path} is ${kind}, not a notebook file.`,
+      'Pass the path of an .ipynb file saved by Jupyter.'
+    ),
+  tooLarge: (path: string, size: number, limit: number) =>
+    make(
+      'notebook-too-large',
+      'error',
+      nowhere,
+      `${path} is ${Math.ceil(size / 1024 / 1024)} MB; cellflow reads notebooks up to ${limit / 1024 / 1024} MB.`,
+      'Clear the outputs (JupyterLab: Edit > Clear Outputs of All Cells, or `jupyter nbconvert --clear-output --inplace`) and save it.'
+    ),
+  upgradedNotWritten: (path: string, major: number) =>
+    make(
+      'notebook-upgraded-not-written',
+      'error',
+      nowhere,
+      `${path} is an nbformat ${major} notebook, read upgraded to nbformat 4; cellflow does not write it back, which would change its format.`,
+      'Open and save it in JupyterLab, or run `jupyter nbconvert --to notebook --nbformat 4 --inplace`, to upgrade the file first.'
     ),
   malformedCell: (cellIndex: number, why: string) =>
     make(
@@ -390,7 +414,7 @@ export const runError = {
       nowhere,
       `\`${text}\` is not a valid ${type} for parameter \`${name}\`.`,
       type === 'number'
-        ? 'Give a finite number, e.g. 0.05 or 1e-3.'
+        ? 'Give a finite number other than -0 (steps receive parameters as JSON, which has neither), e.g. 0.05 or 1e-3.'
         : type === 'boolean'
           ? 'Give true or false.'
           : 'Give any text.'

@@ -6,9 +6,11 @@
 import { runError } from '../diagnostics/codes.js';
 import { CellflowError } from '../diagnostics/diagnostic.js';
 import type { Parameter, ParameterValue } from '../ir.js';
+import { notCarriedExactly } from '../analyze/parameters.js';
 
 export function parseParameterOverrides(pairs: readonly string[]): Record<string, string> {
-  const overrides: Record<string, string> = {};
+  // No prototype: `--param __proto__=1` is a name like any other (and then an unknown parameter), not a setter.
+  const overrides: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new CellflowError(runError.badParameterSyntax(pair));
@@ -38,13 +40,14 @@ export function resolveParameterValues(
 
 function typed(parameter: Parameter, raw: string | ParameterValue): ParameterValue {
   if (typeof raw !== 'string') {
-    if (typeof raw === parameter.type && (typeof raw !== 'number' || Number.isFinite(raw))) return raw;
+    if (typeof raw === parameter.type && (typeof raw !== 'number' || notCarriedExactly(raw) === undefined)) return raw;
     throw new CellflowError(runError.badParameterValue(parameter.name, parameter.type, String(raw)));
   }
   switch (parameter.type) {
     case 'number': {
       const value = raw.trim() === '' ? NaN : Number(raw);
-      if (!Number.isFinite(value)) throw new CellflowError(runError.badParameterValue(parameter.name, 'number', raw));
+      if (notCarriedExactly(value) !== undefined)
+        throw new CellflowError(runError.badParameterValue(parameter.name, 'number', raw));
       return value;
     }
     case 'boolean':

@@ -1,6 +1,7 @@
 import { notebookError } from '../diagnostics/codes.js';
 import { CellflowError } from '../diagnostics/diagnostic.js';
 import type { NotebookJson } from './nbformat.js';
+import { upgradeV3 } from './upgrade-v3.js';
 
 /** A parsed notebook plus the text it came from, so an unchanged notebook is written back byte-for-byte. */
 export interface NotebookDocument {
@@ -8,19 +9,24 @@ export interface NotebookDocument {
   originalText: string;
   /** Indentation of the original file (Jupyter writes 1 space). */
   indent: number;
+  /** The nbformat major version the file has, when it was older and upgraded in memory: never written back silently. */
+  upgradedFrom?: number;
 }
 
 export function parseNotebook(text: string): NotebookDocument {
-  let json: unknown;
+  let parsed: unknown;
   try {
-    json = JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new CellflowError(notebookError.malformedJson((error as Error).message));
   }
-  if (!isObject(json)) throw new CellflowError(notebookError.notANotebook('the top level is not a JSON object'));
-  const major = json.nbformat;
+  if (!isObject(parsed)) throw new CellflowError(notebookError.notANotebook('the top level is not a JSON object'));
+  const major = parsed.nbformat;
   if (typeof major !== 'number') throw new CellflowError(notebookError.notANotebook('it has no "nbformat" version'));
-  if (major !== 4) throw new CellflowError(notebookError.unsupportedNbformat(major));
+  if (major !== 3 && major !== 4) throw new CellflowError(notebookError.unsupportedNbformat(major));
+  if (major === 3 && !Array.isArray(parsed.worksheets))
+    throw new CellflowError(notebookError.notANotebook('it is nbformat 3 but has no "worksheets" list'));
+  const json = major === 3 ? upgradeV3(parsed) : parsed;
   if (!Array.isArray(json.cells)) throw new CellflowError(notebookError.notANotebook('it has no "cells" list'));
   json.cells.forEach((cell, index) => {
     if (!isObject(cell) || typeof cell.cell_type !== 'string') {
@@ -41,7 +47,13 @@ export function parseNotebook(text: string): NotebookDocument {
     }
   });
   if (!isObject(json.metadata)) json.metadata = {};
-  return { json: json as unknown as NotebookJson, originalText: text, indent: detectIndent(text) };
+  const doc: NotebookDocument = {
+    json: json as unknown as NotebookJson,
+    originalText: text,
+    indent: detectIndent(text)
+  };
+  if (major !== 4) doc.upgradedFrom = major;
+  return doc;
 }
 
 function detectIndent(text: string): number {
