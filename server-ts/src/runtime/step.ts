@@ -237,13 +237,15 @@ export class StepRuntime {
 
   /** Runs the step body; a failure is written down with its notebook place and ends the process with code 1. */
   async run(body: () => Promise<void>): Promise<void> {
+    let code = 0;
     try {
       await body();
     } catch (error) {
       this.fail(error);
-      process.exit(1);
+      code = 1;
     }
-    process.exit(0); // tfjs and user code may leave timers behind; the step is done
+    await flushStdio();
+    process.exit(code); // tfjs and user code may leave timers behind; the step is done
   }
 
   private fail(error: unknown): void {
@@ -292,6 +294,20 @@ export async function startStep(programUrl: string): Promise<StepRuntime> {
   // The line map sits beside every generated program (step or straight-through), written with it.
   const lineMap = readLineMap(lineMapPath);
   return new StepRuntime(fileURLToPath(programUrl), context, lineMap);
+}
+
+/**
+ * Resolves once what was written to stdout and stderr has left the process: on a non-blocking pipe (a library
+ * may switch it) writes the pipe cannot take yet wait in the process, and `process.exit` would drop them, the
+ * step's last lines and its `name=value` metrics among them. A write's callback runs after the writes before it.
+ */
+function flushStdio(): Promise<void> {
+  const flushed = (stream: NodeJS.WriteStream) =>
+    new Promise<void>(resolve => {
+      if (stream.destroyed || !stream.writable) resolve();
+      else stream.write('', () => resolve()); // an error (the reader is gone) has nothing left to wait for
+    });
+  return Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => undefined);
 }
 
 /** Inputs by the folder they are loaded from: values saved together are loaded together. */

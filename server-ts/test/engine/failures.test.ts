@@ -155,3 +155,100 @@ test('a step started early (while its dependency runs) is stopped and leaves not
   );
   assert.equal(existsSync(join(dir, 'waiting-ran.txt')), false, "the skipped step's cells never ran");
 });
+
+// A warm process whose prelude exits on its own (here only when started early, so the step's own run is not
+// affected): the engine must still end the run with a final record when the step is then skipped or cancelled.
+// It leaves a file behind first, so the tests know it has gone.
+const EXITS_WHEN_WARM =
+  "import { existsSync, writeFileSync } from 'node:fs';\n" +
+  "process.env.CELLFLOW_WAIT_FOR_INPUTS === '1' && (writeFileSync('warm-exited.txt', ''), process.exit(3));";
+const AFTER_WARM_EXITED =
+  "while (!existsSync('warm-exited.txt')) await new Promise(resolve => setTimeout(resolve, 50));";
+
+test('a run ends with a final record when a step started early had already exited and its dependency fails', async () => {
+  const dir = makeWorkspace();
+  const path = writeNotebook(dir, 'warm-exited.ipynb', [
+    [['imports'], EXITS_WHEN_WARM],
+    [
+      ['step:a'],
+      `${AFTER_WARM_EXITED}\nawait new Promise(resolve => setTimeout(resolve, 200));\nthrow new Error('upstream broke');`
+    ],
+    [['step:b', 'prev:a'], 'const after = 1;']
+  ]);
+  const result = cli(['run', path, '--json', '--concurrency', '2']);
+  assert.equal(result.code, 1, result.stderr);
+  const summary = JSON.parse(result.stdout) as { runId: string; status: string };
+  assert.equal(summary.status, 'failed');
+  const record = new RunStore(dir).readRun(summary.runId);
+  assert.equal(record.status, 'failed');
+  assert.ok(record.finishedAt, 'the run record is final');
+  assert.equal(record.steps.a.status, 'failed');
+  assert.equal(record.steps.b.status, 'skipped');
+});
+
+test('cancel ends the run with a final record when a step started early had already exited', async () => {
+  const dir = makeWorkspace();
+  const path = writeNotebook(dir, 'warm-exited-cancel.ipynb', [
+    [['imports'], EXITS_WHEN_WARM],
+    [['step:slow'], 'await new Promise(resolve => setTimeout(resolve, 60_000));\nconst done = true;'],
+    [['step:next', 'prev:slow'], 'const after = done;']
+  ]);
+  const child = cliInBackground(['run', path, '--concurrency', '2']);
+  const exited = new Promise<number | null>(resolve => child.on('close', resolve));
+  const store = new RunStore(dir);
+  const runId = await waitFor(
+    () => store.listRuns().find(r => r.steps.slow?.status === 'running')?.id,
+    'the slow step to start'
+  );
+  await waitFor(() => (existsSync(join(dir, 'warm-exited.txt')) ? true : undefined), 'the early process to exit');
+  await new Promise(resolve => setTimeout(resolve, 200)); // and the engine to hear it closed
+  const cancel = cli(['cancel', runId, '--dir', dir]);
+  assert.equal(cancel.code, 0, cancel.stderr);
+  assert.equal(await exited, 130);
+  const record = store.readRun(runId);
+  assert.equal(record.status, 'cancelled');
+  assert.ok(record.finishedAt, 'the run record is final');
+  assert.equal(record.steps.slow.status, 'cancelled');
+  assert.equal(record.steps.next.status, 'cancelled');
+});
+
+test('a step that prints a lot before its metric keeps all its output, and the metric is collected', async () => {
+  const dir = makeWorkspace();
+  const path = writeNotebook(dir, 'loud.ipynb', [
+    [
+      ['step:loud'],
+      // Lines, then one write bigger than a pipe holds (64 KB): the part the pipe cannot take yet is queued.
+      "const line = 'x'.repeat(99);\nfor (let i = 0; i < 1000; i++) console.log(line);\nconsole.log('y'.repeat(200_000));\nconst accuracy = 0.75;"
+    ],
+    [['pipeline-metrics'], 'accuracy']
+  ]);
+  const result = cli(['run', path, '--json']);
+  assert.equal(result.code, 0, result.stderr);
+  const summary = JSON.parse(result.stdout) as { runId: string; metrics: Record<string, number> };
+  assert.equal(summary.metrics.accuracy, 0.75);
+  const log = readFileSync(join(new RunStore(dir).stepDir(summary.runId, 'loud'), 'stdout.log'), 'utf8');
+  const lines = log.split('\n');
+  assert.equal(lines.filter(l => l === 'x'.repeat(99)).length, 1000, 'every printed line is in the log');
+  assert.ok(lines.includes('y'.repeat(200_000)), 'the long line is whole');
+  assert.match(log, /^accuracy=0\.75$/m, 'the metric line is the last thing printed and it is kept');
+  assert.ok(log.length > 300_000);
+});
+
+test('the log of a step holds everything it printed as soon as the run is done, even from a non-blocking pipe', async () => {
+  const dir = makeWorkspace();
+  const path = writeNotebook(dir, 'loud-nonblocking.ipynb', [
+    [
+      ['step:loud'],
+      // A library may switch stdout to non-blocking: writes a full pipe cannot take wait in the process, and
+      // an exit right after the cell would drop them unless the runtime flushes first.
+      "(process.stdout as any)._handle?.setBlocking?.(false);\nconsole.log('z'.repeat(20_000_000));\nconst loss = 0.25;"
+    ],
+    [['pipeline-metrics'], 'loss']
+  ]);
+  const record = await runNotebook(path);
+  assert.equal(record.status, 'succeeded', JSON.stringify(record.steps.loud.error));
+  assert.equal(record.metrics.loss, 0.25);
+  const log = readFileSync(join(new RunStore(dir).stepDir(record.id, 'loud'), 'stdout.log'), 'utf8');
+  assert.ok(log.split('\n').includes('z'.repeat(20_000_000)), `the long line is whole (log has ${log.length} chars)`);
+  assert.match(log, /^loss=0\.25$/m);
+});

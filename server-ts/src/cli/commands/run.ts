@@ -46,6 +46,8 @@ export function registerRun(program: Command): void {
         process.stderr.write(`Run ${run.id}: ${compiled.local.plan.steps.length} steps\n`);
         showProgress(run, process.stderr);
       }
+      // Should the run ever stop without a final record, Node exits when nothing is left to do: not with 0.
+      process.exitCode = EXIT.internal;
       const record = await run.done;
       process.off('SIGINT', cancel);
       process.off('SIGTERM', cancel);

@@ -18,6 +18,7 @@ import {
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
+import { finished } from 'node:stream/promises';
 import writeFileAtomic from 'write-file-atomic';
 import type { CompiledLocal } from '../../compile/local/emit.js';
 import type { LocalPlan, PlanStep } from '../../compile/local/plan.js';
@@ -217,11 +218,15 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
     this.spawnStep(name, true);
   }
 
+  /** Callers look at the processes left afterwards (pump does), so a process already gone counts as stopped. */
   private discardWarm(name: string): void {
     const warm = this.processes.get(name);
     if (!warm || warm.released) return;
     warm.discarded = true;
-    warm.child.kill('SIGKILL');
+    // An early process that already ended (its prelude failed or exited) closed before it was discarded:
+    // no 'close' is coming to take it off the list, and a run waiting for it would never finish.
+    if (warm.exit) this.processes.delete(name);
+    else warm.child.kill('SIGKILL');
     rmSync(this.paths(name).dir, { recursive: true, force: true });
   }
 
@@ -325,16 +330,20 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
     });
     const process_: StepProcess = { child, released: !waitForInputs, discarded: false, timedOut: false };
     this.processes.set(name, process_);
-    this.pipeLogs(name, child, paths.dir);
+    const logsWritten = this.pipeLogs(name, child, paths.dir);
     const [asked, given] = [GpuPool.requested(step), this.options.gpus.granted(step)];
     if (given < asked) {
       const note = `cellflow: step \`${name}\` asks for ${asked} GPU(s); this machine has ${this.options.gpus.devices.length}, so it runs with ${given}${given === 0 ? ' (on the CPU)' : ''}.`;
       writeFileSync(join(paths.dir, 'engine.log'), note + '\n', { flag: 'a' });
       this.emitEvent({ type: 'step-log', step: name, stream: 'stderr', line: note });
     }
+    // 'close': the child's pipes are drained; then its log files are written out before the step is finalised.
     child.on('close', (code, signal) => {
       this.options.gpus.release(name);
       if (process_.timer) clearTimeout(process_.timer);
+      void logsWritten.then(() => closed(code, signal));
+    });
+    const closed = (code: number | null, signal: NodeJS.Signals | null) => {
       if (process_.discarded) {
         this.processes.delete(name);
         this.pump();
@@ -343,7 +352,7 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
       } else {
         this.onExit(name, code, signal);
       }
-    });
+    };
     child.on('error', error => {
       this.processes.delete(name);
       this.finishStep(name, {
@@ -390,10 +399,13 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
     this.pump();
   }
 
-  private pipeLogs(name: string, child: ChildProcess, dir: string): void {
+  /** Resolves when both log files hold everything the step printed (or could not be written: nothing to wait for). */
+  private pipeLogs(name: string, child: ChildProcess, dir: string): Promise<unknown> {
+    const written: Promise<unknown>[] = [];
     for (const stream of ['stdout', 'stderr'] as const) {
       const source = child[stream]!;
-      source.pipe(createWriteStream(join(dir, `${stream}.log`)));
+      const file = source.pipe(createWriteStream(join(dir, `${stream}.log`)));
+      written.push(finished(file).catch(() => undefined));
       createInterface({ input: source }).on('line', line => {
         this.emitEvent({ type: 'step-log', step: name, stream, line });
         if (stream === 'stdout') {
@@ -403,6 +415,7 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
         }
       });
     }
+    return Promise.all(written);
   }
 
   private collectResults(paths: { artifactsDir: string; metricsFile: string }): void {
