@@ -45,9 +45,11 @@ export interface Blocks {
 export const WHOLE_NOTEBOOK_STEP = 'main';
 
 export function groupCells(notebook: NotebookJson, stepsDefaults: readonly string[] = []): Blocks {
-  const wholeNotebook = !notebook.cells.some(
-    (cell, index) => cell.cell_type === 'code' && readCellAnnotation(cellTags(cell), index).annotation.kind === 'step'
+  // Each code cell's tags, read once: whether any names a step decides how untagged cells group.
+  const annotated = notebook.cells.map((cell, index) =>
+    cell.cell_type === 'code' ? readCellAnnotation(cellTags(cell), index) : undefined
   );
+  const wholeNotebook = !annotated.some(read => read?.annotation.kind === 'step');
   const diagnostics: Diagnostic[] = [];
   const cells: BlockCell[] = [];
   const steps = new Map<string, StepDraft>();
@@ -55,9 +57,9 @@ export function groupCells(notebook: NotebookJson, stepsDefaults: readonly strin
   let current: { kind: BlockKind; step?: string } | undefined;
   let metricsSeen = false;
 
-  notebook.cells.forEach((cell, index) => {
-    if (cell.cell_type !== 'code') return;
-    const { annotation, diagnostics: tagProblems } = readCellAnnotation(cellTags(cell), index);
+  annotated.forEach((read, index) => {
+    if (!read) return;
+    const { annotation, diagnostics: tagProblems } = read;
     diagnostics.push(...tagProblems);
 
     if (annotation.kind === 'skip') {
