@@ -4,6 +4,7 @@
  * `step:`/`block:`) decides what a cell is; an untagged code cell continues
  * the block above it. Unknown tags are kept as they are.
  */
+import { MIN_STEP_MEMORY_BYTES, parseQuantity } from './quantity.js';
 import { tagError } from '../diagnostics/codes.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { StepSettings } from '../ir.js';
@@ -110,7 +111,15 @@ function readSetting(settings: Partial<StepSettings>, key: string, value: string
       const split = value.lastIndexOf(':');
       if (split <= 0 || split === value.length - 1)
         return 'Write `limit:<resource>:<quantity>`, e.g. `limit:memory:4Gi` or `limit:nvidia.com/gpu:1`.';
-      settings.limits = { ...settings.limits, [value.slice(0, split)]: value.slice(split + 1) };
+      const [resource, quantity] = [value.slice(0, split), value.slice(split + 1)];
+      if (resource === 'memory') {
+        const bytes = parseQuantity(quantity);
+        if (bytes === undefined)
+          return 'Write the memory as a Kubernetes quantity, e.g. `limit:memory:512Mi` or `limit:memory:4Gi`.';
+        if (bytes < MIN_STEP_MEMORY_BYTES)
+          return 'A step needs at least 32Mi to start: write e.g. `limit:memory:256Mi`.';
+      }
+      settings.limits = { ...settings.limits, [resource]: quantity };
       return undefined;
     }
     case 'annotation':

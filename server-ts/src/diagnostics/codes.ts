@@ -560,3 +560,91 @@ export const planCheckError = {
       `Add \`prev:${writer.step}\` to ${list(readers)}, or set the variable in a cell tagged \`imports\` so every step sets it.`
     )
 };
+
+/** How a step process ended when it could not say so itself: it never loaded, ran out of memory, was killed. */
+export const stepError = {
+  couldNotStart: (step: string, detail: string) =>
+    make(
+      'step-could-not-start',
+      'error',
+      nowhere,
+      `Step \`${step}\` could not be started: ${detail}.`,
+      "Check that the step's runtime is installed (`npm ci` in the cellflow folder) and that the notebook's folder exists."
+    ),
+  timedOut: (step: string, seconds: number) =>
+    make(
+      'step-timed-out',
+      'error',
+      nowhere,
+      `Step \`${step}\` ran longer than its timeout of ${seconds} s and was stopped.`,
+      'Raise the `timeout:` tag of the step, or make it do less.'
+    ),
+  outOfMemory: (step: string, memoryLimit: string | undefined) =>
+    make(
+      'step-out-of-memory',
+      'error',
+      nowhere,
+      `Step \`${step}\` ran out of memory: it needed more than ${memoryLimit ? `its memory limit (\`limit:memory:${memoryLimit}\`)` : "the JavaScript heap's default limit"}.`,
+      memoryLimit
+        ? 'Raise the `limit:memory:` tag of this step, or make its cells hold less at once.'
+        : 'Give the step a larger heap with a `limit:memory:` tag (e.g. `limit:memory:4Gi`), or make its cells hold less at once.'
+    ),
+  couldNotLoad: (step: string, detail: string) =>
+    make(
+      'step-could-not-load',
+      'error',
+      nowhere,
+      `Step \`${step}\` could not load its modules: ${detail}.`,
+      "Fix the module named there (a missing package: `npm install` it in the notebook's folder; a syntax error: the file and line are shown), then run again."
+    ),
+  awaitNeverSettles: (place: Place, step: string) =>
+    make(
+      'step-await-never-settles',
+      'error',
+      place,
+      `Step \`${step}\` stopped while ${place.cellIndex === null ? 'a cell' : `cell ${place.cellIndex + 1}`} was awaiting a promise that never settles: nothing was left that could resolve it.`,
+      'Make sure every awaited promise resolves or rejects: a `new Promise` whose `resolve` is never called, or an event that never comes, ends a step like this (in the kernel the cell would hang).'
+    ),
+  killed: (step: string, signal: string) =>
+    make(
+      'step-killed',
+      'error',
+      nowhere,
+      signal === 'SIGKILL'
+        ? `Step \`${step}\`'s process was killed by SIGKILL, from outside cellflow (the system may have run out of memory).`
+        : `Step \`${step}\`'s process was killed by ${signal}.`,
+      'Run it again; if it happens again, give the step a `limit:memory:` tag below what the machine has, so it fails with a clear out-of-memory error.'
+    ),
+  exited: (step: string, code: number | null) =>
+    make(
+      'step-exited',
+      'error',
+      nowhere,
+      `Step \`${step}\`'s process exited with code ${code} before it reported a result.`,
+      "A cell may call `process.exit`; the step's log (`cellflow logs <run> <step>`) shows what it printed."
+    ),
+  noOutputs: (step: string) =>
+    make(
+      'step-no-outputs',
+      'error',
+      nowhere,
+      `Step \`${step}\`'s process exited (code 0) before it saved its outputs.`,
+      'A cell may call `process.exit(0)`: remove the call, and let the step end when its cells are done.'
+    ),
+  diskFull: (step: string | null, detail: string) =>
+    make(
+      'disk-full',
+      'error',
+      nowhere,
+      `${step ? `Step \`${step}\`` : 'The run'} could not write its files: the disk is full (${detail}).`,
+      'Free space on the disk that holds the notebook (old runs: `rm -r .cellflow/runs/<id>`, or the step cache: `rm -r .cellflow/cache`), then run again.'
+    ),
+  storageFailed: (step: string | null, detail: string) =>
+    make(
+      'storage-failed',
+      'error',
+      nowhere,
+      `${step ? `Step \`${step}\`` : 'The run'} could not write its files: ${detail}.`,
+      "Check that the notebook's folder and its `.cellflow` folder are writable, then run again."
+    )
+};

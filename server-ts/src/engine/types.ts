@@ -2,6 +2,7 @@
  * One interface for every engine: submit a compiled pipeline with parameter
  * values, follow its events, cancel it.
  */
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { ParameterValue } from '../ir.js';
 import type { StepFailure, UnplannedWrite } from '../runtime/step-context.js';
 
@@ -46,6 +47,8 @@ export interface RunRecord {
   metrics: Record<string, number>;
   /** Artifact files, relative to the run folder. */
   artifacts: string[];
+  /** Why the run stopped when no step's own failure says it (its files could not be written). */
+  error?: Diagnostic;
 }
 
 export type RunEvent =

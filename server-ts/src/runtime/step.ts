@@ -13,6 +13,9 @@ import { ValueComparison } from './compare.js';
 import { fingerprint, fingerprintGraph, reachedOwned } from './fingerprint.js';
 import { loadValues, savedValueNames, saveValues } from './marshal.js';
 import { formatMetricLine } from './metrics.js';
+import { nextMessage, watchEngine } from './engine-link.js';
+import { stepError } from '../diagnostics/codes.js';
+import { failureOf } from './step-failure.js';
 import { applyEnvChange, StateWatch, type PreludeBinding } from './state-watch.js';
 import {
   STEP_CONTEXT_ENV,
@@ -27,6 +30,9 @@ import {
 } from './step-context.js';
 
 type Thunks = Record<string, () => unknown>;
+
+/** Node's exit code when the event loop empties while top-level `await` waits on a promise that never settles. */
+const UNSETTLED_TOP_LEVEL_AWAIT = 13;
 
 /** `off` only for the benchmark's baseline: the plan check's cost is measured against running without it. */
 const planCheck = process.env.CELLFLOW_PLAN_CHECK !== 'off';
@@ -51,6 +57,8 @@ export class StepRuntime {
   private state: StateWatch | undefined;
   private readonly verify: VerifyContextFile | undefined = readJson<VerifyContextFile>(process.env[VERIFY_CONTEXT_ENV]);
   private readonly observations: VerifyObservations = { compared: [] };
+  /** The cell running now (null before the first). */
+  private cellIndex: number | null = null;
 
   constructor(
     private readonly programFile: string,
@@ -122,9 +130,7 @@ export class StepRuntime {
   /** A step started early waits here, after its prelude, until the engine says where its inputs are. */
   async inputsReady(): Promise<void> {
     if (process.env[WAIT_FOR_INPUTS_ENV] !== '1' || !process.send || !this.context) return;
-    const message = await new Promise<Pick<StepContextFile, 'inputs' | 'env'>>(resolve =>
-      process.once('message', resolve)
-    );
+    const message = await nextMessage<Pick<StepContextFile, 'inputs' | 'env'>>();
     this.context.inputs = message.inputs;
     this.context.env = message.env;
   }
@@ -235,15 +241,29 @@ export class StepRuntime {
     }
   }
 
+  /** Marks where the program is: the notebook cell that starts running now. */
+  enterCell(cellIndex: number): void {
+    this.cellIndex = cellIndex;
+  }
+
   /** Runs the step body; a failure is written down with its notebook place and ends the process with code 1. */
   async run(body: () => Promise<void>): Promise<void> {
     let code = 0;
+    // Node ends a program whose top-level await can never go on with exit code 13, and says nothing more.
+    const onExit = () => {
+      if (process.exitCode === UNSETTLED_TOP_LEVEL_AWAIT) {
+        const place = { cellIndex: this.cellIndex };
+        this.report(failureOf(stepError.awaitNeverSettles(place, this.context?.step ?? 'notebook')));
+      }
+    };
+    process.on('exit', onExit);
     try {
       await body();
     } catch (error) {
       this.fail(error);
       code = 1;
     }
+    process.off('exit', onExit);
     await flushStdio();
     process.exit(code); // tfjs and user code may leave timers behind; the step is done
   }
@@ -257,10 +277,25 @@ export class StepRuntime {
       ...place,
       stack: err.stack ?? String(err)
     };
-    const where = place.cellIndex === null ? '' : ` (notebook cell ${place.cellIndex + 1}, line ${place.line})`;
+    const diskFull = (err as NodeJS.ErrnoException).code === 'ENOSPC';
+    this.report(
+      diskFull ? { ...failureOf(stepError.diskFull(this.context?.step ?? null, 'ENOSPC')), ...place } : failure
+    );
+  }
+
+  /** Tells the user (stderr) and the engine (the error file; a full disk may keep it from being written). */
+  private report(failure: StepFailure): void {
+    const where =
+      failure.cellIndex === null
+        ? ''
+        : ` (notebook cell ${failure.cellIndex + 1}${failure.line === null ? '' : `, line ${failure.line}`})`;
     const stepName = this.context?.step ?? 'notebook';
     process.stderr.write(`cellflow: step \`${stepName}\` failed${where}: ${failure.message}\n`);
-    if (this.context) writeFileAtomic.sync(this.context.errorFile, JSON.stringify(failure, null, 2) + '\n');
+    try {
+      if (this.context) writeFileAtomic.sync(this.context.errorFile, JSON.stringify(failure, null, 2) + '\n');
+    } catch {
+      // the engine reads the reason from stderr instead
+    }
   }
 
   /** The first stack frame inside the generated program, mapped back to the cell it came from. */
@@ -293,6 +328,7 @@ export async function startStep(programUrl: string): Promise<StepRuntime> {
   const lineMapPath = fileURLToPath(programUrl).replace(/\.mjs$/, '.lines.json');
   // The line map sits beside every generated program (step or straight-through), written with it.
   const lineMap = readLineMap(lineMapPath);
+  watchEngine();
   return new StepRuntime(fileURLToPath(programUrl), context, lineMap);
 }
 

@@ -5,6 +5,8 @@ export class ProgramBuilder {
   private readonly lines: string[] = [];
   readonly lineMap: LineSegment[] = [];
 
+  constructor(private readonly runtime: string) {}
+
   line(text = ''): this {
     this.lines.push(...text.split('\n'));
     return this;
@@ -12,7 +14,9 @@ export class ProgramBuilder {
 
   /** Adds a cell's code, keeping its lines one-to-one so errors map back to the cell. */
   cell(cellIndex: number, label: string, code: string): this {
-    this.lines.push(`// ── cell ${cellIndex + 1} (${label})`);
+    // The runtime hears which cell runs (a step that ends awaiting for ever says where); `;` first, in case
+    // the cell before ends without one.
+    this.lines.push(`;${this.runtime}.enterCell(${cellIndex}); // ── cell ${cellIndex + 1} (${label})`);
     const cellLines = code.split('\n');
     this.lineMap.push({ generatedLine: this.lines.length + 1, cellIndex, lineCount: cellLines.length });
     this.lines.push(...cellLines);

@@ -3,42 +3,32 @@
  * run in parallel up to a limit; a failed step skips its dependents while
  * other branches finish; unchanged steps come from the cache.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import {
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  cpSync,
-  rmSync,
-  writeFileSync
-} from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { createInterface } from 'node:readline';
-import { finished } from 'node:stream/promises';
-import writeFileAtomic from 'write-file-atomic';
+import { join, relative } from 'node:path';
 import type { CompiledLocal } from '../../compile/local/emit.js';
 import type { LocalPlan, PlanStep } from '../../compile/local/plan.js';
 import type { ParameterValue } from '../../ir.js';
 import { parseMetricLines } from '../../runtime/metrics.js';
-import {
-  ARTIFACTS_DIR_ENV,
-  STEP_CONTEXT_ENV,
-  WAIT_FOR_INPUTS_ENV,
-  type StepContextFile,
-  type StepFailure,
-  type StepResult
-} from '../../runtime/step-context.js';
-import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { StepContextFile, StepFailure, StepResult } from '../../runtime/step-context.js';
+import { stepError } from '../../diagnostics/codes.js';
+import { CellflowError, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { RunEvent, RunRecord, StepRecord, StepStatus } from '../types.js';
 import { newRunId, RunStore } from './run-store.js';
 import { GpuPool } from './gpu-pool.js';
 import { StepCache, stepCacheKey } from './step-cache.js';
 import { PlanCheck, type FinishedStep } from './plan-check.js';
 import { LearntWrites } from './learnt-writes.js';
+import { launchOrder } from './launch-order.js';
+import { writeProgram } from './program-files.js';
+import { stepCommand } from './step-command.js';
+import { StepProcess, stepPaths, type StepExit } from './step-process.js';
+import { exitFailure, failureOf, readFailure, readResult } from './step-outcome.js';
+import { storageFailure } from './storage-failure.js';
+
+export { launchOrder } from './launch-order.js';
+export { writeProgram } from './program-files.js';
 
 export interface LocalRunOptions {
   parameters: Record<string, ParameterValue>;
@@ -49,19 +39,6 @@ export interface LocalRunOptions {
   killGraceMs?: number;
   /** The GPUs steps may use (default: detected). */
   gpus?: GpuPool;
-}
-
-/** A step's process: started warm (waiting for its inputs) or released to run. */
-interface StepProcess {
-  child: ChildProcess;
-  /** Told to run (a warm process is not, until its step is ready). */
-  released: boolean;
-  /** Stopped because the step turned out cached, skipped or cancelled before it ran. */
-  discarded: boolean;
-  timedOut: boolean;
-  timer?: NodeJS.Timeout;
-  /** How a warm process ended before it was released (its prelude failed). */
-  exit?: { code: number | null; signal: NodeJS.Signals | null };
 }
 
 const FINAL: ReadonlySet<StepStatus> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
@@ -76,9 +53,12 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
   /** Ready steps start in this order: the longest remaining path first, so the critical path is not left for last. */
   private readonly launchOrder: string[];
   private cancelled = false;
+  private stopReason = 'the run was cancelled';
   private finished = false;
   /** The run checked its plan and found a change no pipeline can reproduce: it stops, failed. */
   private checkFailed = false;
+  /** Files of the run could not be written (a full disk): it stops, failed. */
+  private storageError?: Diagnostic;
   private readonly check: PlanCheck;
   /** Succeeded steps with what they reported: where later steps' inputs come from. */
   private readonly results = new Map<string, FinishedStep>();
@@ -131,13 +111,10 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
   private stop(reason: string): void {
     if (this.cancelled || this.finished) return;
     this.cancelled = true;
-    for (const [name, { child, released }] of this.processes) {
-      if (!released) {
-        this.discardWarm(name);
-        continue;
-      }
-      child.kill('SIGTERM');
-      setTimeout(() => this.processes.get(name)?.child.kill('SIGKILL'), this.options.killGraceMs).unref();
+    this.stopReason = reason;
+    for (const [name, running] of this.processes) {
+      if (!running.released) this.discardWarm(name);
+      else running.stop(this.options.killGraceMs);
     }
     for (const name of this.record.stepOrder) {
       if (this.record.steps[name].status === 'pending') this.finishStep(name, { status: 'cancelled', reason });
@@ -149,8 +126,23 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
     this.emit('event', event);
   }
 
+  /**
+   * Writes the record. A write that fails (a full disk) stops the run rather than crash the engine: steps
+   * are stopped, and the final record is tried again once they are gone and have freed what they held.
+   */
   private save(): void {
-    this.store.writeRun(this.record);
+    try {
+      this.store.writeRun(this.record);
+    } catch (error) {
+      this.storageFailed(null, error);
+    }
+  }
+
+  /** Files could not be written: the run stops, failed, saying why. */
+  private storageFailed(step: string | null, error: unknown): void {
+    if (this.storageError) return;
+    this.storageError = storageFailure(step, error);
+    this.stop(this.storageError.message);
   }
 
   private pump(): void {
@@ -190,16 +182,7 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
   }
 
   private paths(name: string) {
-    const dir = this.store.stepDir(this.record.id, name);
-    return {
-      dir,
-      outputsDir: join(dir, 'outputs'),
-      artifactsDir: join(dir, 'artifacts'),
-      metricsFile: join(dir, 'metrics.json'),
-      errorFile: join(dir, 'error.json'),
-      resultFile: join(dir, 'result.json'),
-      contextFile: join(dir, 'context.json')
-    };
+    return stepPaths(this.store.stepDir(this.record.id, name));
   }
 
   /** Inputs whose producers are done (all of them once the step is ready), from the nearest step that saved each. */
@@ -223,10 +206,10 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
     const warm = this.processes.get(name);
     if (!warm || warm.released) return;
     warm.discarded = true;
-    // An early process that already ended (its prelude failed or exited) closed before it was discarded:
-    // no 'close' is coming to take it off the list, and a run waiting for it would never finish.
+    // An early process that already ended (its prelude failed or exited) is taken off the list now: no end is
+    // coming to do it, and a run waiting for it would never finish.
     if (warm.exit) this.processes.delete(name);
-    else warm.child.kill('SIGKILL');
+    else warm.kill();
     rmSync(this.paths(name).dir, { recursive: true, force: true });
   }
 
@@ -253,9 +236,15 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
     const hitResult = hit && readResult(hit.resultFile);
     if (hit && hitResult) {
       this.discardWarm(name);
-      mkdirSync(paths.dir, { recursive: true });
-      if (existsSync(hit.artifactsDir)) cpSync(hit.artifactsDir, paths.artifactsDir, { recursive: true });
-      if (existsSync(hit.metricsFile)) cpSync(hit.metricsFile, paths.metricsFile);
+      try {
+        mkdirSync(paths.dir, { recursive: true });
+        if (existsSync(hit.artifactsDir)) cpSync(hit.artifactsDir, paths.artifactsDir, { recursive: true });
+        if (existsSync(hit.metricsFile)) cpSync(hit.metricsFile, paths.metricsFile);
+      } catch (error) {
+        this.finishStep(name, { status: 'failed', error: failureOf(storageFailure(name, error)) });
+        this.storageFailed(name, error);
+        return true;
+      }
       this.collectResults(paths);
       this.finishChecked(name, hitResult, {
         status: 'succeeded',
@@ -272,21 +261,12 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
     this.save();
     this.emitEvent({ type: 'step-started', step: name, attempt: state.attempts });
 
-    const warm = this.processes.get(name);
-    const running = warm ?? this.spawnStep(name, false);
-    running.released = true;
-    if (warm) {
-      const exit = warm.exit;
-      if (exit) queueMicrotask(() => this.onExit(name, exit.code, exit.signal));
-      else warm.child.send({ inputs: resolved.inputs, env });
-    }
-    if (step.settings.timeoutSeconds) {
-      running.timer = setTimeout(() => {
-        running.timedOut = true;
-        running.child.kill('SIGTERM');
-        setTimeout(() => running.child.kill('SIGKILL'), this.options.killGraceMs).unref();
-      }, step.settings.timeoutSeconds * 1000);
-    }
+    const running = this.processes.get(name) ?? this.spawnStep(name, false);
+    if (!running) return true; // its files could not be written: the step failed, and the run stops
+    running.release({ inputs: resolved.inputs, env });
+    if (step.settings.timeoutSeconds) running.limitTime(step.settings.timeoutSeconds, this.options.killGraceMs);
+    // A warm process that already ended (its prelude failed) is reported now, as the step it was to run.
+    running.onEnd(exit => queueMicrotask(() => this.ended(name, running, exit)));
     return false;
   }
 
@@ -294,12 +274,10 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
     return this.plan.enableCaching && step.settings.cache !== false;
   }
 
-  private spawnStep(name: string, waitForInputs: boolean): StepProcess {
+  /** Starts the step's process; undefined when its files could not be written (the step failed, the run stops). */
+  private spawnStep(name: string, warm: boolean): StepProcess | undefined {
     const step = this.stepsByName.get(name)!;
     const paths = this.paths(name);
-    rmSync(paths.dir, { recursive: true, force: true }); // a retry starts clean
-    mkdirSync(paths.outputsDir, { recursive: true });
-    mkdirSync(paths.artifactsDir, { recursive: true });
     const context: StepContextFile = {
       step: name,
       notebookPath: this.plan.notebookPath,
@@ -313,109 +291,97 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
       resultFile: paths.resultFile,
       classes: this.plan.classes
     };
-    writeFileAtomic.sync(paths.contextFile, JSON.stringify(context, null, 2) + '\n');
-
-    const child = spawn(process.execPath, [join(this.programDir, step.file)], {
-      cwd: this.plan.notebookDir,
-      env: {
-        ...process.env,
-        [STEP_CONTEXT_ENV]: paths.contextFile,
-        [ARTIFACTS_DIR_ENV]: paths.artifactsDir,
-        [WAIT_FOR_INPUTS_ENV]: waitForInputs ? '1' : '',
-        CELLFLOW_RUN_ID: this.record.id,
-        ...this.options.gpus.acquire(step)
-      },
-      // A warm process hears from the engine over IPC when its inputs are ready.
-      stdio: waitForInputs ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe']
-    });
-    const process_: StepProcess = { child, released: !waitForInputs, discarded: false, timedOut: false };
-    this.processes.set(name, process_);
-    const logsWritten = this.pipeLogs(name, child, paths.dir);
+    let running: StepProcess;
+    try {
+      running = new StepProcess(
+        {
+          paths,
+          context,
+          command: stepCommand(join(this.programDir, step.file), step.settings),
+          cwd: this.plan.notebookDir,
+          env: { CELLFLOW_RUN_ID: this.record.id, ...this.options.gpus.acquire(step) },
+          warm
+        },
+        (stream, line) => this.stepLine(name, stream, line)
+      );
+    } catch (error) {
+      this.options.gpus.release(name);
+      this.finishStep(name, { status: 'failed', error: failureOf(storageFailure(name, error)) });
+      this.storageFailed(name, error);
+      return undefined;
+    }
+    this.processes.set(name, running);
     const [asked, given] = [GpuPool.requested(step), this.options.gpus.granted(step)];
     if (given < asked) {
       const note = `cellflow: step \`${name}\` asks for ${asked} GPU(s); this machine has ${this.options.gpus.devices.length}, so it runs with ${given}${given === 0 ? ' (on the CPU)' : ''}.`;
-      writeFileSync(join(paths.dir, 'engine.log'), note + '\n', { flag: 'a' });
+      try {
+        writeFileSync(join(paths.dir, 'engine.log'), note + '\n', { flag: 'a' });
+      } catch {
+        // the note still reaches the user as a log line
+      }
       this.emitEvent({ type: 'step-log', step: name, stream: 'stderr', line: note });
     }
-    // 'close': the child's pipes are drained; then its log files are written out before the step is finalised.
-    child.on('close', (code, signal) => {
+    running.onEnd(() => {
       this.options.gpus.release(name);
-      if (process_.timer) clearTimeout(process_.timer);
-      void logsWritten.then(() => closed(code, signal));
-    });
-    const closed = (code: number | null, signal: NodeJS.Signals | null) => {
-      if (process_.discarded) {
+      // A discarded process is done with; one still warm (not released) is reported when its step starts.
+      if (running.discarded && this.processes.get(name) === running) {
         this.processes.delete(name);
         this.pump();
-      } else if (!process_.released) {
-        process_.exit = { code, signal }; // a warm process ended early: reported when the step is started
-      } else {
-        this.onExit(name, code, signal);
       }
-    };
-    child.on('error', error => {
-      this.processes.delete(name);
-      this.finishStep(name, {
-        status: 'failed',
-        error: {
-          kind: 'exception',
-          message: `could not start the step: ${error.message}`,
-          cellIndex: null,
-          line: null,
-          column: null,
-          stack: error.stack ?? ''
-        }
-      });
-      this.pump();
     });
-    return process_;
+    return running;
   }
 
-  private onExit(name: string, code: number | null, signal: NodeJS.Signals | null): void {
+  private stepLine(name: string, stream: 'stdout' | 'stderr', line: string): void {
+    this.emitEvent({ type: 'step-log', step: name, stream, line });
+    if (stream !== 'stdout') return;
+    for (const [metric, value] of Object.entries(parseMetricLines(line))) {
+      this.emitEvent({ type: 'step-metric', step: name, name: metric, value });
+    }
+  }
+
+  /** A released step's process ended: the step succeeded, is retried, or failed with the reason. */
+  private ended(name: string, running: StepProcess, exit: StepExit): void {
+    if (this.processes.get(name) !== running || running.discarded) return;
+    this.processes.delete(name);
     const step = this.stepsByName.get(name)!;
     const state = this.record.steps[name];
-    const process_ = this.processes.get(name)!;
-    this.processes.delete(name);
     const paths = this.paths(name);
     const seconds = (Date.now() - Date.parse(state.startedAt!)) / 1000;
+    const { code } = exit;
     const result = code === 0 && !this.cancelled ? readResult(paths.resultFile) : undefined;
     if (result) {
       this.collectResults(paths);
-      if (this.cachingAllowed(step)) this.cache.store(state.cacheKey!, name, paths);
+      if (this.cachingAllowed(step)) this.storeInCache(name, paths);
       this.finishChecked(name, result, { status: 'succeeded', outputsDir: paths.outputsDir, seconds, exitCode: 0 });
     } else if (code === 0 && !this.cancelled) {
-      const message = 'the step process exited before it saved its outputs (a cell may call process.exit)';
-      this.finishStep(name, { status: 'failed', seconds, exitCode: 0, error: failure('exception', message) });
+      this.finishStep(name, { status: 'failed', seconds, exitCode: 0, error: failureOf(stepError.noOutputs(name)) });
     } else if (this.cancelled) {
-      this.finishStep(name, { status: 'cancelled', reason: 'the run was cancelled', seconds, exitCode: code });
-    } else if (state.attempts <= (step.settings.retry ?? 0)) {
+      this.finishStep(name, { status: 'cancelled', reason: this.stopReason, seconds, exitCode: code });
+    } else if (state.attempts <= (step.settings.retry ?? 0) && !exit.spawnError) {
       state.status = 'pending'; // retried by the next pump
       this.save();
     } else {
       const error =
-        readFailure(paths.errorFile) ?? processFailure(code, signal, process_.timedOut, step.settings.timeoutSeconds);
+        readFailure(paths.errorFile) ??
+        exitFailure(name, exit, {
+          timeoutSeconds: step.settings.timeoutSeconds,
+          memoryLimit: step.settings.limits.memory
+        });
       this.finishStep(name, { status: 'failed', seconds, exitCode: code, error });
+      if (error.code === 'disk-full') this.storageFailed(name, new Error(error.message));
     }
     this.pump();
   }
 
-  /** Resolves when both log files hold everything the step printed (or could not be written: nothing to wait for). */
-  private pipeLogs(name: string, child: ChildProcess, dir: string): Promise<unknown> {
-    const written: Promise<unknown>[] = [];
-    for (const stream of ['stdout', 'stderr'] as const) {
-      const source = child[stream]!;
-      const file = source.pipe(createWriteStream(join(dir, `${stream}.log`)));
-      written.push(finished(file).catch(() => undefined));
-      createInterface({ input: source }).on('line', line => {
-        this.emitEvent({ type: 'step-log', step: name, stream, line });
-        if (stream === 'stdout') {
-          for (const [metric, value] of Object.entries(parseMetricLines(line))) {
-            this.emitEvent({ type: 'step-metric', step: name, name: metric, value });
-          }
-        }
-      });
+  /** Caching is best effort: a result that cannot be copied into the cache (a full disk) is only not cached. */
+  private storeInCache(name: string, paths: ReturnType<LocalRun['paths']>): void {
+    try {
+      this.cache.store(this.record.steps[name].cacheKey!, name, paths);
+    } catch (error) {
+      const line = `cellflow: the result of step \`${name}\` was not cached: ${(error as Error).message}`;
+      this.emitEvent({ type: 'step-log', step: name, stream: 'stderr', line });
     }
-    return Promise.all(written);
   }
 
   private collectResults(paths: { artifactsDir: string; metricsFile: string }): void {
@@ -457,10 +423,10 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
     this.checkFailed = true;
     const [first, ...more] = diagnostics;
     const error: StepFailure = {
-      ...failure('plan-check', [first!, ...more].map(d => d.message).join('\n')),
-      code: first!.code,
-      hint: first!.hint,
-      cellIndex: first!.cellIndex
+      ...failureOf(first!, 'plan-check'),
+      message: [first!, ...more].map(d => d.message).join('\n'),
+      line: null,
+      column: null
     };
     this.finishStep(name, { ...update, status: 'failed', error });
     this.record.metrics = {};
@@ -477,13 +443,15 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
   private finishRun(): void {
     this.finished = true;
     const statuses = this.record.stepOrder.map(n => this.record.steps[n].status);
-    this.record.status = this.checkFailed
-      ? 'failed'
-      : this.cancelled
-        ? 'cancelled'
-        : statuses.includes('failed')
-          ? 'failed'
-          : 'succeeded';
+    if (this.storageError) this.record.error = this.storageError;
+    this.record.status =
+      this.checkFailed || this.storageError
+        ? 'failed'
+        : this.cancelled
+          ? 'cancelled'
+          : statuses.includes('failed')
+            ? 'failed'
+            : 'succeeded';
     if (this.checkFailed) this.record.metrics = {};
     this.record.finishedAt = new Date().toISOString();
     this.record.seconds = (Date.parse(this.record.finishedAt) - Date.parse(this.record.startedAt)) / 1000;
@@ -503,7 +471,11 @@ export class LocalEngine {
   submit(compiled: CompiledLocal, options: LocalRunOptions): LocalRun {
     const runId = newRunId();
     const programDir = join(this.store.runDir(runId), 'program');
-    writeProgram(programDir, compiled);
+    try {
+      writeProgram(programDir, compiled);
+    } catch (error) {
+      throw new CellflowError(storageFailure(null, error));
+    }
     const settings: Required<LocalRunOptions> = {
       parameters: options.parameters,
       useCache: options.useCache ?? true,
@@ -514,71 +486,6 @@ export class LocalEngine {
     const run = new LocalRun(this.store, compiled.plan, programDir, settings, runId);
     return run.start();
   }
-}
-
-/**
- * Launch priority: the longest path from a step to the end of the pipeline, each step weighted by how long
- * it took in the last run of this notebook (1 s when unknown), so the critical path starts first; ties go to
- * plan order.
- */
-export function launchOrder(plan: LocalPlan, estimates: Record<string, number> = {}): string[] {
-  const remaining = new Map<string, number>();
-  for (const step of [...plan.steps].reverse()) {
-    const below = plan.steps
-      .filter(other => other.dependencies.includes(step.name))
-      .map(other => remaining.get(other.name)!);
-    remaining.set(step.name, (estimates[step.name] ?? 1) + Math.max(0, ...below));
-  }
-  return plan.steps
-    .map((step, index) => ({ name: step.name, index, weight: remaining.get(step.name)! }))
-    .sort((a, b) => b.weight - a.weight || a.index - b.index)
-    .map(s => s.name);
-}
-
-/** Writes plan.json and the step programs (with their line maps) into `dir`. */
-export function writeProgram(dir: string, compiled: CompiledLocal): void {
-  for (const [file, text] of compiled.programs) {
-    const path = join(dir, file);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileAtomic.sync(path, text);
-    const step = compiled.plan.steps.find(s => s.file === file);
-    if (step) writeFileAtomic.sync(path.replace(/\.mjs$/, '.lines.json'), JSON.stringify(step.lineMap) + '\n');
-  }
-  writeFileAtomic.sync(join(dir, 'plan.json'), JSON.stringify(compiled.plan, null, 2) + '\n');
-}
-
-function readResult(path: string): StepResult | undefined {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as StepResult;
-  } catch {
-    return undefined;
-  }
-}
-
-function failure(kind: StepFailure['kind'], message: string): StepFailure {
-  return { kind, message, cellIndex: null, line: null, column: null, stack: '' };
-}
-
-function readFailure(path: string): StepFailure | undefined {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as StepFailure;
-  } catch {
-    return undefined;
-  }
-}
-
-function processFailure(
-  code: number | null,
-  signal: NodeJS.Signals | null,
-  timedOut: boolean,
-  timeout?: number
-): StepFailure {
-  const message = timedOut
-    ? `the step ran longer than its timeout of ${timeout} s and was stopped`
-    : signal
-      ? `the step process was killed by ${signal}`
-      : `the step process exited with code ${code}`;
-  return { kind: 'exception', message, cellIndex: null, line: null, column: null, stack: '' };
 }
 
 function listFiles(dir: string): string[] {

@@ -1,0 +1,68 @@
+/**
+ * What a finished step process left behind, read back: its result report, its own account of a failure, or,
+ * when it could not give one (it never loaded, ran out of memory, was killed), what its exit says.
+ */
+import { readFileSync } from 'node:fs';
+import { stepError } from '../../diagnostics/codes.js';
+import type { StepFailure, StepResult } from '../../runtime/step-context.js';
+import { failureOf } from '../../runtime/step-failure.js';
+
+export { failureOf } from '../../runtime/step-failure.js';
+import type { StepExit } from './step-process.js';
+
+export function readResult(path: string): StepResult | undefined {
+  return readJson<StepResult>(path);
+}
+
+export function readFailure(path: string): StepFailure | undefined {
+  return readJson<StepFailure>(path);
+}
+
+/** Node's exit code when the event loop empties while top-level `await` waits on a promise that never settles. */
+const UNSETTLED_TOP_LEVEL_AWAIT = 13;
+
+/** Why a process that wrote no failure of its own ended, in the user's words. */
+export function exitFailure(
+  step: string,
+  exit: StepExit,
+  settings: { timeoutSeconds?: number; memoryLimit?: string }
+): StepFailure {
+  const { code, signal, stderrTail } = exit;
+  if (exit.spawnError) return failureOf(stepError.couldNotStart(step, exit.spawnError.message));
+  if (exit.timedOut) return failureOf(stepError.timedOut(step, settings.timeoutSeconds ?? 0));
+  if (/JavaScript heap out of memory|Reached heap limit|Fatal JavaScript out of memory/.test(stderrTail))
+    return failureOf(stepError.outOfMemory(step, settings.memoryLimit));
+  const loadError = moduleLoadError(stderrTail);
+  if (loadError) return failureOf(stepError.couldNotLoad(step, loadError));
+  if (code === UNSETTLED_TOP_LEVEL_AWAIT && !signal)
+    return failureOf(stepError.awaitNeverSettles({ cellIndex: null }, step));
+  if (signal) return failureOf(stepError.killed(step, signal));
+  return failureOf(stepError.exited(step, code));
+}
+
+/** Node's report of a module that failed to resolve, link or parse before the step's code ran. */
+function moduleLoadError(stderr: string): string | undefined {
+  const lines = stderr.split('\n');
+  const at = lines.findIndex(line => /^(?:\w*Error)(?: \[ERR_[A-Z_]+\])?: /.test(line));
+  if (at < 0) return undefined;
+  const message = lines[at]!;
+  // A parse error names the file and line just above the caret: `file:///…/module.mjs:3`.
+  const where = lines
+    .slice(0, at)
+    .reverse()
+    .find(line => /^(?:file:\/\/|\/).+:\d+$/.test(line));
+  const loadFailure = /ERR_MODULE_NOT_FOUND|ERR_UNSUPPORTED|ERR_PACKAGE|ERR_REQUIRE|ERR_IMPORT|ERR_UNKNOWN/.test(
+    message
+  );
+  const parseFailure = /^SyntaxError: /.test(message) && where !== undefined;
+  if (!loadFailure && !parseFailure) return undefined;
+  return where ? `${message} (${where})` : message;
+}
+
+function readJson<T>(path: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,16 @@
+/** A step failure made from a coded diagnostic: the message, the code and the hint travel together. */
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { StepFailure } from './step-context.js';
+
+export function failureOf(diagnostic: Diagnostic, kind: StepFailure['kind'] = 'exception'): StepFailure {
+  return {
+    kind,
+    code: diagnostic.code,
+    hint: diagnostic.hint,
+    message: diagnostic.message,
+    cellIndex: diagnostic.cellIndex,
+    line: diagnostic.line,
+    column: diagnostic.column,
+    stack: ''
+  };
+}
