@@ -447,6 +447,14 @@ export const commandError = {
       `Run ${runId} has no step \`${step}\`.`,
       steps.length > 0 ? `Its steps are ${list(steps)}.` : 'The run has no steps.'
     ),
+  damagedRun: (runId: string, path: string, detail: string) =>
+    make(
+      'damaged-run-record',
+      'error',
+      nowhere,
+      `The record of run \`${runId}\` (${path}) cannot be read: ${detail}.`,
+      `The run's other files are untouched; remove the run's folder (\`rm -r ${path.replace(/[\\/]run\.json$/, '')}\`) if you no longer need it.`
+    ),
   notADirectory: (what: string, path: string) =>
     make('not-a-directory', 'error', nowhere, `The ${what} "${path}" is not a directory.`, 'Give an existing folder.'),
   internal: (detail: string) =>

@@ -3,7 +3,7 @@
  * outputs, reports metrics, and turns an exception into the notebook cell and
  * line it came from.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import writeFileAtomic from 'write-file-atomic';
 import type { NotebookClass } from './notebook-class.js';
@@ -278,6 +278,8 @@ export class StepRuntime {
       stack: err.stack ?? String(err)
     };
     const diskFull = (err as NodeJS.ErrnoException).code === 'ENOSPC';
+    // What the step half-saved is of no use to anyone, and its space lets the failure itself be written.
+    if (diskFull && this.context) rmSync(this.context.outputsDir, { recursive: true, force: true });
     this.report(
       diskFull ? { ...failureOf(stepError.diskFull(this.context?.step ?? null, 'ENOSPC')), ...place } : failure
     );

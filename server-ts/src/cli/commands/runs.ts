@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { commandError } from '../../diagnostics/codes.js';
-import { CellflowError } from '../../diagnostics/diagnostic.js';
+import { CellflowError, formatDiagnostic } from '../../diagnostics/diagnostic.js';
 import { RunStore } from '../../engine/local/run-store.js';
 import { tableStyle } from './run.js';
 
@@ -22,12 +22,14 @@ export function registerRuns(program: Command): void {
     .argument('[where]', 'a notebook or the folder holding its .cellflow state', '.')
     .option('--json', 'print the run records as JSON')
     .action((where: string, options: { json?: boolean }) => {
-      const runs = storeFor(where).listRuns();
+      const { runs, damaged } = storeFor(where).scanRuns();
       if (options.json) {
-        process.stdout.write(JSON.stringify(runs, null, 2) + '\n');
+        const listed = [...runs, ...damaged.map(d => ({ id: d.id, damaged: d.diagnostic }))];
+        process.stdout.write(JSON.stringify(listed, null, 2) + '\n');
         return;
       }
-      if (runs.length === 0) {
+      for (const { diagnostic } of damaged) process.stderr.write(formatDiagnostic(diagnostic) + '\n');
+      if (runs.length === 0 && damaged.length === 0) {
         process.stdout.write('No runs yet. Start one with `cellflow run <notebook>`.\n');
         return;
       }

@@ -377,7 +377,7 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
   /** Caching is best effort: a result that cannot be copied into the cache (a full disk) is only not cached. */
   private storeInCache(name: string, paths: ReturnType<LocalRun['paths']>): void {
     try {
-      this.cache.store(this.record.steps[name].cacheKey!, name, paths);
+      this.cache.store(this.record.steps[name].cacheKey!, name, paths, { replace: !this.options.useCache });
     } catch (error) {
       const line = `cellflow: the result of step \`${name}\` was not cached: ${(error as Error).message}`;
       this.emitEvent({ type: 'step-log', step: name, stream: 'stderr', line });

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { commandError } from '../../diagnostics/codes.js';
-import { CellflowError } from '../../diagnostics/diagnostic.js';
+import { CellflowError, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { RunRecord } from '../types.js';
 
 export const STATE_DIR = '.cellflow';
@@ -38,7 +38,7 @@ export class RunStore {
   readRun(runId: string): RunRecord {
     const path = join(this.runDir(runId), 'run.json');
     if (!existsSync(path)) throw new CellflowError(commandError.unknownRun(runId, this.stateDir));
-    return withLiveness(JSON.parse(readFileSync(path, 'utf8')) as RunRecord);
+    return withLiveness(parseRecord(runId, path));
   }
 
   /** How long each step ran in the newest run of this notebook that ran it (cached steps say nothing). */
@@ -64,14 +64,48 @@ export class RunStore {
 
   /** All runs, newest first. */
   listRuns(): RunRecord[] {
-    const runsDir = join(this.stateDir, 'runs');
-    if (!existsSync(runsDir)) return [];
-    return readdirSync(runsDir)
-      .filter(id => existsSync(join(runsDir, id, 'run.json')))
-      .sort()
-      .reverse()
-      .map(id => this.readRun(id));
+    return this.scanRuns().runs;
   }
+
+  /** All runs, newest first, and the runs whose record cannot be read (each with why): one never hides the rest. */
+  scanRuns(): { runs: RunRecord[]; damaged: { id: string; diagnostic: Diagnostic }[] } {
+    const runsDir = join(this.stateDir, 'runs');
+    const found = { runs: [] as RunRecord[], damaged: [] as { id: string; diagnostic: Diagnostic }[] };
+    if (!existsSync(runsDir)) return found;
+    const ids = readdirSync(runsDir).filter(id => existsSync(join(runsDir, id, 'run.json')));
+    for (const id of ids.sort().reverse()) {
+      try {
+        found.runs.push(this.readRun(id));
+      } catch (error) {
+        if (!(error instanceof CellflowError)) throw error;
+        found.damaged.push({ id, diagnostic: error.diagnostic });
+      }
+    }
+    // Newest first by when they started: ids made in the same second sort by their random part.
+    found.runs.sort((a, b) => (a.startedAt === b.startedAt ? 0 : a.startedAt < b.startedAt ? 1 : -1));
+    return found;
+  }
+}
+
+/** A run record as written, or a coded error saying why it is not one (torn by hand, emptied, not a record). */
+function parseRecord(runId: string, path: string): RunRecord {
+  let record: RunRecord;
+  try {
+    record = JSON.parse(readFileSync(path, 'utf8')) as RunRecord;
+  } catch (error) {
+    throw new CellflowError(commandError.damagedRun(runId, path, (error as Error).message));
+  }
+  const shaped =
+    record !== null &&
+    typeof record === 'object' &&
+    typeof record.id === 'string' &&
+    typeof record.status === 'string' &&
+    Array.isArray(record.stepOrder) &&
+    typeof record.steps === 'object' &&
+    record.steps !== null &&
+    record.stepOrder.every(step => typeof record.steps[step] === 'object' && record.steps[step] !== null);
+  if (!shaped) throw new CellflowError(commandError.damagedRun(runId, path, 'it is not a run record'));
+  return record;
 }
 
 /** A record still `running` whose engine process is gone was interrupted (killed, crashed, machine restarted). */

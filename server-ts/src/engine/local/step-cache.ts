@@ -78,24 +78,34 @@ export class StepCache {
     return existsSync(join(entry.dir, 'entry.json')) ? entry : undefined;
   }
 
-  /** Copies a finished step's outputs, artifacts and metrics into the cache. */
+  /**
+   * Copies a finished step's outputs, artifacts and metrics into the cache. An entry already there is kept
+   * unless `replace` (a run without the cache: what it made replaces what may be damaged) or its result report
+   * cannot be read.
+   */
   store(
     key: string,
     step: string,
-    from: { outputsDir: string; artifactsDir: string; metricsFile: string; resultFile: string }
+    from: { outputsDir: string; artifactsDir: string; metricsFile: string; resultFile: string },
+    options: { replace?: boolean } = {}
   ): CacheEntry {
     const entry = this.entry(key);
-    if (existsSync(join(entry.dir, 'entry.json'))) return entry;
+    if (!options.replace && existsSync(join(entry.dir, 'entry.json')) && readable(entry.resultFile)) return entry;
     const staging = `${entry.dir}.staging-${process.pid}-${Date.now()}`;
     mkdirSync(staging, { recursive: true });
-    if (existsSync(from.outputsDir)) cpSync(from.outputsDir, join(staging, 'outputs'), { recursive: true });
-    if (existsSync(from.artifactsDir)) cpSync(from.artifactsDir, join(staging, 'artifacts'), { recursive: true });
-    if (existsSync(from.metricsFile)) cpSync(from.metricsFile, join(staging, 'metrics.json'));
-    if (existsSync(from.resultFile)) cpSync(from.resultFile, join(staging, 'result.json'));
-    writeFileAtomic.sync(
-      join(staging, 'entry.json'),
-      JSON.stringify({ step, createdAt: new Date().toISOString() }) + '\n'
-    );
+    try {
+      if (existsSync(from.outputsDir)) cpSync(from.outputsDir, join(staging, 'outputs'), { recursive: true });
+      if (existsSync(from.artifactsDir)) cpSync(from.artifactsDir, join(staging, 'artifacts'), { recursive: true });
+      if (existsSync(from.metricsFile)) cpSync(from.metricsFile, join(staging, 'metrics.json'));
+      if (existsSync(from.resultFile)) cpSync(from.resultFile, join(staging, 'result.json'));
+      writeFileAtomic.sync(
+        join(staging, 'entry.json'),
+        JSON.stringify({ step, createdAt: new Date().toISOString() }) + '\n'
+      );
+    } catch (error) {
+      rmSync(staging, { recursive: true, force: true }); // a full disk leaves no half-made entry behind
+      throw error;
+    }
     try {
       rmSync(entry.dir, { recursive: true, force: true }); // a leftover without entry.json is incomplete
       renameSync(staging, entry.dir);
@@ -103,5 +113,14 @@ export class StepCache {
       rmSync(staging, { recursive: true, force: true });
     }
     return entry;
+  }
+}
+
+function readable(jsonFile: string): boolean {
+  try {
+    JSON.parse(readFileSync(jsonFile, 'utf8'));
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -32,6 +32,7 @@ export function exitFailure(
   if (exit.timedOut) return failureOf(stepError.timedOut(step, settings.timeoutSeconds ?? 0));
   if (/JavaScript heap out of memory|Reached heap limit|Fatal JavaScript out of memory/.test(stderrTail))
     return failureOf(stepError.outOfMemory(step, settings.memoryLimit));
+  if (/\bENOSPC\b|no space left on device/i.test(stderrTail)) return failureOf(stepError.diskFull(step, 'ENOSPC'));
   const loadError = moduleLoadError(stderrTail);
   if (loadError) return failureOf(stepError.couldNotLoad(step, loadError));
   if (code === UNSETTLED_TOP_LEVEL_AWAIT && !signal)
