@@ -168,15 +168,16 @@ test('--no-cache replaces a damaged cache entry; a later cached run uses the goo
   ]);
   const first = await runNotebook(path);
   assert.equal(first.metrics.total, 6);
-  const entry = first.steps.make.cacheKey!;
-  const entryDir = join(new RunStore(dir).cacheDir(), entry);
-  // Damage what the entry holds: its outputs are gone.
-  rmSync(join(entryDir, 'outputs'), { recursive: true, force: true });
-  mkdirSync(join(entryDir, 'outputs'));
+  const cacheDir = new RunStore(dir).cacheDir();
+  // Damage both entries: the producer's outputs are gone, the consumer's metrics file too.
+  rmSync(join(cacheDir, first.steps.make.cacheKey!, 'outputs'), { recursive: true, force: true });
+  mkdirSync(join(cacheDir, first.steps.make.cacheKey!, 'outputs'));
+  rmSync(join(cacheDir, first.steps.sum.cacheKey!, 'metrics.json'));
   const fresh = await runNotebook(path, { useCache: false });
   assert.equal(fresh.status, 'succeeded');
   const cached = await runNotebook(path);
   assert.equal(cached.steps.make.cached, true);
+  assert.equal(cached.steps.sum.cached, true);
   assert.equal(cached.status, 'succeeded', JSON.stringify(cached.steps.sum.error));
   assert.equal(cached.metrics.total, 6);
 });
