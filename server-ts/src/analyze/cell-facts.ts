@@ -6,7 +6,7 @@
 import { analyze as analyzeScopes, type Reference, type Scope, type Variable } from 'eslint-scope';
 import type { CallExpression, Expression, Identifier, Node, Program } from 'estree';
 import type { Language } from '../ir.js';
-import { isParseFailure, parseCellSource, type ParseFailure } from './source.js';
+import { isParseFailure, isStackOverflow, parseCellSource, type ParseFailure } from './source.js';
 import { stripTypes } from './strip-types.js';
 import { aliasesOf } from './visitors/alias.js';
 import { conditionalRanges, rangeUnion } from './visitors/conditional.js';
@@ -133,6 +133,17 @@ export interface Call extends NameSite {
 }
 
 export function analyzeCell(source: string, language: Language): CellFacts {
+  try {
+    return analyzeParsedCell(source, language);
+  } catch (error) {
+    if (!isStackOverflow(error)) throw error;
+    // Deep nesting without brackets (`1 + 1 + …` many thousand times): a limit of cellflow, said as one.
+    const parseError = { message: 'the code nests too deeply to analyze', line: 1, column: 0, tooDeep: true as const };
+    return { js: source, sourceType: 'module', ...NO_FACTS, parseError };
+  }
+}
+
+function analyzeParsedCell(source: string, language: Language): CellFacts {
   const collected = new NodeFacts();
   const parsed = parseCellSource(source, language, collected.visit);
   if (isParseFailure(parsed)) return { js: source, sourceType: 'module', ...NO_FACTS, parseError: parsed };

@@ -45,10 +45,10 @@ export function analyzeNotebook(notebook: NotebookJson, options: AnalyzeOptions 
     const cellFacts = cache.get(cellSource(notebook.cells[cell.index]), language);
     facts.set(cell.index, cellFacts);
     const error = cellFacts.parseError;
-    if (error)
-      diagnostics.push(
-        codeError.parse({ cellIndex: cell.index, line: error.line, column: error.column }, error.message)
-      );
+    if (error) {
+      const place = { cellIndex: cell.index, line: error.line, column: error.column };
+      diagnostics.push(error.tooDeep ? codeError.tooDeep(place, error.message) : codeError.parse(place, error.message));
+    }
     for (const namespace of cellFacts.namespaces) {
       const place = { cellIndex: cell.index, line: namespace.line, column: namespace.column };
       diagnostics.push(codeError.namespaceWithValues(place, namespace.name));

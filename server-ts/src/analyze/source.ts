@@ -24,7 +24,22 @@ export interface ParseFailure {
   message: string;
   line: number;
   column: number;
+  /** The cell parses, but nests deeper than cellflow analyzes (a limit, not the user's syntax error). */
+  tooDeep?: true;
 }
+
+/**
+ * How deep brackets may nest in a cell. Past it the tools below give way: the native parser crashes (not
+ * throws) near 8,000, acorn (the compiler's parser) runs out of stack near 1,000 and V8 aborts inside it on
+ * ~500 nested arrow functions. Real cells stay far below this.
+ */
+export const MAX_NESTING = 200;
+
+/**
+ * How many operators one line of an expression may chain (`1 + 1 + …`, `!!…`, `a.b.c…`): each nests the tree
+ * one level deeper without a bracket, and the native parser crashes somewhere past 40,000, the analysis walks overflow their stack near 5,000 and the compiler's (acorn-walk) near 2,000.
+ */
+export const MAX_OPERATOR_CHAIN = 1000;
 
 /**
  * Notebook cells are parsed as modules (imports, top-level await); cells that
@@ -39,6 +54,8 @@ export function parseCellSource(
 ): ParsedCell | ParseFailure {
   const file = language === 'typescript' ? 'cell.ts' : 'cell.js';
   const position = positionsIn(source);
+  const deep = deepestNesting(source, MAX_NESTING);
+  if (deep !== undefined) return { ...failure(deep.what, deep.offset, position), tooDeep: true };
   let sourceType: ParsedCell['sourceType'] = 'module';
   let parsed = parse(file, source, sourceType);
   const moduleError = firstError(parsed);
@@ -54,9 +71,79 @@ export function parseCellSource(
     return { program: program as unknown as Program, sourceType, typed: erased.typed, namespaces, position };
   } catch (error) {
     if (error instanceof UnsupportedSyntax) return failure(error.message, error.offset, position);
+    if (isStackOverflow(error))
+      return { ...failure('the code nests too deeply to analyze', 0, position), tooDeep: true };
     throw error;
   }
 }
+
+export function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack size/i.test(error.message);
+}
+
+/**
+ * The offset where `(`, `[`, `{` and `${` first nest deeper than `limit`, outside strings and comments;
+ * undefined when they never do. A quick lexical scan, run before the parser sees the cell: brackets inside a
+ * regular expression count too, which only ever errs by a few levels.
+ */
+export function deepestNesting(
+  source: string,
+  limit: number,
+  chainLimit = MAX_OPERATOR_CHAIN
+): { offset: number; what: string } | undefined {
+  // What each open bracket is: a template literal's `${` returns to the template when it closes.
+  const open: Array<'bracket' | 'template'> = [];
+  let i = 0;
+  let chain = 0;
+  const n = source.length;
+  const skipQuoted = (quote: string) => {
+    for (i++; i < n && source[i] !== quote && source[i] !== '\n'; i++) if (source[i] === '\\') i++;
+  };
+  /** Scans template text from i (just inside a backtick) to its end or to a `${`, which opens a level. */
+  const scanTemplate = (): boolean => {
+    for (; i < n; i++) {
+      if (source[i] === '\\') i++;
+      else if (source[i] === '`') return false;
+      else if (source[i] === '$' && source[i + 1] === '{') {
+        i++;
+        return true;
+      }
+    }
+    return false;
+  };
+  for (; i < n; i++) {
+    const c = source[i]!;
+    if (OPERATOR_CHARACTERS.has(c) && !(c === '/' && (source[i + 1] === '/' || source[i + 1] === '*'))) {
+      if (++chain > chainLimit) return { offset: i, what: `an expression chains more than ${chainLimit} operators` };
+      continue;
+    }
+    if (CHAIN_BREAKS.has(c)) chain = 0;
+    if (c === '/' && source[i + 1] === '/') {
+      while (i < n && source[i] !== '\n') i++;
+    } else if (c === '/' && source[i + 1] === '*') {
+      const end = source.indexOf('*/', i + 2);
+      i = end < 0 ? n : end + 1;
+    } else if (c === "'" || c === '"') {
+      skipQuoted(c);
+    } else if (c === '`') {
+      i++;
+      if (scanTemplate()) open.push('template');
+    } else if (c === '(' || c === '[' || c === '{') {
+      open.push('bracket');
+    } else if (c === ')' || c === ']' || c === '}') {
+      if (open.pop() === 'template' && c === '}') {
+        i++;
+        if (scanTemplate()) open.push('template');
+      }
+    } else continue;
+    if (open.length > limit) return { offset: i, what: `brackets nest more than ${limit} deep` };
+  }
+  return undefined;
+}
+
+const OPERATOR_CHARACTERS = new Set([...'+-*/%!~&|^<>?:=.']);
+/** Where an operator chain ends: between statements, elements, lines, or at a bracket (counted on its own). */
+const CHAIN_BREAKS = new Set([...';,\n()[]{}`\'"']);
 
 function parse(file: string, source: string, sourceType: ParsedCell['sourceType']): ParseResult {
   // Parenthesized expressions are not ESTree nodes; ranges are what eslint-scope reads.

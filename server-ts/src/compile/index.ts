@@ -7,11 +7,12 @@ import { analyzeNotebook, type Analysis } from '../analyze/index.js';
 import { LearntWrites } from '../engine/local/learnt-writes.js';
 import type { NotebookJson } from '../notebook/nbformat.js';
 import { dirname } from 'node:path';
-import { runError } from '../diagnostics/codes.js';
+import { codeError, runError } from '../diagnostics/codes.js';
 import { CellflowError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { readNotebookFile } from '../notebook/file.js';
 import { checkRunnable } from '../preflight/index.js';
 import { compileLocal, type CompiledLocal } from './local/emit.js';
+import { isStackOverflow } from '../analyze/source.js';
 
 export class NotebookHasErrors extends CellflowError {
   constructor(readonly diagnostics: Diagnostic[]) {
@@ -37,7 +38,14 @@ export async function compileNotebookFile(path: string): Promise<CompiledNoteboo
     d => d.severity === 'error'
   );
   if (errors.length > 0) throw new NotebookHasErrors(errors);
-  return { notebookPath, analysis, local: compileLocal(analysis, notebookPath) };
+  try {
+    return { notebookPath, analysis, local: compileLocal(analysis, notebookPath) };
+  } catch (error) {
+    // The analysis limits keep cells shallow enough for the compiler; should one still not be, say so.
+    if (isStackOverflow(error))
+      throw new CellflowError(codeError.tooDeep({ cellIndex: null }, 'a cell nests too deeply to compile'));
+    throw error;
+  }
 }
 
 /** Analysis with what earlier runs of this notebook taught (writes the source does not show). */

@@ -205,6 +205,14 @@ export const codeError = {
       `The cell does not parse: ${detail}.`,
       'Fix the syntax error; the kernel would reject this cell too.'
     ),
+  tooDeep: (place: Place, detail: string) =>
+    make(
+      'cell-too-deep',
+      'error',
+      place,
+      `cellflow cannot analyze this cell: ${detail}.`,
+      'Split the expression into named parts (`const inner = ...;`), or build deep data at run time (a loop, `JSON.parse`) instead of writing it out.'
+    ),
   invalidParameter: (place: Place, why: string) =>
     make(
       'invalid-parameter',
@@ -654,5 +662,25 @@ export const stepError = {
       nowhere,
       `${step ? `Step \`${step}\`` : 'The run'} could not write its files: ${detail}.`,
       "Check that the notebook's folder and its `.cellflow` folder are writable, then run again."
+    )
+};
+
+/** The HTTP server's own limits, met by one request. */
+export const serverError = {
+  analysisCrashed: (why: string) =>
+    make(
+      'analysis-crashed',
+      'error',
+      nowhere,
+      `Analyzing the notebook stopped the analysis process (${why}); the server itself is unharmed.`,
+      'The notebook may hold code nested too deeply or too large to analyze: split its biggest cells. Run `cellflow analyze <notebook>` in a terminal to see more.'
+    ),
+  analysisTimedOut: (ms: number) =>
+    make(
+      'analysis-timed-out',
+      'error',
+      nowhere,
+      `Analyzing the notebook took longer than ${Math.round(ms / 1000)} s and was stopped.`,
+      "Split the notebook's largest cells, or run `cellflow analyze <notebook>` in a terminal to see where it spends its time."
     )
 };

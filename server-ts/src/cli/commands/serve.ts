@@ -1,8 +1,7 @@
 /** `cellflow serve --port N --root DIR`: the HTTP API, started by jupyter-server-proxy. */
 import { InvalidArgumentError, type Command } from 'commander';
-import { analyzeNotebookWithLearnt } from '../../compile/index.js';
+import { AnalysisProcess } from '../../analysis-process/index.js';
 import { createServer } from '../../http/index.js';
-import { readNotebookFile } from '../../notebook/file.js';
 
 export function registerServe(program: Command): void {
   program
@@ -11,13 +10,19 @@ export function registerServe(program: Command): void {
     .option('--port <port>', 'port to listen on (0 picks a free one)', port, 0)
     .option('--root <dir>', 'the Jupyter root; no path outside it is read or written', '.')
     .action(async (options: { port: number; root: string }) => {
+      // Notebooks are analyzed in a process of their own: a hostile one cannot take the server down.
+      const analysis = new AnalysisProcess();
       const server = await createServer({
         root: options.root,
         port: options.port,
-        analyzeNotebookFile: async path => analyzeNotebookWithLearnt((await readNotebookFile(path)).json, path).ir
+        analyzeNotebookFile: path => analysis.analyze(path)
       });
       process.stderr.write(`cellflow: serving ${server.root} at ${server.url}\n`);
-      const stop = () => void server.close().then(() => process.exit(0));
+      const stop = () =>
+        void server.close().then(() => {
+          analysis.close();
+          process.exit(0);
+        });
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
     });
