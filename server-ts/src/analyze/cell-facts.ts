@@ -111,6 +111,11 @@ export interface CellFacts {
   namespaces: NameSite[];
   /** Modules the cell loads by a literal specifier, in source order: checked before a run starts. */
   imports: ImportSite[];
+  /**
+   * Names the cell imports and never uses as a value (`import { Shape } from './shapes'` used only in types):
+   * unless another cell reads them, the compiled step leaves them out, as TypeScript and tslab do.
+   */
+  unreferencedImports: string[];
 }
 
 /** `import .. from 'x'`, `export .. from 'x'`, `import('x')`, `require('x')`: a specifier the step must resolve. */
@@ -166,7 +171,8 @@ const NO_FACTS = {
   methodCalls: [],
   minimizes: [],
   namespaces: [],
-  imports: []
+  imports: [],
+  unreferencedImports: []
 };
 
 /** Methods that call their callback with the receiver's elements (argument 0, or 1 for reduce) and the receiver. */
@@ -479,7 +485,11 @@ export function factsOfProgram(
     classes: classFacts(topScope, collected, siteOf),
     methodCalls,
     minimizes,
-    imports: importSites(program, collected, position, topScope.set.has('require'))
+    imports: importSites(program, collected, position, topScope.set.has('require')),
+    // Types are erased by now: an import binding nothing references is a type, or unused (both elided by TS).
+    unreferencedImports: topScope.variables
+      .filter(v => v.defs.every(d => d.type === 'ImportBinding') && v.references.length === 0)
+      .map(v => v.name)
   };
 }
 

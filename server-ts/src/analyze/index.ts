@@ -16,6 +16,7 @@ import { computeDataflow, preludeNames } from './dataflow.js';
 import { buildStepGraph } from './graph.js';
 import { readMetricNames, type MetricName } from './metrics.js';
 import { readParameters } from './parameters.js';
+import { reservedName } from './reserved-names.js';
 import { stepSourceHash, withLearntWrites } from './learnt.js';
 
 export interface AnalyzeOptions {
@@ -48,6 +49,11 @@ export function analyzeNotebook(notebook: NotebookJson, options: AnalyzeOptions 
     if (error) {
       const place = { cellIndex: cell.index, line: error.line, column: error.column };
       diagnostics.push(error.tooDeep ? codeError.tooDeep(place, error.message) : codeError.parse(place, error.message));
+    }
+    for (const definition of cellFacts.defines) {
+      const why = definition.how === 'mutate' ? undefined : reservedName(definition.name);
+      const place = { cellIndex: cell.index, line: definition.line, column: definition.column };
+      if (why) diagnostics.push(codeError.reservedName(place, definition.name, why));
     }
     for (const namespace of cellFacts.namespaces) {
       const place = { cellIndex: cell.index, line: namespace.line, column: namespace.column };

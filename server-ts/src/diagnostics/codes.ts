@@ -205,6 +205,14 @@ export const codeError = {
       `The cell does not parse: ${detail}.`,
       'Fix the syntax error; the kernel would reject this cell too.'
     ),
+  reservedName: (place: Place, name: string, why: string) =>
+    make(
+      'reserved-name',
+      'error',
+      place,
+      `\`${name}\` cannot be a variable of a pipeline: ${why}.`,
+      `Rename the variable (e.g. \`${name.replace(/^_+/, '') || 'value'}Value\`) here and where the notebook reads it.`
+    ),
   tooDeep: (place: Place, detail: string) =>
     make(
       'cell-too-deep',

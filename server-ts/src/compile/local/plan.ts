@@ -2,6 +2,7 @@
  * The local target: a plan (the DAG, parameters, settings) and one ES module
  * per step. The engine runs the plan; the step runtime reads its context.
  */
+import type { ModuleLoader } from './module-loader.js';
 import type { Metric, Parameter, StepInput, StepSettings } from '../../ir.js';
 
 /** Generated lines [generatedLine, generatedLine + lineCount) hold cell `cellIndex`'s lines 1..lineCount. */
@@ -51,4 +52,6 @@ export interface LocalPlan {
   steps: PlanStep[];
   metrics: Metric[];
   enableCaching: boolean;
+  /** The module loader steps run with (local `.ts` and extensionless imports), when they need one. */
+  moduleLoader?: ModuleLoader;
 }

@@ -9,10 +9,11 @@
  * earlier one in the cells between (one function body would hoist the last).
  * Every edit stays on its line, so line numbers still match the notebook.
  */
-import type { FunctionDeclaration, Program } from 'acorn';
+import type { FunctionDeclaration, ImportAttribute, ImportDeclaration, Program } from 'acorn';
 import { simple } from 'acorn-walk';
 import MagicString from 'magic-string';
 import { parseJavaScript } from './parse-javascript.js';
+import { sourceText } from './source-text.js';
 import { createHash } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
@@ -29,7 +30,9 @@ export function transformCell(
   sourceType: 'module' | 'script',
   notebookDir: string,
   /** Which top-level statements to keep (by position); the rest become blank lines. */
-  keep: (statementIndex: number) => boolean = () => true
+  keep: (statementIndex: number) => boolean = () => true,
+  /** Import bindings to leave out: used only as types (see `erasedImports`). */
+  erased: ReadonlySet<string> = new Set()
 ): TransformedCell {
   const program = parseJavaScript(js, sourceType);
   const code = new MagicString(js);
@@ -74,11 +77,8 @@ export function transformCell(
         functions.hoist(statement, code);
         break;
       case 'ImportDeclaration': {
-        const source = statement.source;
-        const specifier = resolveSpecifier(String(source.value), notebookDir);
-        const text =
-          js.slice(statement.start, source.start) + JSON.stringify(specifier) + js.slice(source.end, statement.end);
-        imports.push(text.replace(/\s*\n\s*/g, ' '));
+        const specifier = resolveSpecifier(String(statement.source.value), notebookDir);
+        imports.push(...importBindings(statement, specifier, erased));
         blank(code, js, statement.start, statement.end);
         break;
       }
@@ -136,4 +136,54 @@ function rewriteDynamicImports(program: Program, code: MagicString, notebookDir:
       if (resolved !== source.value) code.overwrite(source.start, source.end, JSON.stringify(resolved));
     }
   });
+}
+
+/**
+ * An import written again from its tree, one statement per binding: comments and line breaks inside the
+ * original (`import {\n  a, // why\n} from ..`) cannot break the one-line statement, and two cells of a
+ * step that import the same name give the same statement, kept once.
+ */
+function importBindings(statement: ImportDeclaration, specifier: string, erased: ReadonlySet<string>): string[] {
+  const from = `${sourceText(specifier)}${importAttributes(statement)}`;
+  if (statement.specifiers.length === 0) return [`import ${from};`];
+  // As TypeScript emits it: an import whose every binding is erased is not loaded at all.
+  return statement.specifiers
+    .filter(binding => !erased.has(binding.local.name))
+    .map(binding => {
+      const local = binding.local.name;
+      switch (binding.type) {
+        case 'ImportDefaultSpecifier':
+          return `import ${local} from ${from};`;
+        case 'ImportNamespaceSpecifier':
+          return `import * as ${local} from ${from};`;
+        default: {
+          const imported =
+            binding.imported.type === 'Identifier' ? binding.imported.name : sourceText(String(binding.imported.value));
+          return `import { ${imported === local ? local : `${imported} as ${local}`} } from ${from};`;
+        }
+      }
+    });
+}
+
+/**
+ * Import bindings no cell uses as a value (types erased): TypeScript drops them from what it emits, and tslab
+ * with it, so a type-only name in a value import (`import { area, Shape } from './shapes'`) loads as in the
+ * kernel rather than failing to link.
+ */
+export function erasedImports(
+  facts: Iterable<{ unreferencedImports: string[]; reads: { name: string }[] }>
+): Set<string> {
+  const all = [...facts];
+  const read = new Set(all.flatMap(f => f.reads.map(r => r.name)));
+  return new Set(all.flatMap(f => f.unreferencedImports).filter(name => !read.has(name)));
+}
+
+function importAttributes(statement: ImportDeclaration): string {
+  const attributes = (statement as ImportDeclaration & { attributes?: ImportAttribute[] }).attributes ?? [];
+  if (attributes.length === 0) return '';
+  const entries = attributes.map(a => {
+    const key = a.key.type === 'Identifier' ? a.key.name : sourceText(String(a.key.value));
+    return `${key}: ${sourceText(String(a.value.value))}`;
+  });
+  return ` with { ${entries.join(', ')} }`;
 }

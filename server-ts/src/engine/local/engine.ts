@@ -297,7 +297,7 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
         {
           paths,
           context,
-          command: stepCommand(join(this.programDir, step.file), step.settings),
+          command: stepCommand(join(this.programDir, step.file), step.settings, this.plan.moduleLoader),
           cwd: this.plan.notebookDir,
           env: { CELLFLOW_RUN_ID: this.record.id, ...this.options.gpus.acquire(step) },
           warm

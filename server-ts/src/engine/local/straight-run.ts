@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { Analysis } from '../../analyze/index.js';
 import { compileStraightThrough } from '../../compile/local/emit.js';
+import { loaderArguments, moduleLoaderFor } from '../../compile/local/module-loader.js';
 import { parseMetricLines } from '../../runtime/metrics.js';
 import { ARTIFACTS_DIR_ENV } from '../../runtime/step-context.js';
 import { STATE_DIR } from './run-store.js';
@@ -46,7 +47,7 @@ export async function runStraightThrough(
   mkdirSync(artifactsDir);
 
   const started = performance.now();
-  const child = spawn(process.execPath, [file], {
+  const child = spawn(process.execPath, [...loaderArguments(moduleLoaderFor(analysis)), file], {
     cwd: notebookDir,
     env: { ...process.env, ...options.env, [ARTIFACTS_DIR_ENV]: artifactsDir },
     stdio: ['ignore', 'pipe', 'pipe']
