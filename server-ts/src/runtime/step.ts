@@ -5,14 +5,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import writeFileAtomic from 'write-file-atomic';
 import type { NotebookClass } from './notebook-class.js';
 import type { LineSegment } from '../compile/local/plan.js';
 import type { ParameterValue } from '../ir.js';
 import { ValueComparison } from './compare.js';
+import { provideJupyterStandIn } from './deno-jupyter.js';
 import { fingerprint, fingerprintGraph, reachedOwned } from './fingerprint.js';
 import { loadValues, savedValueNames, saveValues } from './marshal.js';
 import { formatMetricLine } from './metrics.js';
+import { writeFileAtomic } from './packages.js';
 import { applyEnvChange, StateWatch, type PreludeBinding } from './state-watch.js';
 import {
   STEP_CONTEXT_ENV,
@@ -27,6 +28,9 @@ import {
 } from './step-context.js';
 
 type Thunks = Record<string, () => unknown>;
+
+// Before the step program's own imports run (this module is its first import): `Deno.jupyter` works in Deno steps.
+provideJupyterStandIn();
 
 /** `off` only for the benchmark's baseline: the plan check's cost is measured against running without it. */
 const planCheck = process.env.CELLFLOW_PLAN_CHECK !== 'off';

@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import type { Analysis } from '../../analyze/index.js';
 import type { CellFacts } from '../../analyze/cell-facts.js';
 import type { PipelineIR, Step } from '../../ir.js';
+import { kernelRuntime } from '../../notebook/language.js';
 import type { LocalPlan, PlanStep } from './plan.js';
 import { ProgramBuilder } from './program-builder.js';
 import { neededStatements, preludeStatements } from './prelude-pruning.js';
@@ -109,6 +110,7 @@ export function compileLocal(analysis: Analysis, notebookPath: string): Compiled
     version: 1,
     notebookPath,
     notebookDir,
+    runtime: kernelRuntime(ir.kernel),
     parameters: ir.parameters,
     classes,
     steps,

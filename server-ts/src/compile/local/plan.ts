@@ -3,6 +3,7 @@
  * per step. The engine runs the plan; the step runtime reads its context.
  */
 import type { Metric, Parameter, StepInput, StepSettings } from '../../ir.js';
+import type { KernelRuntime } from '../../notebook/language.js';
 
 /** Generated lines [generatedLine, generatedLine + lineCount) hold cell `cellIndex`'s lines 1..lineCount. */
 export interface LineSegment {
@@ -45,6 +46,8 @@ export interface LocalPlan {
   version: 1;
   notebookPath: string;
   notebookDir: string;
+  /** What every step runs on: the runtime the notebook's kernel runs cells on. */
+  runtime: KernelRuntime;
   parameters: Parameter[];
   /** Classes from `functions` cells: instances keep their prototype between steps. */
   classes: string[];

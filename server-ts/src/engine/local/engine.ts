@@ -39,6 +39,7 @@ import { GpuPool } from './gpu-pool.js';
 import { StepCache, stepCacheKey } from './step-cache.js';
 import { PlanCheck, type FinishedStep } from './plan-check.js';
 import { LearntWrites } from './learnt-writes.js';
+import { stepCommand } from './step-command.js';
 
 export interface LocalRunOptions {
   parameters: Record<string, ParameterValue>;
@@ -315,10 +316,12 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
     };
     writeFileAtomic.sync(paths.contextFile, JSON.stringify(context, null, 2) + '\n');
 
-    const child = spawn(process.execPath, [join(this.programDir, step.file)], {
+    const { command, args, env } = stepCommand(this.plan.runtime, join(this.programDir, step.file));
+    const child = spawn(command, args, {
       cwd: this.plan.notebookDir,
       env: {
         ...process.env,
+        ...env,
         [STEP_CONTEXT_ENV]: paths.contextFile,
         [ARTIFACTS_DIR_ENV]: paths.artifactsDir,
         [WAIT_FOR_INPUTS_ENV]: waitForInputs ? '1' : '',
