@@ -42,7 +42,7 @@ export function resolveForDeno(sites: readonly ImportSite[], notebookDir: string
   );
   try {
     const deno = stepCommand('deno', probe);
-    const info = spawnSync(deno.command, ['info', '--json', probe], {
+    const info = spawnSync(deno.command, ['info', '--json', '--allow-import', probe], {
       cwd: notebookDir,
       env: { ...process.env, ...deno.env },
       encoding: 'utf8',
