@@ -19,7 +19,7 @@ import { loadValues, saveValues } from '../../src/runtime/marshal.js';
 import { verifyNotebook } from '../../src/verify/index.js';
 import type { NotebookJson } from '../../src/notebook/nbformat.js';
 import { makeWorkspace, notebookJson, writeNotebook, type CellSpec } from '../notebooks.js';
-import { repoRoot, serverRoot } from '../paths.js';
+import { repoRoot, samplesRoot, serverRoot } from '../paths.js';
 import { runNotebook } from './helpers.js';
 
 const denoVersion = (
@@ -89,6 +89,18 @@ describe('a Deno notebook runs on Deno', () => {
     const report = await verifyNotebook(path, { useCache: false });
     assert.equal(report.verdict, 'identical', JSON.stringify(report));
     assert.ok(report.verdict === 'identical' && report.compared === 3, JSON.stringify(report));
+  });
+
+  test('tfjs tensors and layers models travel between Deno steps: tfjs corpus notebooks on Deno verify identical', async () => {
+    for (const name of ['tfjs_tensors.ipynb', 'tfjs_layers_model.ipynb']) {
+      const notebook = JSON.parse(readFileSync(join(samplesRoot, 'run', name), 'utf8'));
+      notebook.metadata.kernelspec = { name: 'deno', display_name: 'Deno', language: 'typescript' };
+      const path = join(makeWorkspace('deno-tfjs-'), name);
+      writeFileSync(path, JSON.stringify(notebook));
+      const report = await verifyNotebook(path, { useCache: false });
+      assert.equal(report.verdict, 'identical', `${name}: ${JSON.stringify(report)}`);
+      assert.ok(report.verdict === 'identical' && report.compared > 0);
+    }
   });
 
   test('outside any package.json, Deno fetches `npm:` imports from the registry, and the runtime still loads', async () => {
