@@ -12,6 +12,7 @@ import { describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { analyzeNotebook } from '../../src/analyze/index.js';
 import { compileNotebookFile, NotebookHasErrors } from '../../src/compile/index.js';
+import { compileLocal } from '../../src/compile/local/emit.js';
 import { runStraightThrough } from '../../src/engine/local/straight-run.js';
 import { stepCommand } from '../../src/engine/local/step-command.js';
 import { readNotebookFile } from '../../src/notebook/file.js';
@@ -91,6 +92,26 @@ describe('a Deno notebook runs on Deno', () => {
     assert.ok(report.verdict === 'identical' && report.compared === 3, JSON.stringify(report));
   });
 
+  test('a cell failing in a Deno step is reported at its notebook cell and line', async () => {
+    const path = writeNotebook(
+      makeWorkspace('deno-'),
+      'fails.ipynb',
+      [
+        [['step:a'], 'const x = 1;'],
+        [['step:b', 'prev:a'], 'const z = x * 2;\nif (z > 0) throw new TypeError(`boom in ${typeof Deno.pid}`);']
+      ],
+      'deno'
+    );
+    const run = await runNotebook(path, { useCache: false });
+    assert.equal(run.status, 'failed');
+    assert.equal(run.steps.a.status, 'succeeded');
+    const { error } = run.steps.b;
+    assert.deepEqual(
+      { message: error?.message, cellIndex: error?.cellIndex, line: error?.line },
+      { message: 'TypeError: boom in number', cellIndex: 1, line: 2 }
+    );
+  });
+
   test('tfjs tensors and layers models travel between Deno steps: tfjs corpus notebooks on Deno verify identical', async () => {
     for (const name of ['tfjs_tensors.ipynb', 'tfjs_layers_model.ipynb']) {
       const notebook = JSON.parse(readFileSync(join(samplesRoot, 'run', name), 'utf8'));
@@ -154,6 +175,20 @@ describe('a Deno notebook runs on Deno', () => {
     assert.match(refused.diagnostics[0].message, /`jsr:@cellflow-test\/not-there@1`/);
     assert.match(refused.diagnostics[1].message, /`https:\/\/cellflow\.invalid\/mod\.ts`/);
     assert.equal(existsSync(join(dir, '.cellflow/runs')), false, 'no run was started');
+  });
+
+  test('the plan records the runtime, and a step cached on Node is not taken for the same step on Deno', () => {
+    const cells: CellSpec[] = [
+      [['step:a'], 'const x = [1, 2];'],
+      [['step:b', 'prev:a'], 'const n = x.length;']
+    ];
+    const plan = (kernel: 'deno' | 'tslab') =>
+      compileLocal(analyzeNotebook(notebookJson(cells, kernel) as NotebookJson), '/notebooks/nb.ipynb');
+    const [onDeno, onNode] = [plan('deno'), plan('tslab')];
+    assert.equal(onDeno.plan.runtime, 'deno');
+    assert.equal(onNode.plan.runtime, 'node');
+    assert.deepEqual([...onDeno.programs.values()], [...onNode.programs.values()], 'the programs are the same text');
+    assert.notEqual(onDeno.plan.steps[0].codeHash, onNode.plan.steps[0].codeHash);
   });
 
   test('`Deno` is a global for Deno notebooks only: a Node notebook reading it is still refused', () => {

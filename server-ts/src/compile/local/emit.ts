@@ -79,6 +79,7 @@ export function compileLocal(analysis: Analysis, notebookPath: string): Compiled
   };
 
   const programs = new Map<string, string>();
+  const runtime = kernelRuntime(ir.kernel);
   const steps: PlanStep[] = ir.steps.map(step => {
     const prelude = preludeFor(step);
     const builder = stepProgram(step, ir, analysis.facts, transform, prelude, classes, notebookPath);
@@ -101,7 +102,8 @@ export function compileLocal(analysis: Analysis, notebookPath: string): Compiled
       preludeBindings: prelude.bindings.map(b => b.name),
       readsProcess: prelude.readsProcess,
       settings: step.settings,
-      codeHash: createHash('sha256').update(text).digest('hex'),
+      // The runtime too: the same program text on Node and on Deno is not the same computation.
+      codeHash: createHash('sha256').update(`${runtime}\n`).update(text).digest('hex'),
       lineMap: builder.lineMap
     };
   });
@@ -110,7 +112,7 @@ export function compileLocal(analysis: Analysis, notebookPath: string): Compiled
     version: 1,
     notebookPath,
     notebookDir,
-    runtime: kernelRuntime(ir.kernel),
+    runtime,
     parameters: ir.parameters,
     classes,
     steps,

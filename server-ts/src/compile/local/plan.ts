@@ -37,7 +37,7 @@ export interface PlanStep {
   /** Whether its cells or its prelude read `process` (so `process.env` changes upstream could reach it). */
   readsProcess: boolean;
   settings: StepSettings;
-  /** sha256 of the generated program: the code part of the cache key. */
+  /** sha256 of the runtime and the generated program: the code part of the cache key. */
   codeHash: string;
   lineMap: LineSegment[];
 }
