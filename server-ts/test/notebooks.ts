@@ -5,15 +5,20 @@ import { serverRoot } from './paths.js';
 
 export type CellSpec = [tags: string[], source: string] | { markdown: string };
 
-export function notebookJson(cells: CellSpec[], kernel: 'tslab' | 'javascript' = 'tslab') {
+export type Kernel = 'tslab' | 'javascript' | 'deno';
+
+const KERNELSPECS: Record<Kernel, { name: string; display_name: string; language: string }> = {
+  tslab: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' },
+  javascript: { name: 'javascript', display_name: 'JavaScript (Node.js)', language: 'javascript' },
+  deno: { name: 'deno', display_name: 'Deno', language: 'typescript' }
+};
+
+export function notebookJson(cells: CellSpec[], kernel: Kernel = 'tslab') {
   return {
     nbformat: 4,
     nbformat_minor: 5,
     metadata: {
-      kernelspec:
-        kernel === 'tslab'
-          ? { name: 'tslab', display_name: 'TypeScript', language: 'typescript' }
-          : { name: 'javascript', display_name: 'JavaScript (Node.js)', language: 'javascript' }
+      kernelspec: KERNELSPECS[kernel]
     },
     cells: cells.map((cell, i) =>
       Array.isArray(cell)
@@ -40,12 +45,7 @@ export function makeWorkspace(prefix = 'ws-'): string {
   return mkdtempSync(join(root, prefix));
 }
 
-export function writeNotebook(
-  dir: string,
-  name: string,
-  cells: CellSpec[],
-  kernel: 'tslab' | 'javascript' = 'tslab'
-): string {
+export function writeNotebook(dir: string, name: string, cells: CellSpec[], kernel: Kernel = 'tslab'): string {
   const path = join(dir, name);
   writeFileSync(path, JSON.stringify(notebookJson(cells, kernel), null, 1) + '\n');
   return path;

@@ -15,8 +15,9 @@ import type { Metric, StepInput } from '../ir.js';
 import type { StepDraft } from './blocks.js';
 import type { CellFacts, ClassFacts, Definition, DefinitionKind } from './cell-facts.js';
 import type { StepGraph, StepSet } from './graph.js';
-import { KERNEL_ONLY_GLOBALS, KNOWN_GLOBALS } from './known-globals.js';
+import { kernelOnlyGlobals, knownGlobals } from './known-globals.js';
 import type { MetricName } from './metrics.js';
+import type { KernelRuntime } from '../notebook/language.js';
 
 export interface DataflowInput {
   steps: readonly StepDraft[];
@@ -29,6 +30,8 @@ export interface DataflowInput {
   metricNames: readonly MetricName[];
   /** When cells failed to parse, reads of names they would define are not reported as undefined. */
   reportUndefined: boolean;
+  /** What the steps run on: which globals they have (`Deno` only on Deno). Node when not given. */
+  runtime?: KernelRuntime;
 }
 
 export interface StepFlow {
@@ -152,9 +155,9 @@ export function computeDataflow(input: DataflowInput): Dataflow {
         diagnostics.push(codeError.notUpstream(place, step.name, name, definers));
         continue;
       } else {
-        const kernelOnly = KERNEL_ONLY_GLOBALS.get(name);
+        const kernelOnly = kernelOnlyGlobals(input.runtime ?? 'node').get(name);
         if (kernelOnly) diagnostics.push(codeError.kernelGlobalUnavailable(place, step.name, name, kernelOnly));
-        else if (!KNOWN_GLOBALS.has(name) && input.reportUndefined)
+        else if (!knownGlobals(input.runtime ?? 'node').has(name) && input.reportUndefined)
           diagnostics.push(codeError.undefinedVariable(place, step.name, name));
         continue;
       }

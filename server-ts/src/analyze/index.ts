@@ -7,7 +7,7 @@ import { readNotebookSettings } from '../annotations/settings.js';
 import { codeError, tagError } from '../diagnostics/codes.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Parameter, PipelineIR, PreludeCell } from '../ir.js';
-import { detectLanguage } from '../notebook/language.js';
+import { detectLanguage, kernelRuntime } from '../notebook/language.js';
 import { cellSource, type NotebookJson } from '../notebook/nbformat.js';
 import { groupCells } from './blocks.js';
 import { sharedCellFactsCache, type CellFactsCache } from './cell-cache.js';
@@ -110,7 +110,8 @@ export function analyzeNotebook(notebook: NotebookJson, options: AnalyzeOptions 
     preludeKinds: new Map(prelude.map(p => [p.cellIndex, p.kind])),
     parameterNames: new Set(parameters.map(p => p.name)),
     metricNames,
-    reportUndefined: !diagnostics.some(d => d.code === 'parse-error')
+    reportUndefined: !diagnostics.some(d => d.code === 'parse-error'),
+    runtime: kernelRuntime(kernel)
   });
   diagnostics.push(...flow.diagnostics);
 

@@ -194,7 +194,7 @@ export const codeError = {
       place,
       `Step \`${step}\` uses \`${name}\`, ${what}, which the kernel provides but a pipeline step (a plain Node process) does not: the step would fail with a ReferenceError.`,
       name === 'Deno'
-        ? "Use Node's APIs (`node:fs`, `process.env`, …), which Deno supports too, or keep this cell out of the pipeline with the `skip` tag."
+        ? "Switch the notebook to the Deno kernel (its steps then run on Deno), or use Node's APIs (`node:fs`, `process.env`, …), or keep this cell out of the pipeline with the `skip` tag."
         : 'Print what you want to see (`console.log`) or write it to a file, or keep this cell out of the pipeline with the `skip` tag.'
     ),
   parse: (place: Place, detail: string) =>
@@ -473,6 +473,14 @@ export const commandError = {
     ),
   notADirectory: (what: string, path: string) =>
     make('not-a-directory', 'error', nowhere, `The ${what} "${path}" is not a directory.`, 'Give an existing folder.'),
+  denoUnavailable: (detail: string) =>
+    make(
+      'deno-unavailable',
+      'error',
+      nowhere,
+      `The notebook's kernel is Deno, so its steps run on Deno, but cellflow cannot find the Deno executable: ${detail}`,
+      "cellflow installs Deno with its own dependencies (the `deno` npm package): reinstall cellflow with `npm ci` or `npm install`, allowing the `deno` package's install script."
+    ),
   internal: (detail: string) =>
     make(
       'internal-error',
@@ -512,13 +520,17 @@ export const importError = {
       `\`${specifier}\` cannot be loaded from the notebook's folder: ${detail}`,
       'Import what the package exports (see its package.json `exports`), or reinstall it with `npm install`.'
     ),
-  denoSpecifierInStep: (place: Place, specifier: string) =>
+  denoImportUnavailable: (place: Place, specifier: string, detail: string) =>
     make(
-      'deno-specifier-in-step',
+      'deno-import-unavailable',
       'error',
       place,
-      `\`${specifier}\` is resolved by Deno, but cellflow runs the steps of Deno notebooks on Node, which cannot load it.`,
-      `Install the package in the notebook's folder (\`npm install <name>\`) and import it by its bare name (\`${specifier.replace(/^npm:/, '').replace(/(.)@[^/]*$/, '$1')}\`), which Deno's kernel accepts too.`
+      `Deno cannot load \`${specifier}\` for the steps: ${detail}`,
+      /^(jsr|https?):/.test(specifier)
+        ? `Deno fetches \`${specifier.split(':')[0]}:\` imports when the step starts, and this machine cannot fetch this one. Use the package from npm (\`npm:<name>\`, or install it in the notebook's folder), or run where its host can be reached.`
+        : /^npm:/.test(specifier)
+          ? "With a package.json in the notebook's folder (or above it) Deno loads `npm:` imports from node_modules: `npm install` the package there. Without one it fetches them from the npm registry: check the name and version."
+          : "Check the specifier: a bare import needs the package in the notebook's package.json and node_modules, a relative one needs the file with its extension."
     ),
   denoSpecifierOnNode: (place: Place, specifier: string, kernel: string) =>
     make(

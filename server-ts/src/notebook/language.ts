@@ -29,6 +29,14 @@ const LANGUAGE_NAMES = new Map<string, Language>([
   ['js', 'javascript']
 ]);
 
+/** What a notebook's steps run on: the runtime its kernel runs cells on. */
+export type KernelRuntime = 'node' | 'deno';
+
+/** Deno's kernel runs cells on Deno; tslab, jslab, ijavascript and the others run them on Node. */
+export function kernelRuntime(kernel: string): KernelRuntime {
+  return kernel === 'deno' ? 'deno' : 'node';
+}
+
 /** The language comes from the kernelspec first, then language_info. */
 export function detectLanguage(notebook: NotebookJson): NotebookLanguage {
   const spec = notebook.metadata.kernelspec ?? {};

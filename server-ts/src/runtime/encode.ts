@@ -246,8 +246,10 @@ class Encoder implements EncodeApi {
     if (keys.length > 0) {
       const props: unknown[] = [];
       for (const key of keys) {
-        const descriptor = Object.getOwnPropertyDescriptor(value, key);
-        if (descriptor === undefined) continue;
+        const own = Object.getOwnPropertyDescriptor(value, key);
+        if (own === undefined) continue;
+        const descriptor =
+          'get' in own || 'set' in own ? (codec.engineAccessor?.(value as never, key, own) ?? own) : own;
         const segment = typeof key === 'string' && isArrayIndex(key) ? Number(key) : key;
         if ('get' in descriptor || 'set' in descriptor) {
           this.path.push(segment);

@@ -23,7 +23,7 @@
  * cheaper than a call into a hash library per key); binary data goes to
  * xxHash64 (xxhash-wasm) in one call per view.
  */
-import xxhash from 'xxhash-wasm';
+import { xxhash } from './packages.js';
 import { isLayersModelLike, isTensorLike, isVariableLike, type TensorLike } from './tf-values.js';
 
 const { h64Raw } = await xxhash();

@@ -5,7 +5,7 @@
  * class source (Function.prototype.toString) is parsed with acorn, so `#` in
  * strings or comments does not count.
  */
-import { parse } from 'acorn';
+import { acorn } from './packages.js';
 
 const cache = new WeakMap<object, boolean>();
 
@@ -23,7 +23,7 @@ function sourceHasPrivateMembers(source: string): boolean {
   if (!/^class\b/.test(source)) return false; // a function cannot declare private members
   let ast: unknown;
   try {
-    ast = parse(`(${source})`, { ecmaVersion: 'latest' });
+    ast = acorn.parse(`(${source})`, { ecmaVersion: 'latest' });
   } catch {
     return /#[\p{ID_Start}_$]/u.test(source); // cannot parse: assume the worst
   }

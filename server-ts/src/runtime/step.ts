@@ -5,17 +5,18 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import writeFileAtomic from 'write-file-atomic';
 import type { NotebookClass } from './notebook-class.js';
 import type { LineSegment } from '../compile/local/plan.js';
 import type { ParameterValue } from '../ir.js';
 import { ValueComparison } from './compare.js';
+import { provideJupyterStandIn } from './deno-jupyter.js';
 import { fingerprint, fingerprintGraph, reachedOwned } from './fingerprint.js';
 import { loadValues, savedValueNames, saveValues } from './marshal.js';
 import { formatMetricLine } from './metrics.js';
 import { nextMessage, watchEngine } from './engine-link.js';
 import { stepError } from '../diagnostics/codes.js';
 import { failureOf } from './step-failure.js';
+import { writeFileAtomic } from './packages.js';
 import { applyEnvChange, StateWatch, type PreludeBinding } from './state-watch.js';
 import {
   STEP_CONTEXT_ENV,
@@ -33,6 +34,8 @@ type Thunks = Record<string, () => unknown>;
 
 /** Node's exit code when the event loop empties while top-level `await` waits on a promise that never settles. */
 const UNSETTLED_TOP_LEVEL_AWAIT = 13;
+// Before the step program's own imports run (this module is its first import): `Deno.jupyter` works in Deno steps.
+provideJupyterStandIn();
 
 /** `off` only for the benchmark's baseline: the plan check's cost is measured against running without it. */
 const planCheck = process.env.CELLFLOW_PLAN_CHECK !== 'off';

@@ -4,6 +4,7 @@
  * step that never touches a tensor does not pay the ~0.3 s import.
  */
 import type * as TfNamespace from '@tensorflow/tfjs';
+import { requirePackage } from './packages.js';
 
 export type TfModule = typeof TfNamespace;
 export type TfFlavour = 'tfjs-node-gpu' | 'tfjs-node' | 'tfjs';
@@ -25,9 +26,16 @@ export type ModuleImporter = (specifier: string) => Promise<unknown>;
 let loading: Promise<TfModule> | undefined;
 let loadedFlavour: TfFlavour | undefined;
 
+/**
+ * How the runtime imports tfjs: `import()` on Node; `require` under Deno, where a bare `import()` from the
+ * runtime's folder resolves only when the notebook's folder has a package.json (see `packages.ts`).
+ */
+const importTfPackage: ModuleImporter =
+  'Deno' in globalThis ? async specifier => requirePackage(specifier) : specifier => import(specifier);
+
 /** tfjs, loaded once per process (concurrent callers share one import). */
 export function loadTf(): Promise<TfModule> {
-  loading ??= loadFirstTf(tfCandidates, specifier => import(specifier)).then(
+  loading ??= loadFirstTf(tfCandidates, importTfPackage).then(
     found => {
       loadedFlavour = found.flavour;
       return found.tf;

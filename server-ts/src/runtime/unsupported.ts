@@ -72,7 +72,8 @@ export function refusal(value: object): Unsupported | undefined {
       hint: 'import the module again in the step that uses it'
     };
   }
-  if (types.isExternal(value)) {
+  // Deno's `node:util` has no `isExternal` (nor does its JavaScript see V8 externals): there is nothing to find.
+  if (types.isExternal?.(value)) {
     return { what: 'a native handle', hint: recreateOrData };
   }
   const name = className(value);

@@ -13,7 +13,7 @@ import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { readNotebookFile } from '../../src/notebook/file.js';
 import { checkRunnable } from '../../src/preflight/index.js';
 import { cli } from '../engine/helpers.js';
-import { writeNotebook, type CellSpec } from '../notebooks.js';
+import { writeNotebook, type CellSpec, type Kernel } from '../notebooks.js';
 import { repoRoot, samplesRoot } from '../paths.js';
 
 /** A folder outside the repository: no node_modules above it, as for a notebook a user keeps elsewhere. */
@@ -21,7 +21,7 @@ function outsideFolder(): string {
   return mkdtempSync(join(tmpdir(), 'cellflow-preflight-'));
 }
 
-async function check(dir: string, cells: CellSpec[], kernel: 'tslab' | 'javascript' = 'tslab'): Promise<Diagnostic[]> {
+async function check(dir: string, cells: CellSpec[], kernel: Kernel = 'tslab'): Promise<Diagnostic[]> {
   const path = writeNotebook(dir, 'nb.ipynb', cells, kernel);
   return checkRunnable(analyzeNotebook((await readNotebookFile(path)).json), path);
 }
@@ -138,6 +138,38 @@ describe('imports resolve from the notebook folder', () => {
       [['step:b'], "import { b } from 'twice';"]
     ]);
     assert.deepEqual(brief(ds), ['missing-package 0:1:0']);
+  });
+});
+
+/** Deno notebooks: Deno resolves (and fetches) their imports, as their steps and the kernel will. */
+describe("a Deno notebook's imports are resolved by Deno", () => {
+  test('relative imports need their extension, as in the Deno kernel; Node built-ins and existing files load', async () => {
+    const dir = outsideFolder();
+    writeFileSync(join(dir, 'util.ts'), 'export const k = 2;\n');
+    const ds = await check(
+      dir,
+      [[['step:a'], "import fs from 'node:fs';\nimport { k } from './util.ts';\nimport { k as k2 } from './util';"]],
+      'deno'
+    );
+    assert.deepEqual(brief(ds), ['deno-import-unavailable 0:3:0']);
+    assert.match(ds[0].message, /Deno cannot load `\.\/util`/);
+  });
+
+  test('a bare package that is not installed is named with the install command', async () => {
+    const dir = outsideFolder();
+    const ds = await check(dir, [[['step:a'], "import leftPad from 'left-pad';"]], 'deno');
+    assert.deepEqual(brief(ds), ['missing-package 0:1:0']);
+    assert.match(ds[0].hint, /npm install left-pad/);
+  });
+
+  test('an npm: package that does not exist is named with what the registry said', async () => {
+    const ds = await check(
+      outsideFolder(),
+      [[['step:a'], "import x from 'npm:cellflow-no-such-package-zz@1';"]],
+      'deno'
+    );
+    assert.deepEqual(brief(ds), ['deno-import-unavailable 0:1:0']);
+    assert.match(ds[0].message, /`npm:cellflow-no-such-package-zz@1`/);
   });
 });
 

@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import type { Analysis } from '../../analyze/index.js';
 import type { CellFacts } from '../../analyze/cell-facts.js';
 import type { PipelineIR, Step } from '../../ir.js';
+import { kernelRuntime } from '../../notebook/language.js';
 import type { LocalPlan, PlanStep } from './plan.js';
 import { ProgramBuilder } from './program-builder.js';
 import { neededStatements, preludeStatements } from './prelude-pruning.js';
@@ -82,6 +83,7 @@ export function compileLocal(analysis: Analysis, notebookPath: string): Compiled
   };
 
   const programs = new Map<string, string>();
+  const runtime = kernelRuntime(ir.kernel);
   const steps: PlanStep[] = ir.steps.map(step => {
     const prelude = preludeFor(step);
     const builder = stepProgram(step, ir, analysis.facts, transform, prelude, classes, notebookPath);
@@ -104,7 +106,8 @@ export function compileLocal(analysis: Analysis, notebookPath: string): Compiled
       preludeBindings: prelude.bindings.map(b => b.name),
       readsProcess: prelude.readsProcess,
       settings: step.settings,
-      codeHash: createHash('sha256').update(text).digest('hex'),
+      // The runtime too: the same program text on Node and on Deno is not the same computation.
+      codeHash: createHash('sha256').update(`${runtime}\n`).update(text).digest('hex'),
       lineMap: builder.lineMap
     };
   });
@@ -113,6 +116,7 @@ export function compileLocal(analysis: Analysis, notebookPath: string): Compiled
     version: 1,
     notebookPath,
     notebookDir,
+    runtime,
     parameters: ir.parameters,
     classes,
     steps,

@@ -4,6 +4,7 @@
  */
 import type { ModuleLoader } from './module-loader.js';
 import type { Metric, Parameter, StepInput, StepSettings } from '../../ir.js';
+import type { KernelRuntime } from '../../notebook/language.js';
 
 /** Generated lines [generatedLine, generatedLine + lineCount) hold cell `cellIndex`'s lines 1..lineCount. */
 export interface LineSegment {
@@ -37,7 +38,7 @@ export interface PlanStep {
   /** Whether its cells or its prelude read `process` (so `process.env` changes upstream could reach it). */
   readsProcess: boolean;
   settings: StepSettings;
-  /** sha256 of the generated program: the code part of the cache key. */
+  /** sha256 of the runtime and the generated program: the code part of the cache key. */
   codeHash: string;
   lineMap: LineSegment[];
 }
@@ -46,6 +47,8 @@ export interface LocalPlan {
   version: 1;
   notebookPath: string;
   notebookDir: string;
+  /** What every step runs on: the runtime the notebook's kernel runs cells on. */
+  runtime: KernelRuntime;
   parameters: Parameter[];
   /** Classes from `functions` cells: instances keep their prototype between steps. */
   classes: string[];

@@ -121,7 +121,7 @@ function blank(code: MagicString, js: string, start: number, end: number): void 
 }
 
 /** Relative specifiers resolve from the notebook's folder, not from the generated file's. */
-function resolveSpecifier(specifier: string, notebookDir: string): string {
+export function resolveSpecifier(specifier: string, notebookDir: string): string {
   return specifier.startsWith('./') || specifier.startsWith('../')
     ? pathToFileURL(resolve(notebookDir, specifier)).href
     : specifier;

@@ -291,15 +291,19 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
       resultFile: paths.resultFile,
       classes: this.plan.classes
     };
+    const command = stepCommand(this.plan.runtime, join(this.programDir, step.file), {
+      settings: step.settings,
+      loader: this.plan.moduleLoader
+    });
     let running: StepProcess;
     try {
       running = new StepProcess(
         {
           paths,
           context,
-          command: stepCommand(join(this.programDir, step.file), step.settings, this.plan.moduleLoader),
+          command: [command.command, ...command.args],
           cwd: this.plan.notebookDir,
-          env: { CELLFLOW_RUN_ID: this.record.id, ...this.options.gpus.acquire(step) },
+          env: { ...command.env, CELLFLOW_RUN_ID: this.record.id, ...this.options.gpus.acquire(step) },
           warm
         },
         (stream, line) => this.stepLine(name, stream, line)

@@ -1,5 +1,5 @@
 /**
- * Runs every code cell in notebook order in one Node process, as a kernel
+ * Runs every code cell in notebook order in one process, on the kernel's runtime (Node or Deno), as a kernel
  * would: the baseline that pipeline runs are compared with (equivalence tests
  * and benchmarks).
  */
@@ -9,10 +9,12 @@ import { dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { Analysis } from '../../analyze/index.js';
 import { compileStraightThrough } from '../../compile/local/emit.js';
-import { loaderArguments, moduleLoaderFor } from '../../compile/local/module-loader.js';
+import { moduleLoaderFor } from '../../compile/local/module-loader.js';
 import { parseMetricLines } from '../../runtime/metrics.js';
 import { ARTIFACTS_DIR_ENV } from '../../runtime/step-context.js';
+import { kernelRuntime } from '../../notebook/language.js';
 import { STATE_DIR } from './run-store.js';
+import { stepCommand } from './step-command.js';
 
 export interface StraightRunResult {
   exitCode: number | null;
@@ -47,9 +49,10 @@ export async function runStraightThrough(
   mkdirSync(artifactsDir);
 
   const started = performance.now();
-  const child = spawn(process.execPath, [...loaderArguments(moduleLoaderFor(analysis)), file], {
+  const command = stepCommand(kernelRuntime(analysis.ir.kernel), file, { loader: moduleLoaderFor(analysis) });
+  const child = spawn(command.command, command.args, {
     cwd: notebookDir,
-    env: { ...process.env, ...options.env, [ARTIFACTS_DIR_ENV]: artifactsDir },
+    env: { ...process.env, ...command.env, ...options.env, [ARTIFACTS_DIR_ENV]: artifactsDir },
     stdio: ['ignore', 'pipe', 'pipe']
   });
   let stdout = '';

@@ -14,6 +14,11 @@ export const errorCodec: Codec<Error, Marker> = {
   test: value => types.isNativeError(value),
   naturalProto: () => Error.prototype,
   freshOwnKeys: true,
+  // Saved as the string it reads as; it loads as a plain data property (as on Node 20).
+  engineAccessor: (error, key, descriptor) =>
+    key === 'stack' && descriptor.get
+      ? { value: error.stack, writable: true, enumerable: descriptor.enumerable, configurable: descriptor.configurable }
+      : undefined,
   encode() {},
   // A fresh Error has the internal error slot (so util.types.isNativeError
   // holds); the core then removes its own `stack` and defines the saved properties.

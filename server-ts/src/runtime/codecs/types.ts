@@ -50,6 +50,12 @@ export interface Codec<V = never, M extends Marker = Marker> {
   decode(marker: M, dec: DecodeApi, proto: object | null | undefined): unknown;
   /** Record kinds: contents added after the object is remembered (Map entries, say). */
   fill?(target: V, marker: M, dec: DecodeApi): void;
+  /**
+   * An own accessor the JavaScript engine itself puts on values of this kind, as the data property it stands
+   * for (newer V8s, Deno's and Node 22's, give every Error an own `stack` getter/setter pair); undefined for
+   * any other accessor, which is refused as usual.
+   */
+  engineAccessor?(value: V, key: PropertyKey, descriptor: PropertyDescriptor): PropertyDescriptor | undefined;
   /** Record kinds whose fresh objects have own properties of their own (an Error's `stack`) to clear first. */
   freshOwnKeys?: boolean;
   /** Async loading before the walk, for markers registered with `enc.preload` (models). */
