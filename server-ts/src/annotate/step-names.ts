@@ -1,0 +1,25 @@
+/**
+ * Step names after what a step makes, in Kale's step-name grammar
+ * (`[_a-z][_a-z0-9]*`, annotations/tags.ts): `trainData` → `train_data`.
+ */
+import { STEP_NAME } from '../annotations/tags.js';
+
+export function stepNameFrom(words: readonly string[], taken: ReadonlySet<string>, fallback: string): string {
+  const parts = words
+    .slice(0, 2)
+    .map(sanitize)
+    .filter(part => part !== '');
+  let base = parts.length > 0 ? parts.join('_and_') : fallback;
+  if (!STEP_NAME.test(base)) base = `step_${base}`.replace(/[^_a-z0-9]/g, '_');
+  let name = base;
+  for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
+  return name;
+}
+
+function sanitize(word: string): string {
+  return word
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[^_a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+}
