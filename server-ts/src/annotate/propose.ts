@@ -30,6 +30,7 @@ import type { Language, PipelineIR, StepInput } from '../ir.js';
 import { cellSource, cellTags, type NotebookJson } from '../notebook/nbformat.js';
 import { applyTags, tagsFor, type CellPlan } from './apply.js';
 import { cellShape } from './cell-shape.js';
+import { madeFrom, sharingFamilies } from './sharing.js';
 import { stepNameFrom } from './step-names.js';
 import {
   advanceContext,
@@ -321,8 +322,25 @@ class SplitSearch {
     }
     const lastWriter = new Map<string, number>();
     const { context } = this.cellWrites();
+    const family = this.sharingFamilies();
     let lastEffect: number | undefined;
     this.groups.forEach((cells, k) => {
+      // A step that changes a value in place may change what another name shares with it, unseen
+      // (`copy = { ...base }; copy.inner.n = 7`): later steps reading any name of its family run after it.
+      // Globals a call "mutates" (`Math.min(..)` reads as a method call) are no notebook value.
+      const mutated = cells.flatMap(
+        c => this.facts.get(c)?.defines.filter(d => d.how === 'mutate' && this.variables.has(d.name)) ?? []
+      );
+      const step = chain.steps.find(s => s.name === `s${k + 1}`);
+      // A name it takes in and hands on again is changed too (`addRow(rows, x)` with a prelude function).
+      const rewritten = (step?.ins ?? []).map(i => i.name).filter(name => step!.outs.includes(name));
+      const touched = new Set([...mutated.map(d => d.name), ...rewritten].map(family));
+      if (touched.size > 0) {
+        for (let later = k + 1; later < this.groups.length; later++) {
+          const reads = this.groups[later].flatMap(c => this.facts.get(c)?.reads ?? []);
+          if (reads.some(r => touched.has(family(r.name)))) edges[later].add(k);
+        }
+      }
       const written = new Set(cells.flatMap(c => this.facts.get(c)?.defines.map(d => d.name) ?? []));
       for (const name of written) {
         const previous = lastWriter.get(name);
@@ -346,6 +364,25 @@ class SplitSearch {
       const nearest = [...direct].filter(d => ![...direct].some(o => o !== d && ancestors[o].has(d)));
       return nearest.sort((a, b) => a - b).map(d => names[d]);
     });
+  }
+
+  /** Names some step cell declares or assigns: the notebook's variables. */
+  private get variables(): Set<string> {
+    return new Set(
+      this.groups.flat().flatMap(
+        c =>
+          this.facts
+            .get(c)
+            ?.defines.filter(d => d.how !== 'mutate')
+            .map(d => d.name) ?? []
+      )
+    );
+  }
+
+  /** Names made from one another, joined (sharing.ts). */
+  private sharingFamilies(): (name: string) => string {
+    const programs = this.groups.flat().flatMap(c => (this.programs.has(c) ? [this.programs.get(c)!] : []));
+    return sharingFamilies(programs.map(madeFrom), this.variables);
   }
 
   private hasEffects(index: number, context: ValueContext): boolean {

@@ -9,6 +9,7 @@
  * a global) counts as not known, so the cells stay together.
  */
 import type { Expression, Node, Pattern, Program } from 'estree';
+import { children, isFunctionNode, patternNames } from './ast.js';
 import { isRequire } from './cell-shape.js';
 
 /** What an expression evaluates to, as far as the proposal needs to know. */
@@ -184,40 +185,7 @@ export function isTfModule(specifier: string): boolean {
   return specifier.startsWith('@tensorflow/tfjs');
 }
 
-const isFunctionNode = (node: Node) =>
-  node.type === 'FunctionExpression' || node.type === 'ArrowFunctionExpression' || node.type === 'FunctionDeclaration';
-
-/** Children of a node (ESTree keys holding nodes), without position fields. */
-function children(node: Node): Node[] {
-  const out: Node[] = [];
-  for (const [key, value] of Object.entries(node)) {
-    if (key === 'type' || key === 'range' || key === 'loc' || key === 'start' || key === 'end') continue;
-    if (Array.isArray(value)) {
-      for (const v of value) if (v && typeof v === 'object' && typeof v.type === 'string') out.push(v as Node);
-    } else if (value && typeof value === 'object' && typeof (value as Node).type === 'string') out.push(value as Node);
-  }
-  return out;
-}
-
-/** Names a pattern binds. */
-export function patternNames(pattern: Pattern | Node): string[] {
-  switch (pattern.type) {
-    case 'Identifier':
-      return [pattern.name];
-    case 'ObjectPattern':
-      return pattern.properties.flatMap(p => patternNames(p.type === 'RestElement' ? p.argument : p.value));
-    case 'ArrayPattern':
-      return pattern.elements.flatMap(e => (e ? patternNames(e) : []));
-    case 'RestElement':
-      return patternNames(pattern.argument);
-    case 'AssignmentPattern':
-      return patternNames(pattern.left);
-    default:
-      return []; // a member target (`a.b = ..` in a pattern) binds no name
-  }
-}
-
-type Resolve = (name: string) => Certainty;
+type Resolve = (name: string) => Certainty | 'global';
 
 /** What an expression gives, names resolved by `resolve`. */
 export function classify(expression: Node, context: ValueContext, resolve: Resolve): Certainty {
@@ -232,8 +200,10 @@ export function classify(expression: Node, context: ValueContext, resolve: Resol
     case 'BinaryExpression':
     case 'UpdateExpression':
       return 'data';
-    case 'Identifier':
-      return resolve(e.name);
+    case 'Identifier': {
+      const certainty = resolve(e.name);
+      return certainty === 'global' ? (DATA_GLOBALS.has(e.name) ? 'data' : 'unsure') : certainty;
+    }
     case 'LogicalExpression':
       return worst(of(e.left), of(e.right));
     case 'ConditionalExpression':
@@ -271,7 +241,7 @@ export function classify(expression: Node, context: ValueContext, resolve: Resol
     case 'NewExpression': {
       if (e.callee.type !== 'Identifier') return 'unsure';
       const name = e.callee.name;
-      const known = (DATA_CONSTRUCTORS.has(name) && !context.defined.has(name)) || context.preludeClasses.has(name);
+      const known = (DATA_CONSTRUCTORS.has(name) && resolve(name) === 'global') || context.preludeClasses.has(name);
       return known ? all(e.arguments) : 'unsure';
     }
     case 'CallExpression':
@@ -279,8 +249,8 @@ export function classify(expression: Node, context: ValueContext, resolve: Resol
     case 'MemberExpression': {
       const root = rootName(e);
       if (root === undefined) return 'unsure';
-      if (context.defined.has(root) || !isGlobalName(root, context)) {
-        const rootCertainty = resolve(root);
+      const rootCertainty = resolve(root);
+      if (rootCertainty !== 'global') {
         if (rootCertainty === 'tf')
           return memberName(e) !== undefined && TF_DATA_MEMBERS.has(memberName(e)!) ? 'data' : 'unsure';
         return rootCertainty;
@@ -309,13 +279,14 @@ function classifyCall(
     if (fn) return fn.returnsUnsure || fn.generator || (fn.async && !awaited) ? 'unsure' : 'data';
     const specifier = context.imports.get(callee.name);
     if (specifier !== undefined) return isTfModule(specifier) ? 'tf' : 'unsure';
-    if (!context.defined.has(callee.name) && DATA_FUNCTIONS.has(callee.name)) return 'data';
-    return 'unsure';
+    return resolve(callee.name) === 'global' && DATA_FUNCTIONS.has(callee.name) ? 'data' : 'unsure';
   }
   if (callee.type !== 'MemberExpression') return 'unsure';
   const root = rootName(callee);
   const method = memberName(callee);
-  if (root === undefined || method === undefined || NON_DATA_METHODS.has(method)) return 'unsure';
+  if (method === undefined || NON_DATA_METHODS.has(method)) return 'unsure';
+  // A method of a value made in place (`new Array(n).fill(0)`, `[...xs].sort()`): data on data.
+  if (root === undefined) return classify(callee.object, context, resolve) === 'data' ? 'data' : 'unsure';
   const specifier = context.imports.get(root);
   if (specifier !== undefined) {
     // `tf.tensor(..)`, `tf.sequential(..)`: tensors and models travel. `tf.layers.dense()` or `tf.train.adam()`
@@ -325,18 +296,13 @@ function classifyCall(
     if (/^(node:)?fs$/.test(specifier) && ['readFileSync', 'readdirSync', 'existsSync'].includes(method)) return 'data';
     return 'unsure';
   }
-  if (!context.defined.has(root) && isGlobalName(root, context))
-    return DATA_NAMESPACES.has(root) && callee.object.type === 'Identifier' ? 'data' : 'unsure';
   const rootCertainty = resolve(root);
+  if (rootCertainty === 'global')
+    return DATA_NAMESPACES.has(root) && callee.object.type === 'Identifier' ? 'data' : 'unsure';
   if (rootCertainty === 'unsure') return 'unsure';
   if (rootCertainty === 'tf')
     return TF_DATA_METHODS.has(method) && (awaited || !['data', 'array'].includes(method)) ? 'tf' : 'unsure';
   return 'data';
-}
-
-/** Not a notebook name and not an import: a global of the process. */
-function isGlobalName(name: string, context: ValueContext): boolean {
-  return !context.defined.has(name) && !context.imports.has(name) && !context.functions.has(name);
 }
 
 function worst(a: Certainty, b: Certainty): Certainty {
@@ -361,8 +327,7 @@ export function topLevelResolver(context: ValueContext): Resolve {
   return name => {
     if (context.unsure.has(name) || context.imports.has(name) || context.functions.has(name)) return 'unsure';
     if (context.tf.has(name)) return 'tf';
-    if (context.defined.has(name)) return 'data';
-    return DATA_GLOBALS.has(name) ? 'data' : 'unsure';
+    return context.defined.has(name) ? 'data' : 'global';
   };
 }
 
@@ -474,7 +439,8 @@ export function cellWrites(program: Program, context: ValueContext, declared: Re
       case 'AssignmentExpression':
         if (node.left.type === 'MemberExpression') {
           const root = rootName(node.left);
-          if (root && classify(node.right, context, resolve) === 'unsure') note([root], 'unsure');
+          if (root && resolve(root) !== 'global' && classify(node.right, context, resolve) === 'unsure')
+            note([root], 'unsure');
         } else note(patternNames(node.left), narrow(classify(node.right, context, resolve), node.left));
         break;
       case 'ForOfStatement':
@@ -499,7 +465,12 @@ export function cellWrites(program: Program, context: ValueContext, declared: Re
               a => classify(a.type === 'SpreadElement' ? a.argument : a, context, resolve) === 'unsure'
             )
           )
-            note(root === 'Object' || root === 'Reflect' ? targetOf(node.arguments[0]) : [root], 'unsure');
+            note(
+              (root === 'Object' || root === 'Reflect' ? targetOf(node.arguments[0]) : [root]).filter(
+                name => resolve(name) !== 'global'
+              ),
+              'unsure'
+            );
         }
         break;
       }
