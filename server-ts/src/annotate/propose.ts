@@ -162,7 +162,8 @@ class SplitSearch {
     const names = new Set(facts.defines.filter(d => d.how !== 'mutate' && !d.inFunction).map(d => d.name));
     for (const [other, otherFacts] of this.facts) {
       if (other === index) continue;
-      if (otherFacts.defines.some(d => names.has(d.name))) return false;
+      // A method call on a module reads as a mutation (`os.tmpdir()`); a real one the run's plan check catches.
+      if (otherFacts.defines.some(d => d.how !== 'mutate' && names.has(d.name))) return false;
       if (other < index && [...otherFacts.reads, ...otherFacts.keeps].some(r => names.has(r.name))) return false;
     }
     return true;
@@ -399,10 +400,13 @@ class SplitSearch {
     const taken = new Set<string>();
     return this.groups.map((cells, k) => {
       const outs = new Set(chain.steps.find(s => s.name === `s${k + 1}`)?.outs ?? []);
-      const definitions = cells.flatMap(c => this.facts.get(c)?.defines ?? []).filter(d => !d.inFunction);
+      // Values first: a step that also declares a class or function is named after what it computes.
+      const all = cells.flatMap(c => this.facts.get(c)?.defines ?? []).filter(d => !d.inFunction);
+      const values = all.filter(d => d.kind === 'value');
+      const definitions = values.length > 0 ? values : all;
       const declared = [...new Set(definitions.filter(d => d.how !== 'mutate').map(d => d.name))];
       const mutated = [...new Set(definitions.filter(d => d.how === 'mutate').map(d => d.name))];
-      const handedOn = [...declared, ...mutated].filter(n => outs.has(n));
+      const handedOn = [...new Set([...declared, ...mutated])].filter(n => outs.has(n));
       const words = handedOn.length > 0 ? handedOn : declared.length > 0 ? declared : mutated;
       const name = stepNameFrom(words, taken, `step_${k + 1}`);
       taken.add(name);

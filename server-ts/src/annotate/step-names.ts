@@ -5,10 +5,7 @@
 import { STEP_NAME } from '../annotations/tags.js';
 
 export function stepNameFrom(words: readonly string[], taken: ReadonlySet<string>, fallback: string): string {
-  const parts = words
-    .slice(0, 2)
-    .map(sanitize)
-    .filter(part => part !== '');
+  const parts = [...new Set(words.map(sanitize).filter(part => part !== ''))].slice(0, 2);
   let base = parts.length > 0 ? parts.join('_and_') : fallback;
   if (!STEP_NAME.test(base)) base = `step_${base}`.replace(/[^_a-z0-9]/g, '_');
   let name = base;
