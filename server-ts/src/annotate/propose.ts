@@ -19,7 +19,7 @@
  * the same metric producers as the chain; otherwise the chain itself is
  * proposed, and when no chain is free of errors, one step.
  */
-import type { Program } from 'estree';
+import type { Node, Program } from 'estree';
 import { readCellAnnotation } from '../annotations/tags.js';
 import { analyzeNotebook, type Analysis } from '../analyze/index.js';
 import type { CellFactsCache } from '../analyze/cell-cache.js';
@@ -30,6 +30,7 @@ import type { Language, PipelineIR, StepInput } from '../ir.js';
 import { cellSource, cellTags, type NotebookJson } from '../notebook/nbformat.js';
 import { applyTags, tagsFor, type CellPlan } from './apply.js';
 import { cellShape } from './cell-shape.js';
+import { preludeDeclarations, statefulPreludeNames, writeTargets } from './hidden-state.js';
 import { madeFrom, sharingFamilies } from './sharing.js';
 import { stepNameFrom } from './step-names.js';
 import {
@@ -185,8 +186,13 @@ class SplitSearch {
         continue;
       }
       const unsure = this.unsureHandOn(ir);
-      if (!unsure) return ir;
-      this.mergeGroups(unsure.from, unsure.to, `\`${unsure.name}\` is not known to be data a step can hand on`);
+      if (unsure) {
+        this.mergeGroups(unsure.from, unsure.to, `\`${unsure.name}\` is not known to be data a step can hand on`);
+        continue;
+      }
+      const hidden = this.hiddenStateUse(ir);
+      if (!hidden) return ir;
+      this.mergeGroups(hidden.from, hidden.to, hidden.why);
     }
     return undefined;
   }
@@ -258,6 +264,62 @@ class SplitSearch {
       for (const input of step.ins) {
         const from = Number(input.from.slice(1)) - 1;
         if (this.handedOnUnsure(this.groups[from], input.name, writes)) return { from, to, name: input.name };
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Groups that share state no step hands on: a prelude function or class that changes prelude state, used by
+   * several groups; a global written by one group (`globalThis.x = ..`, `Array.prototype.f = ..`) before later ones.
+   */
+  private hiddenStateUse(ir: PipelineIR): { from: number; to: number; why: string } | undefined {
+    const preludeNames = new Set(ir.prelude.flatMap(p => p.defines));
+    const declarations = ir.prelude.flatMap(p => {
+      const program = this.programs.get(p.cellIndex);
+      return program ? preludeDeclarations(program.body as Node[]) : [];
+    });
+    const stateful = statefulPreludeNames(declarations, preludeNames);
+    // A prelude definition using a stateful one changes that state too.
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const p of ir.prelude) {
+        for (const [name, used] of Object.entries(this.facts.get(p.cellIndex)?.uses ?? {})) {
+          if (stateful.has(name) || !used.some(u => stateful.has(u))) continue;
+          stateful.add(name);
+          grew = true;
+        }
+      }
+    }
+    const readers = (name: string) =>
+      this.groups.flatMap((cells, k) =>
+        cells.some(c => (this.facts.get(c)?.reads ?? []).some(r => r.name === name)) ? [k] : []
+      );
+    for (const name of stateful) {
+      const using = readers(name);
+      if (using.length > 1)
+        return {
+          from: using[0],
+          to: using[using.length - 1],
+          why: `\`${name}\` changes prelude state, which every step starts afresh`
+        };
+    }
+    const variables = this.variables;
+    for (let k = 0; k < this.groups.length - 1; k++) {
+      for (const cell of this.groups[k]) {
+        const program = this.programs.get(cell);
+        const facts = this.facts.get(cell);
+        if (!program || !facts) continue;
+        const free = new Set([...facts.reads.map(r => r.name), ...facts.defines.map(d => d.name)]);
+        const global = [...writeTargets(program).roots].find(
+          root => free.has(root) && !variables.has(root) && !preludeNames.has(root) && root !== 'process'
+        );
+        if (global)
+          return {
+            from: k,
+            to: this.groups.length - 1,
+            why: `cell ${cell + 1} changes the global \`${global}\`, which no step hands on`
+          };
       }
     }
     return undefined;
@@ -335,7 +397,11 @@ class SplitSearch {
       const step = chain.steps.find(s => s.name === `s${k + 1}`);
       // A name it takes in and hands on again is changed too (`addRow(rows, x)` with a prelude function).
       const rewritten = (step?.ins ?? []).map(i => i.name).filter(name => step!.outs.includes(name));
-      const touched = new Set([...mutated.map(d => d.name), ...rewritten].map(family));
+      // A write through a call's result (`pick(rows)[0].v = 3`) may change what the call was given.
+      const through = cells.flatMap(c =>
+        this.programs.has(c) ? [...writeTargets(this.programs.get(c)!).through].filter(n => this.variables.has(n)) : []
+      );
+      const touched = new Set([...mutated.map(d => d.name), ...rewritten, ...through].map(family));
       if (touched.size > 0) {
         for (let later = k + 1; later < this.groups.length; later++) {
           const reads = this.groups[later].flatMap(c => this.facts.get(c)?.reads ?? []);

@@ -1,6 +1,7 @@
 /**
  * The run corpus, untagged and annotated again: for every notebook in
- * test/samples/run/ (each proven equal to a straight run as tagged), the step
+ * test/samples/run/ (each proven equal to a straight run as tagged) and
+ * test/samples/run-refused/ (tagged so that the run refuses), the step
  * tags are removed, `cellflow annotate --write` tags a copy, and the annotated
  * pipeline must report exactly the metrics of the untagged notebook run
  * straight through. Only proposals of more than one step are run (one step is
@@ -18,10 +19,14 @@ import { cli, runNotebook } from '../engine/helpers.js';
 import { makeWorkspace } from '../notebooks.js';
 import { samplesRoot } from '../paths.js';
 
-const corpusDir = join(samplesRoot, 'run');
-const corpus = readdirSync(corpusDir)
-  .filter(name => name.endsWith('.ipynb'))
-  .sort();
+/** The run corpus, and the notebooks whose hand-made tagging the run refuses: untagged, they must annotate well. */
+const corpusDirs = [join(samplesRoot, 'run'), join(samplesRoot, 'run-refused')];
+const corpus = corpusDirs.flatMap(dir =>
+  readdirSync(dir)
+    .filter(name => name.endsWith('.ipynb'))
+    .sort()
+    .map(name => join(dir, name))
+);
 
 /** Tags that make or configure steps: what a notebook as published does not have. */
 const STEP_TAG = /^(step|block|prev|limit|annotation|label|image|cache|retry|timeout):/;
@@ -43,12 +48,13 @@ describe(
   'annotated corpus notebooks report the metrics of the untagged notebook run straight',
   { concurrency: 2 },
   () => {
-    for (const name of corpus) {
+    for (const source of corpus) {
+      const name = basename(source);
       test(basename(name, '.ipynb'), async () => {
         const workspace = makeWorkspace('annotate-corpus-');
         const plainPath = join(workspace, `plain-${name}`);
         const annotatedPath = join(workspace, name);
-        const plain = untagged(JSON.parse(readFileSync(join(corpusDir, name), 'utf8')));
+        const plain = untagged(JSON.parse(readFileSync(source, 'utf8')));
         writeFileSync(plainPath, JSON.stringify(plain, null, 1) + '\n');
         writeFileSync(annotatedPath, JSON.stringify(plain, null, 1) + '\n');
 
