@@ -25,7 +25,7 @@ import { analyzeNotebook, type Analysis } from '../analyze/index.js';
 import type { CellFactsCache } from '../analyze/cell-cache.js';
 import type { CellFacts } from '../analyze/cell-facts.js';
 import { isParseFailure, parseCellSource } from '../analyze/source.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { hasErrors, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Language, PipelineIR, StepInput } from '../ir.js';
 import { cellSource, cellTags, type NotebookJson } from '../notebook/nbformat.js';
 import { applyTags, tagsFor, type CellPlan } from './apply.js';
@@ -139,6 +139,17 @@ class SplitSearch {
       else this.groups.push([index]);
     }
 
+    if (this.groups.length === 0) {
+      // Declarations only: as prelude cells they would leave a pipeline with no step at all.
+      return {
+        outcome: 'unchanged',
+        cells: [],
+        prelude: [],
+        steps: [],
+        notes: ['Every untagged cell only imports or declares: there is no work to split into steps.'],
+        diagnostics: []
+      };
+    }
     const chain = this.settleChain();
     if (!chain) {
       this.notes.push('No split passes the analysis: the notebook stays one step.');
@@ -146,13 +157,13 @@ class SplitSearch {
     }
     const names = this.stepNames(chain);
     const graph = this.graphPrev(chain, names);
-    const graphIr = this.analyzeTagging(names, graph);
+    const graphIr = this.cleanTagging(names, graph);
     if (graphIr && sameFlow(graphIr, chain, names)) return this.proposal(graphIr, names);
     this.notes.push(
       'Run as a graph, the steps would read a value from another producer than the notebook run top to bottom: proposed as a chain in notebook order.'
     );
     const chainPrev = names.map((_, k) => (k === 0 ? [] : [names[k - 1]]));
-    const chainIr = this.analyzeTagging(names, chainPrev);
+    const chainIr = this.cleanTagging(names, chainPrev);
     return chainIr ? this.proposal(chainIr, names) : this.oneStep();
   }
 
@@ -177,12 +188,11 @@ class SplitSearch {
       const chainIds = ids();
       const ir = this.analyzeTagging(
         chainIds,
-        chainIds.map((_, k) => (k === 0 ? [] : [chainIds[k - 1]])),
-        true
+        chainIds.map((_, k) => (k === 0 ? [] : [chainIds[k - 1]]))
       );
-      const error = ir?.diagnostics.find(d => d.severity === 'error');
-      if (!ir || error) {
-        if (!error || !this.resolveError(error, ir!)) return undefined;
+      const error = ir.diagnostics.find(d => d.severity === 'error');
+      if (error) {
+        if (!this.resolveError(error, ir)) return undefined;
         continue;
       }
       const unsure = this.unsureHandOn(ir);
@@ -480,16 +490,15 @@ class SplitSearch {
     });
   }
 
-  /** The notebook tagged with the current prelude and groups, analysed; undefined if it cannot be. */
-  private analyzeTagging(
-    names: readonly string[],
-    prev: readonly string[][],
-    keepErrors = false
-  ): PipelineIR | undefined {
-    const tagged = this.tagged(names, prev);
-    const ir = analyzeNotebook(tagged, { cache: this.options.cache }).ir;
-    if (!keepErrors && ir.diagnostics.some(d => d.severity === 'error')) return undefined;
-    return ir;
+  /** The notebook tagged with the current prelude and groups, analysed. */
+  private analyzeTagging(names: readonly string[], prev: readonly string[][]): PipelineIR {
+    return analyzeNotebook(this.tagged(names, prev), { cache: this.options.cache }).ir;
+  }
+
+  /** The same, when it has no error. */
+  private cleanTagging(names: readonly string[], prev: readonly string[][]): PipelineIR | undefined {
+    const ir = this.analyzeTagging(names, prev);
+    return hasErrors(ir.diagnostics) ? undefined : ir;
   }
 
   private tagged(names: readonly string[], prev: readonly string[][]): NotebookJson {
@@ -547,10 +556,10 @@ class SplitSearch {
       const work = this.untagged.filter(i => !this.prelude.has(i));
       if (work.length === 0) continue;
       this.groups = [work];
-      const chain = this.analyzeTagging(['s1'], [[]]);
+      const chain = this.cleanTagging(['s1'], [[]]);
       if (!chain) continue;
       const names = this.stepNames(chain);
-      const ir = this.analyzeTagging(names, [[]]);
+      const ir = this.cleanTagging(names, [[]]);
       if (ir) return this.proposal(ir, names);
     }
     return {

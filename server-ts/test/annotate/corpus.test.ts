@@ -1,11 +1,11 @@
 /**
  * The run corpus, untagged and annotated again: for every notebook in
- * test/samples/run/ (each proven equal to a straight run as tagged) and
- * test/samples/run-refused/ (tagged so that the run refuses), the step
- * tags are removed, `cellflow annotate --write` tags a copy, and the annotated
- * pipeline must report exactly the metrics of the untagged notebook run
- * straight through. Only proposals of more than one step are run (one step is
- * the straight run), two notebooks at a time.
+ * test/samples/run/ (each proven equal to a straight run as tagged),
+ * test/samples/run-refused/ (tagged so that the run refuses) and the flagship
+ * examples/xor.ipynb, the step tags are removed, `cellflow annotate --write`
+ * tags a copy, and the annotated pipeline must report exactly the metrics of
+ * the untagged notebook run straight through. Only proposals of more than one
+ * step are run (one step is the straight run), two notebooks at a time.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -17,16 +17,19 @@ import { readNotebookFile } from '../../src/notebook/file.js';
 import type { NotebookJson } from '../../src/notebook/nbformat.js';
 import { cli, runNotebook } from '../engine/helpers.js';
 import { makeWorkspace } from '../notebooks.js';
-import { samplesRoot } from '../paths.js';
+import { repoRoot, samplesRoot } from '../paths.js';
 
 /** The run corpus, and the notebooks whose hand-made tagging the run refuses: untagged, they must annotate well. */
 const corpusDirs = [join(samplesRoot, 'run'), join(samplesRoot, 'run-refused')];
-const corpus = corpusDirs.flatMap(dir =>
-  readdirSync(dir)
-    .filter(name => name.endsWith('.ipynb'))
-    .sort()
-    .map(name => join(dir, name))
-);
+const corpus = [
+  join(repoRoot, 'examples/xor.ipynb'), // the slowest first, so the small ones run beside it
+  ...corpusDirs.flatMap(dir =>
+    readdirSync(dir)
+      .filter(name => name.endsWith('.ipynb'))
+      .sort()
+      .map(name => join(dir, name))
+  )
+];
 
 /** Tags that make or configure steps: what a notebook as published does not have. */
 const STEP_TAG = /^(step|block|prev|limit|annotation|label|image|cache|retry|timeout):/;
