@@ -185,6 +185,9 @@ function stepProgram(
   if (ins.length > 0) {
     builder.line(`var __cellflowInputs = await ${RUNTIME}.loadInputs(${JSON.stringify(ins)});`);
     builder.line(`var ${ins.map(name => `${name} = __cellflowInputs.${name}`).join(', ')};`);
+  } else {
+    // Loading nothing still applies upstream `process.env` changes: a step with no inputs sees them too.
+    builder.line(`await ${RUNTIME}.loadInputs([]);`);
   }
   for (const cellIndex of step.cells) builder.cell(cellIndex, `step ${step.name}`, transform(cellIndex).body);
   // Everything the step loaded or defines for others, read after its cells: the runtime checks the plan with it.
