@@ -16,7 +16,7 @@ import { kernelRuntime } from '../../notebook/language.js';
 import type { LocalPlan, PlanStep } from './plan.js';
 import { ProgramBuilder } from './program-builder.js';
 import { neededStatements, preludeStatements } from './prelude-pruning.js';
-import { erasedImports, transformCell, type TransformedCell } from './transform-cell.js';
+import { erasedImports, resolveSpecifier, transformCell, type TransformedCell } from './transform-cell.js';
 
 const RUNTIME_URL = new URL('../../runtime/step.js', import.meta.url).href;
 const RUNTIME = '__cellflow';
@@ -123,7 +123,16 @@ export function compileLocal(analysis: Analysis, notebookPath: string): Compiled
       settings: step.settings,
       // The runtime too: the same program text on Node and on Deno is not the same computation.
       codeHash: createHash('sha256').update(`${runtime}\n`).update(text).digest('hex'),
-      lineMap: builder.lineMap
+      lineMap: builder.lineMap,
+      imports: [...ir.prelude.map(p => p.cellIndex), ...step.cells].flatMap(cellIndex =>
+        analysis.facts.get(cellIndex)!.imports.map(site => ({
+          specifier: site.specifier,
+          resolved: resolveSpecifier(site.specifier, notebookDir),
+          cellIndex,
+          line: site.line,
+          column: site.column
+        }))
+      )
     };
   });
 

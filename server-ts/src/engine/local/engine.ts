@@ -372,7 +372,8 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
         readFailure(paths.errorFile) ??
         exitFailure(name, exit, {
           timeoutSeconds: step.settings.timeoutSeconds,
-          memoryLimit: step.settings.limits.memory
+          memoryLimit: step.settings.limits.memory,
+          imports: step.imports
         });
       this.collectDisplays(name, paths); // what it showed before it failed, as the kernel would have shown it
       this.finishStep(name, { status: 'failed', seconds, exitCode: code, error });
