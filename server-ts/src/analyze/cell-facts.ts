@@ -153,7 +153,7 @@ function analyzeParsedCell(source: string, language: Language): CellFacts {
   const parsed = parseCellSource(source, language, collected.visit);
   if (isParseFailure(parsed)) return { js: source, sourceType: 'module', ...NO_FACTS, parseError: parsed };
   const facts = factsOfProgram(parsed.program, parsed.sourceType, parsed.position, collected);
-  return withJavaScript(source, parsed.typed, { ...facts, namespaces: parsed.namespaces });
+  return withJavaScript(source, parsed.typed, parsed.jsx, { ...facts, namespaces: parsed.namespaces });
 }
 
 const NO_FACTS = {
@@ -654,11 +654,11 @@ function dotted(node: Node): string | undefined {
  * so the getter's closure holds the source only, not the syntax tree and scopes of analyzeCell (cached facts would
  * keep every cell's tree alive).
  */
-function withJavaScript(source: string, typed: boolean, facts: Omit<CellFacts, 'js'>): CellFacts {
+function withJavaScript(source: string, typed: boolean, jsx: boolean, facts: Omit<CellFacts, 'js'>): CellFacts {
   let js: string | undefined;
   return {
     get js() {
-      return (js ??= typed ? stripTypes(source) : source);
+      return (js ??= typed || jsx ? stripTypes(source, { jsx }) : source);
     },
     ...facts
   };

@@ -14,6 +14,8 @@ export interface ParsedCell {
   sourceType: 'module' | 'script';
   /** The cell has TypeScript syntax: its JavaScript for the compiler comes from stripTypes. */
   typed: boolean;
+  /** The cell has JSX: stripTypes compiles it too (classic runtime, `React.createElement`). */
+  jsx: boolean;
   /** Namespaces with values: sucrase drops them, so the compiled cell would not define them. */
   namespaces: Array<{ name: string; line: number; column: number }>;
   /** An offset in the cell's source as a 1-based line and 0-based column. */
@@ -60,15 +62,29 @@ export function parseCellSource(
   let parsed = parse(file, source, sourceType);
   const moduleError = firstError(parsed);
   if (moduleError) {
-    sourceType = 'script';
-    parsed = parse(file, source, sourceType);
-    if (firstError(parsed)) return failure(moduleError.message, errorOffset(moduleError), position);
+    // A module, a sloppy script (ijavascript style), then the same with JSX (Deno's and tslab's `.tsx` cells),
+    // which is a separate dialect (`<T>x` casts are not JSX's); the first error is the one reported.
+    const jsxFile = file.replace(/\.(ts|js)$/, '.$1x');
+    const attempts: [string, ParsedCell['sourceType']][] = [[file, 'script']];
+    if (source.includes('<')) attempts.push([jsxFile, 'module'], [jsxFile, 'script']);
+    let next: { type: ParsedCell['sourceType']; result: ParseResult } | undefined;
+    for (const [name, type] of attempts) {
+      const result = parse(name, source, type);
+      if (!firstError(result)) {
+        next = { type, result };
+        break;
+      }
+    }
+    if (!next) return failure(moduleError.message, errorOffset(moduleError), position);
+    sourceType = next.type;
+    parsed = next.result;
   }
   const program = parsed.program as unknown as TsNode;
   try {
     const erased = eraseTypes(program, visit as ((node: TsNode) => void) | undefined);
     const namespaces = erased.namespaces.map(n => ({ name: n.name, ...position(n.offset) }));
-    return { program: program as unknown as Program, sourceType, typed: erased.typed, namespaces, position };
+    const { typed, jsx } = erased;
+    return { program: program as unknown as Program, sourceType, typed, jsx, namespaces, position };
   } catch (error) {
     if (error instanceof UnsupportedSyntax) return failure(error.message, error.offset, position);
     if (isStackOverflow(error))

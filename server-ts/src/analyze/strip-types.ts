@@ -17,7 +17,14 @@ const STRIP_TYPES = {
   disableESTransforms: true
 };
 
-export function stripTypes(source: string): string {
+/** JSX as the classic runtime has it (`React.createElement`), as Deno's kernel and tslab compile it. */
+const STRIP_TYPES_AND_JSX = {
+  ...STRIP_TYPES,
+  transforms: ['typescript' as const, 'jsx' as const],
+  production: true // no `__self`/`__source` props: the kernels do not add them
+};
+
+export function stripTypes(source: string, options: { jsx?: boolean } = {}): string {
   transform ??= (require('sucrase') as { transform: Transform }).transform;
-  return transform(source, STRIP_TYPES).code;
+  return transform(source, options.jsx ? STRIP_TYPES_AND_JSX : STRIP_TYPES).code;
 }

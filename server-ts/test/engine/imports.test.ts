@@ -1,7 +1,7 @@
 /**
  * Imports as notebooks write them: local TypeScript modules by `.ts` or extensionless paths (tslab resolves
  * both), type-only names in value imports, the same name imported in two cells of a step, and imports laid
- * out over lines with comments. Each runs as a pipeline with the straight run's results.
+ * out over lines with comments, JSX. Each runs as a pipeline with the straight run's results.
  */
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -75,4 +75,45 @@ test('names a step cannot have are refused at analysis, with the cell and line',
     ]
   );
   assert.match(reserved[0]!.message, /__proto__/);
+});
+
+test('JSX in tslab and Deno cells parses, analyzes (components and React are reads) and runs', async () => {
+  for (const kernel of ['tslab', 'deno'] as const) {
+    const dir = makeWorkspace(`jsx-${kernel}-`);
+    const path = writeNotebook(
+      dir,
+      'jsx.ipynb',
+      [
+        [
+          ['imports'],
+          'const React = {\n  createElement: (type: unknown, props: unknown, ...children: unknown[]) => ({ type, props, children }),\n  Fragment: "fragment"\n};'
+        ],
+        [
+          ['step:render'],
+          'const Item = ({ label }: { label: string }) => <li className="item">{label}</li>;\nconst labels = ["a", "bb"];\nconst tree = <ul id="list">{labels.map(l => <Item label={l} />)}<>{"end"}</></ul>;\nconst summary = JSON.stringify(tree);'
+        ],
+        [['step:measure', 'prev:render'], 'const size = summary.length;'],
+        [['pipeline-metrics'], 'size;']
+      ],
+      kernel
+    );
+    const record = await runNotebook(path);
+    assert.equal(record.status, 'succeeded', `${kernel}: ${JSON.stringify(record.steps, null, 1)}`);
+    const analysis = analyzeNotebook(parseNotebook(readFileSync(path, 'utf8')).json);
+    const straight = await runStraightThrough(analysis, path);
+    assert.equal(straight.exitCode, 0, straight.stderr);
+    assert.deepEqual(record.metrics, straight.metrics, kernel);
+    assert.ok(record.metrics.size! > 50);
+  }
+  const missing = writeNotebook(makeWorkspace(), 'jsx-missing.ipynb', [
+    [['step:a'], 'const el = <Missing value={1} />;']
+  ]);
+  const codes = analyzeNotebook(parseNotebook(readFileSync(missing, 'utf8')).json).ir.diagnostics.map(d => [
+    d.code,
+    d.message.match(/`(React|Missing)`/)?.[1]
+  ]);
+  assert.deepEqual(codes, [
+    ['undefined-variable', 'React'],
+    ['undefined-variable', 'Missing']
+  ]);
 });

@@ -11,6 +11,7 @@
  * Children are found by oxc's visitor keys, made for the very AST it returns.
  * Every node keeps its range in the cell's own source.
  */
+import { jsxRewrites } from './jsx.js';
 import { visitorKeys } from 'oxc-parser';
 
 /** A TS-ESTree node as oxc builds it, loosely typed: rewrites read TypeScript-only fields. */
@@ -35,6 +36,8 @@ export class UnsupportedSyntax extends Error {
 /** What the erasure found: TypeScript syntax at all, and namespaces with values (which sucrase drops). */
 export interface Erased {
   typed: boolean;
+  /** The cell has JSX (lowered to `React.createElement` calls): the compiler transforms it too. */
+  jsx: boolean;
   namespaces: Array<{ name: string; offset: number }>;
 }
 
@@ -43,9 +46,9 @@ export interface Erased {
  * the result, children before their parent: the analysis' own visitors ride on this walk instead of another one.
  */
 export function eraseTypes(program: TsNode, visit?: (node: TsNode) => void): Erased {
-  const state: State = { typed: false, namespaces: [], visit };
+  const state: State = { typed: false, jsx: false, namespaces: [], visit };
   walk(program, state);
-  return { typed: state.typed, namespaces: state.namespaces };
+  return { typed: state.typed, jsx: state.jsx, namespaces: state.namespaces };
 }
 
 interface State extends Erased {
@@ -152,6 +155,8 @@ const rewrites: Record<string, Rewrite> = {
   ExportDefaultDeclaration: node => (typeOnly(node.declaration as TsNode) ? undefined : node),
   ExportAllDeclaration: node => (node.exportKind === 'type' ? undefined : node),
   ImportExpression: (node, state) => (node.phase ? unsupported('Source and deferred imports')(node, state) : node),
+  JSXElement: (node, state) => ((state.jsx = true), jsxRewrites.JSXElement!(node)),
+  JSXFragment: (node, state) => ((state.jsx = true), jsxRewrites.JSXFragment!(node)),
   Decorator: unsupported('Decorators'),
   AccessorProperty: unsupported('`accessor` fields')
 };
