@@ -241,3 +241,18 @@ test('a full disk mid-run fails the step with disk-full, ends the run with a fin
     spawnSync('umount', ['-l', disk]);
   }
 });
+
+test('a step that exits 0 before saving its outputs fails (step-no-outputs) and is never cached', async () => {
+  const dir = makeWorkspace();
+  const path = writeNotebook(dir, 'early-exit.ipynb', [
+    [['step:a'], 'const a = 1;\nif (a === 1) process.exit(0);'],
+    [['step:b', 'prev:a'], 'const b = a + 1;']
+  ]);
+  for (const attempt of [1, 2]) {
+    const record = await runNotebook(path);
+    assert.equal(record.status, 'failed', `attempt ${attempt}`);
+    assert.equal(record.steps.a.error?.code, 'step-no-outputs');
+    assert.equal(record.steps.a.cached, false);
+    assert.equal(record.steps.b.status, 'skipped');
+  }
+});
