@@ -38,6 +38,9 @@ const PREFERENCE: readonly [mime: string, extension: string][] = [
   ['text/plain', 'txt']
 ];
 
+/** Characters of a string shown in a cell result (util.inspect says how many more there were). */
+const RESULT_STRING_LIMIT = 100_000;
+
 const BASE64_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'application/pdf']);
 
 export class DisplayRecorder {
@@ -90,7 +93,8 @@ export function bundleOf(value: unknown): MimeBundle {
     const bundle = rich.call(value) as unknown;
     if (bundle && typeof bundle === 'object') return bundle as MimeBundle;
   }
-  return { 'text/plain': typeof value === 'string' ? `'${value}'` : inspect(value) };
+  // As Node's REPL shows a result (strings quoted), with very long strings cut: a result is a glance, not a file.
+  return { 'text/plain': inspect(value, { maxStringLength: RESULT_STRING_LIMIT }) };
 }
 
 function firstOther(bundle: MimeBundle): [string, string] | undefined {
