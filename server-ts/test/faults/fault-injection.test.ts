@@ -199,7 +199,7 @@ test('damaged run records (truncated, an array, empty) are listed apart; logs sa
   await assertRecovered(dir, pids, path, new Map());
 });
 
-/** The file of `step`'s cache entry picked by `pick` from its outputs. */
+/** The folder of `step`'s cache entry from `record`. */
 function cacheEntry(dir: string, record: RunRecord, step: string): string {
   return join(new RunStore(dir).cacheDir(), record.steps[step].cacheKey!);
 }
