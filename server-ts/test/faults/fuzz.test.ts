@@ -286,6 +286,60 @@ test('the reader gives a notebook or a coded error for any JSON, and what it giv
   );
 });
 
+test('sample notebooks with notebook and cell metadata of any shape go through the reader and analysis', () => {
+  const settings = fc.record(
+    {
+      steps_defaults: fc.oneof(fc.array(tag, { maxLength: 3 }), anything),
+      enable_caching: anything,
+      docker_image: anything,
+      base_image: anything,
+      volumes: anything,
+      katib_metadata: anything,
+      pipeline_name: anything
+    },
+    { requiredKeys: [] }
+  );
+  const metadata = fc.record(
+    {
+      kernelspec: fc.oneof(
+        fc.record({ name: fc.constantFrom('tslab', 'deno', 'javascript', 'python3', ''), language: anything }),
+        anything
+      ),
+      language_info: fc.oneof(fc.record({ name: fc.constantFrom('typescript', 'javascript', 'python') }), anything),
+      kubeflow_notebook: fc.oneof(settings, anything),
+      cellflow: fc.oneof(settings, anything)
+    },
+    { requiredKeys: [] }
+  );
+  const input = fc.record({
+    sample: fc.nat({ max: SAMPLES.length - 1 }),
+    metadata,
+    cellMetadata: fc.array(fc.dictionary(fc.constantFrom('tags', 'collapsed', 'jupyter', 'kale'), anything), {
+      maxLength: 4
+    })
+  });
+  fc.assert(
+    fc.property(input, ({ sample, metadata, cellMetadata }) => {
+      const { json, path } = SAMPLES[sample]!;
+      const copy = structuredClone(json) as unknown as Record<string, any>;
+      copy.metadata = metadata;
+      cellMetadata.forEach((extra, i) => {
+        const cell = copy.cells[i % copy.cells.length];
+        if (cell) cell.metadata = { ...cell.metadata, ...extra };
+      });
+      let read: NotebookJson;
+      try {
+        read = parseNotebook(JSON.stringify(copy)).json;
+      } catch (error) {
+        assertCoded(error);
+        return;
+      }
+      analyzeAndCompile(read, path);
+    }),
+    { seed: 5, numRuns: 200 }
+  );
+});
+
 test('the reader gives a coded error for text that is not JSON', () => {
   fc.assert(
     fc.property(fc.string({ maxLength: 40 }), text => {
