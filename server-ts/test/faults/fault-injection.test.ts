@@ -204,15 +204,24 @@ function cacheEntry(dir: string, record: RunRecord, step: string): string {
   return join(new RunStore(dir).cacheDir(), record.steps[step].cacheKey!);
 }
 
-const CACHE_DAMAGE: Record<string, (entry: string) => void> = {
-  'a truncated value file': entry => {
-    const outputs = join(entry, 'outputs');
-    const data = readdirSync(outputs).find(f => f.endsWith('.v8'))!;
-    truncateSync(join(outputs, data), 3);
+function truncateValueFile(entry: string): void {
+  const outputs = join(entry, 'outputs');
+  const data = readdirSync(outputs).find(f => f.endsWith('.v8'))!;
+  truncateSync(join(outputs, data), 3);
+}
+
+/** Damage done to the cache entry of step `square` (and, for one, to its consumer's). */
+const CACHE_DAMAGE: Record<string, (entryOf: (step: string) => string) => void> = {
+  'a truncated value file': entryOf => truncateValueFile(entryOf('square')),
+  // The consumer must load the damaged value: before entries were checked, it failed on it.
+  'a truncated value file and its consumer not cached': entryOf => {
+    truncateValueFile(entryOf('square'));
+    rmSync(entryOf('sum'), { recursive: true });
   },
-  'garbage result.json': entry => writeFileSync(join(entry, 'result.json'), '{"notA": "result"'),
-  'a result.json of the wrong shape': entry => writeFileSync(join(entry, 'result.json'), '[17]'),
-  'a missing entry.json': entry => rmSync(join(entry, 'entry.json'))
+  'garbage result.json': entryOf => writeFileSync(join(entryOf('square'), 'result.json'), '{"notA": "result"'),
+  // Before result reports were checked, this one crashed the engine with a TypeError.
+  'a result.json of the wrong shape': entryOf => writeFileSync(join(entryOf('square'), 'result.json'), '[17]'),
+  'a missing entry.json': entryOf => rmSync(join(entryOf('square'), 'entry.json'))
 };
 
 for (const [damage, apply] of Object.entries(CACHE_DAMAGE)) {
@@ -223,9 +232,9 @@ for (const [damage, apply] of Object.entries(CACHE_DAMAGE)) {
     assert.equal(first.code, 0, first.stderr);
     const store = new RunStore(dir);
     const record = store.readRun((JSON.parse(first.stdout) as { runId: string }).runId);
-    apply(cacheEntry(dir, record, 'square'));
+    apply(step => cacheEntry(dir, record, step));
     const again = cli(['run', path, '--json']);
-    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.code, 0, again.stderr + again.stdout);
     const summary = JSON.parse(again.stdout) as { runId: string; metrics: Record<string, number> };
     assert.deepEqual(summary.metrics, EXPECTED);
     const second = store.readRun(summary.runId);
