@@ -7,7 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { serverError } from '../diagnostics/codes.js';
-import { CellflowError } from '../diagnostics/diagnostic.js';
+import { CellflowError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { PipelineIR } from '../ir.js';
 import type { AnalysisReply, AnalysisRequest } from './protocol.js';
 
@@ -106,7 +106,7 @@ export class AnalysisProcess {
 
 /** The analysis could not finish for a reason that is cellflow's limit, not a problem in the notebook's code. */
 export class AnalysisCrashed extends Error {
-  constructor(readonly diagnostic: ReturnType<typeof serverError.analysisCrashed>) {
+  constructor(readonly diagnostic: Diagnostic) {
     super(diagnostic.message);
     this.name = 'AnalysisCrashed';
   }

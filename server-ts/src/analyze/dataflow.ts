@@ -15,9 +15,8 @@ import type { Metric, StepInput } from '../ir.js';
 import type { StepDraft } from './blocks.js';
 import type { CellFacts, ClassFacts, Definition, DefinitionKind } from './cell-facts.js';
 import type { StepGraph, StepSet } from './graph.js';
-import { kernelOnlyGlobals, knownGlobals } from './known-globals.js';
+import { BROWSER_GLOBALS, kernelOnlyGlobals, knownGlobals } from './known-globals.js';
 import type { MetricName } from './metrics.js';
-import type { KernelRuntime } from '../notebook/language.js';
 
 export interface DataflowInput {
   steps: readonly StepDraft[];
@@ -28,10 +27,13 @@ export interface DataflowInput {
   preludeKinds?: ReadonlyMap<number, 'imports' | 'functions'>;
   parameterNames: ReadonlySet<string>;
   metricNames: readonly MetricName[];
-  /** When cells failed to parse, reads of names they would define are not reported as undefined. */
-  reportUndefined: boolean;
-  /** What the steps run on: which globals they have (`Deno` only on Deno). Node when not given. */
-  runtime?: KernelRuntime;
+  /**
+   * Names cells that failed to parse seem to define (read off their text): reads of them are not reported as
+   * undefined, while every other name still is.
+   */
+  unparsedNames?: ReadonlySet<string>;
+  /** The notebook's kernel: which globals its steps have (`Deno` on Deno, `$$` for ijavascript). Node's when not given. */
+  kernel?: string;
 }
 
 export interface StepFlow {
@@ -155,9 +157,13 @@ export function computeDataflow(input: DataflowInput): Dataflow {
         diagnostics.push(codeError.notUpstream(place, step.name, name, definers));
         continue;
       } else {
-        const kernelOnly = kernelOnlyGlobals(input.runtime ?? 'node').get(name);
+        const kernel = input.kernel ?? '';
+        const kernelOnly = kernelOnlyGlobals(kernel).get(name);
+        // Browser code in callbacks the page runs (ijavascript's `$$.html` scripts, a bundler's): not the step's.
+        const browserCallback =
+          BROWSER_GLOBALS.has(name) && !facts.get(place.cellIndex!)?.topLevelReads.some(r => r.name === name);
         if (kernelOnly) diagnostics.push(codeError.kernelGlobalUnavailable(place, step.name, name, kernelOnly));
-        else if (!knownGlobals(input.runtime ?? 'node').has(name) && input.reportUndefined)
+        else if (!knownGlobals(kernel).has(name) && !browserCallback && !input.unparsedNames?.has(name))
           diagnostics.push(codeError.undefinedVariable(place, step.name, name));
         continue;
       }

@@ -7,7 +7,7 @@ import { readNotebookSettings } from '../annotations/settings.js';
 import { codeError, tagError } from '../diagnostics/codes.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Parameter, PipelineIR, PreludeCell } from '../ir.js';
-import { detectLanguage, kernelRuntime } from '../notebook/language.js';
+import { detectLanguage } from '../notebook/language.js';
 import { cellSource, type NotebookJson } from '../notebook/nbformat.js';
 import { groupCells } from './blocks.js';
 import { sharedCellFactsCache, type CellFactsCache } from './cell-cache.js';
@@ -110,8 +110,8 @@ export function analyzeNotebook(notebook: NotebookJson, options: AnalyzeOptions 
     preludeKinds: new Map(prelude.map(p => [p.cellIndex, p.kind])),
     parameterNames: new Set(parameters.map(p => p.name)),
     metricNames,
-    reportUndefined: !diagnostics.some(d => d.code === 'parse-error'),
-    runtime: kernelRuntime(kernel)
+    unparsedNames: namesOfUnparsedCells(notebook, facts),
+    kernel
   });
   diagnostics.push(...flow.diagnostics);
 
@@ -151,4 +151,25 @@ export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
     const [ka, kb] = [key(a), key(b)];
     return ka[0] - kb[0] || ka[1] - kb[1] || ka[2] - kb[2] || a.code.localeCompare(b.code);
   });
+}
+
+/**
+ * Names a cell that does not parse seems to declare, read off its text (`const x`, `function f`, `class C`,
+ * `import { a, b as c }`): the cell's own error is reported, and reads of these elsewhere are not reported
+ * as undefined on top of it, while every other cell is still checked.
+ */
+function namesOfUnparsedCells(notebook: NotebookJson, facts: ReadonlyMap<number, CellFacts>): Set<string> {
+  const names = new Set<string>();
+  for (const [index, cellFacts] of facts) {
+    if (!cellFacts.parseError) continue;
+    const source = cellSource(notebook.cells[index]!);
+    for (const match of source.matchAll(/\b(?:const|let|var|function\*?|class|enum|namespace)\s+([A-Za-z_$][\w$]*)/g))
+      names.add(match[1]!);
+    for (const match of source.matchAll(/\b(?:const|let|var)\s*[{[]([^=]*)[}\]]\s*=/g))
+      for (const name of match[1]!.match(/[A-Za-z_$][\w$]*/g) ?? []) names.add(name);
+    for (const match of source.matchAll(/\bimport\s+([^'"]*?)\s+from\b/g))
+      for (const name of match[1]!.replace(/\b\w+\s+as\b/g, '').match(/[A-Za-z_$][\w$]*/g) ?? []) names.add(name);
+    for (const match of source.matchAll(/^\s*([A-Za-z_$][\w$]*)\s*=[^=]/gm)) names.add(match[1]!);
+  }
+  return names;
 }

@@ -4,12 +4,12 @@
  * step inputs.
  */
 import globals from 'globals';
-import type { KernelRuntime } from '../notebook/language.js';
+import { kernelRuntime } from '../notebook/language.js';
 
 /**
  * What the notebook kernels put in scope that a step process does not have: a cell reading one is refused at
  * analysis, where it would otherwise fail inside the step with a ReferenceError. `Deno` is one only for Node
- * notebooks: Deno notebooks' steps run on Deno (see `kernelOnlyGlobals`).
+ * notebooks (Deno notebooks' steps run on Deno), `$$` and `display` only for non-ijavascript ones.
  */
 const KERNEL_ONLY_GLOBALS: ReadonlyMap<string, string> = new Map([
   ['$$', "ijavascript's output object"],
@@ -22,16 +22,37 @@ const KERNEL_ONLY_GLOBALS: ReadonlyMap<string, string> = new Map([
 ]);
 
 const NODE_GLOBALS: ReadonlySet<string> = new Set([...Object.keys(globals.builtin), ...Object.keys(globals.node)]);
-/** Deno has Node's globals (its Node compatibility) and its own namespace. */
-const DENO_GLOBALS: ReadonlySet<string> = new Set([...NODE_GLOBALS, 'Deno']);
-const DENO_KERNEL_ONLY = new Map([...KERNEL_ONLY_GLOBALS].filter(([name]) => name !== 'Deno'));
 
-/** Kernel-only names, with what each is, for a notebook whose steps run on `runtime`. */
-export function kernelOnlyGlobals(runtime: KernelRuntime): ReadonlyMap<string, string> {
-  return runtime === 'deno' ? DENO_KERNEL_ONLY : KERNEL_ONLY_GLOBALS;
+/** ijavascript's kernels (and its `nodejs` alias): steps get its `$$` (runtime/kernels/ijavascript.ts). */
+export const IJAVASCRIPT_KERNELS: ReadonlySet<string> = new Set(['javascript', 'ijavascript', 'nodejs']);
+const IJAVASCRIPT_PROVIDED = ['$$'];
+
+/** Browser globals Node lacks (`window`, `document`): only code the page runs reads them. */
+export const BROWSER_GLOBALS: ReadonlySet<string> = new Set(
+  Object.keys(globals.browser).filter(name => !NODE_GLOBALS.has(name))
+);
+
+/** Kernel-only names, with what each is, for a notebook of `kernel`. */
+export function kernelOnlyGlobals(kernel: string): ReadonlyMap<string, string> {
+  const provided = new Set([
+    ...(kernelRuntime(kernel) === 'deno' ? ['Deno'] : []),
+    ...(IJAVASCRIPT_KERNELS.has(kernel) ? IJAVASCRIPT_PROVIDED : [])
+  ]);
+  return new Map([...KERNEL_ONLY_GLOBALS].filter(([name]) => !provided.has(name)));
 }
 
-/** Names a step on `runtime` has without any step defining them. */
-export function knownGlobals(runtime: KernelRuntime): ReadonlySet<string> {
-  return runtime === 'deno' ? DENO_GLOBALS : NODE_GLOBALS;
+/** Names a step of a `kernel` notebook has without any step defining them. */
+export function knownGlobals(kernel: string): ReadonlySet<string> {
+  let known = knownByKernel.get(kernel);
+  if (!known) {
+    known = new Set([
+      ...NODE_GLOBALS,
+      ...(kernelRuntime(kernel) === 'deno' ? ['Deno'] : []),
+      ...(IJAVASCRIPT_KERNELS.has(kernel) ? IJAVASCRIPT_PROVIDED : [])
+    ]);
+    knownByKernel.set(kernel, known);
+  }
+  return known;
 }
+
+const knownByKernel = new Map<string, ReadonlySet<string>>();

@@ -2,6 +2,7 @@
 /** The `cellflow` command: a thin shell over the server-ts library. */
 import { Command } from 'commander';
 import { registerAnalyze } from './commands/analyze.js';
+import { registerAnnotate } from './commands/annotate.js';
 import { registerCompile } from './commands/compile.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
@@ -15,6 +16,7 @@ const program = new Command('cellflow')
   .version(version);
 
 registerAnalyze(program);
+registerAnnotate(program);
 registerCompile(program);
 registerRun(program);
 registerRuns(program);

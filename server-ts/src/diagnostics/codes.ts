@@ -4,7 +4,13 @@
  */
 import type { Diagnostic, Place, Severity } from './diagnostic.js';
 
-function make(code: string, severity: Severity, place: Place, message: string, hint: string): Diagnostic {
+function make<C extends string>(
+  code: C,
+  severity: Severity,
+  place: Place,
+  message: string,
+  hint: string
+): Diagnostic & { code: C } {
   return {
     code,
     severity,
@@ -704,3 +710,22 @@ export const serverError = {
       "Split the notebook's largest cells, or run `cellflow analyze <notebook>` in a terminal to see where it spends its time."
     )
 };
+
+type CodesOf<Group> = {
+  [Name in keyof Group]: Group[Name] extends (...args: never[]) => { code: infer C } ? C : never;
+}[keyof Group];
+
+/**
+ * Every code cellflow reports, as one union: a code compared anywhere (`error.code === 'disk-full'`) or
+ * carried by a step failure is checked against it by the compiler.
+ */
+export type DiagnosticCode =
+  | CodesOf<typeof notebookError>
+  | CodesOf<typeof tagError>
+  | CodesOf<typeof codeError>
+  | CodesOf<typeof runError>
+  | CodesOf<typeof commandError>
+  | CodesOf<typeof importError>
+  | CodesOf<typeof planCheckError>
+  | CodesOf<typeof stepError>
+  | CodesOf<typeof serverError>;

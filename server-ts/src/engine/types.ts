@@ -31,6 +31,16 @@ export interface StepRecord {
   inputsFrom?: Record<string, string>;
 }
 
+/** One display of a step, as a file of the run. */
+export interface DisplayArtifact {
+  step: string;
+  /** The notebook cell that displayed it. */
+  cellIndex: number | null;
+  mimeType: string;
+  /** The file, relative to the run folder. */
+  path: string;
+}
+
 export interface RunRecord {
   version: 1;
   id: string;
@@ -47,6 +57,8 @@ export interface RunRecord {
   metrics: Record<string, number>;
   /** Artifact files, relative to the run folder. */
   artifacts: string[];
+  /** What steps displayed (tslab.display, $$, Deno.jupyter.display, a cell's result), each with its cell. */
+  displays: DisplayArtifact[];
   /** Why the run stopped when no step's own failure says it (its files could not be written). */
   error?: Diagnostic;
 }

@@ -29,6 +29,9 @@ const LANGUAGE_NAMES = new Map<string, Language>([
   ['js', 'javascript']
 ]);
 
+/** tslab's kernels (TypeScript and JavaScript): their cells can import the `tslab` module without installing it. */
+export const TSLAB_KERNELS: ReadonlySet<string> = new Set(['tslab', 'jslab']);
+
 /** What a notebook's steps run on: the runtime its kernel runs cells on. */
 export type KernelRuntime = 'node' | 'deno';
 

@@ -12,7 +12,7 @@ import type { Analysis } from '../analyze/index.js';
 import { commandError, importError } from '../diagnostics/codes.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { denoExecutable } from '../engine/local/step-command.js';
-import { kernelRuntime } from '../notebook/language.js';
+import { kernelRuntime, TSLAB_KERNELS } from '../notebook/language.js';
 import { resolveForDeno } from './deno-imports.js';
 import { resolveForNode } from './node-imports.js';
 
@@ -28,6 +28,7 @@ export function checkRunnable(analysis: Analysis, notebookPath: string): Diagnos
       // A load the notebook guards (in a `try`, with `.catch`) or defers (in a function) may fail as it pleases;
       // one in a branch counts: it fails the cell if the branch runs, and installing the package is the fix anyway.
       if (site.optional || seen.has(site.specifier)) continue; // one report per specifier: its first site
+      if (site.specifier === 'tslab' && site.kind !== 'require' && TSLAB_KERNELS.has(kernel)) continue; // the kernel's own
       seen.add(site.specifier);
       sites.push({ cellIndex, site });
     }

@@ -1,10 +1,11 @@
 /**
  * `Deno.jupyter` for Deno steps. Deno defines it only inside `deno jupyter` (elsewhere reading it throws), so a
- * notebook cell calling `Deno.jupyter.display(..)` would fail in a pipeline step. A step has no frontend to show
- * anything on, so the stand-in shows nothing: `display` and `broadcast` resolve and do nothing, `format` and the
- * `md`/`html`/`svg`/`image` helpers build the MIME bundles the kernel would, so code using their results still
- * runs. (Turning displays into run artifacts is for later; this only keeps the calls from throwing.)
+ * notebook cell calling `Deno.jupyter.display(..)` would fail in a pipeline step. In the stand-in, `display`
+ * makes a display of the run (a file, see displays.ts), `broadcast` (comm messages to a frontend) does nothing,
+ * and `format` and the `md`/`html`/`svg`/`image` helpers build the MIME bundles the kernel would.
  */
+
+import { displays } from './displays.js';
 
 /** The kernel's display protocol: an object with this method displays as the bundle it returns. */
 const DISPLAY = Symbol.for('Jupyter.display');
@@ -40,7 +41,11 @@ function image(source: string | Uint8Array): Displayable {
 
 const jupyterStandIn = Object.freeze({
   $display: DISPLAY,
-  display: async (_value: unknown, _options?: unknown): Promise<void> => {},
+  display: async (value: unknown, options?: { raw?: boolean }): Promise<void> => {
+    // `raw: true` (the kernel's default for bundles): a plain object is the bundle itself.
+    const isBundle = options?.raw !== false && value !== null && typeof value === 'object' && !(DISPLAY in value);
+    displays.show(isBundle ? (value as MediaBundle) : format(value));
+  },
   broadcast: async (_type: string, _content: unknown, _extra?: unknown): Promise<void> => {},
   format,
   md: template('text/markdown'),

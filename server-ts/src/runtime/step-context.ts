@@ -4,6 +4,7 @@
  * and the step runtime (reader).
  */
 import type { PlanOutput } from '../compile/local/plan.js';
+import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { ParameterValue } from '../ir.js';
 import type { EnvChange, StateChanges } from './state-watch.js';
 
@@ -36,7 +37,7 @@ export interface StepFailure {
   /** plan-check: the step ran, but changed something no pipeline can hand on exactly (see `code`). */
   kind: 'exception' | 'marshal' | 'plan-check';
   /** The diagnostic code, for plan-check failures. */
-  code?: string;
+  code?: DiagnosticCode;
   hint?: string;
   message: string;
   cellIndex: number | null;

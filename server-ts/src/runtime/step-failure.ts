@@ -1,11 +1,12 @@
 /** A step failure made from a coded diagnostic: the message, the code and the hint travel together. */
+import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { StepFailure } from './step-context.js';
 
 export function failureOf(diagnostic: Diagnostic, kind: StepFailure['kind'] = 'exception'): StepFailure {
   return {
     kind,
-    code: diagnostic.code,
+    code: diagnostic.code as DiagnosticCode, // every diagnostic is made by a codes.ts function
     hint: diagnostic.hint,
     message: diagnostic.message,
     cellIndex: diagnostic.cellIndex,

@@ -13,6 +13,8 @@ import { provideJupyterStandIn } from './deno-jupyter.js';
 import { fingerprint, fingerprintGraph, reachedOwned } from './fingerprint.js';
 import { loadValues, savedValueNames, saveValues } from './marshal.js';
 import { formatMetricLine } from './metrics.js';
+import { displays } from './displays.js';
+import { cellIsAsync, cellSettled, provideIJavascriptGlobals } from './kernels/ijavascript.js';
 import { nextMessage, watchEngine } from './engine-link.js';
 import { stepError } from '../diagnostics/codes.js';
 import { failureOf } from './step-failure.js';
@@ -247,6 +249,22 @@ export class StepRuntime {
   /** Marks where the program is: the notebook cell that starts running now. */
   enterCell(cellIndex: number): void {
     this.cellIndex = cellIndex;
+    displays.enterCell(cellIndex);
+  }
+
+  /** After a cell: one that called ijavascript's `$$.async()` ends when it says so. */
+  async leaveCell(): Promise<void> {
+    await cellSettled();
+  }
+
+  /** The globals a kernel gives every cell: ijavascript's `$$`. */
+  provideKernelGlobals(kernel: 'ijavascript'): void {
+    if (kernel === 'ijavascript') provideIJavascriptGlobals();
+  }
+
+  /** A cell's result (the value of its last expression), shown as the kernel shows it: a display of the run. */
+  result(value: unknown): void {
+    if (!cellIsAsync()) displays.showResult(value);
   }
 
   /** Runs the step body; a failure is written down with its notebook place and ends the process with code 1. */

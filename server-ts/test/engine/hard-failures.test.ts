@@ -120,6 +120,7 @@ test('a step whose module fails to load reports the real error and the file, not
   assert.equal(error.code, 'step-could-not-load');
   assert.match(error.message, /SyntaxError/);
   assert.match(error.message, /helper\.mjs:2/);
+  assert.deepEqual([error.cellIndex, error.line], [0, 1], 'the import that loads it: the imports cell, line 1');
 });
 
 test('a timeout longer than Node timers hold (24.8 days) does not fire at once', async () => {

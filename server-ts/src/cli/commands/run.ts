@@ -86,7 +86,8 @@ export function runSummary(record: RunRecord, runDir: string) {
       };
     }),
     metrics: record.metrics,
-    artifacts: record.artifacts.map(a => join(runDir, a))
+    artifacts: record.artifacts.map(a => join(runDir, a)),
+    displays: (record.displays ?? []).map(d => ({ ...d, path: join(runDir, d.path) }))
   };
 }
 
@@ -126,9 +127,20 @@ export function formatRun(record: RunRecord, runDir: string): string {
     lines.push('Metrics:');
     for (const [k, v] of Object.entries(record.metrics)) lines.push(`  ${k} = ${v}`);
   }
-  if (record.artifacts.length > 0) {
+  // Displays are listed with their cell; other files a step wrote come after them.
+  const displays = record.displays ?? [];
+  const displayed = new Set(displays.map(d => d.path));
+  if (displays.length > 0) {
+    lines.push('Displays:');
+    for (const d of displays) {
+      const cell = d.cellIndex === null ? '' : `cell ${d.cellIndex + 1}, `;
+      lines.push(`  ${join(runDir, d.path)}  (${d.step}: ${cell}${d.mimeType})`);
+    }
+  }
+  const files = record.artifacts.filter(a => !displayed.has(a));
+  if (files.length > 0) {
     lines.push('Artifacts:');
-    for (const a of record.artifacts) lines.push(`  ${join(runDir, a)}`);
+    for (const a of files) lines.push(`  ${join(runDir, a)}`);
   }
   return lines.join('\n') + '\n';
 }

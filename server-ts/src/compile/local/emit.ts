@@ -3,6 +3,8 @@
  * values never appear in generated code: programs read them from the run's
  * context at start, so no value can inject code.
  */
+import { TSLAB_KERNELS } from '../../notebook/language.js';
+import { IJAVASCRIPT_KERNELS } from '../../analyze/known-globals.js';
 import { moduleLoaderFor } from './module-loader.js';
 import { sourceText } from './source-text.js';
 import { createHash } from 'node:crypto';
@@ -14,10 +16,21 @@ import { kernelRuntime } from '../../notebook/language.js';
 import type { LocalPlan, PlanStep } from './plan.js';
 import { ProgramBuilder } from './program-builder.js';
 import { neededStatements, preludeStatements } from './prelude-pruning.js';
-import { erasedImports, transformCell, type TransformedCell } from './transform-cell.js';
+import { erasedImports, resolveSpecifier, transformCell, type TransformedCell } from './transform-cell.js';
 
 const RUNTIME_URL = new URL('../../runtime/step.js', import.meta.url).href;
 const RUNTIME = '__cellflow';
+/** Shows a cell's result (its last expression's value), as the kernel does. */
+const SHOW_RESULT = `${RUNTIME}.result`;
+
+/**
+ * Modules the kernel gives its cells without an install: tslab (and jslab) provide `tslab`, whose display API
+ * steps get from cellflow's own module.
+ */
+function kernelModules(kernel: string): ReadonlyMap<string, string> {
+  const tslab = new URL('../../runtime/kernels/tslab.js', import.meta.url).href;
+  return TSLAB_KERNELS.has(kernel) ? new Map([['tslab', tslab]]) : new Map();
+}
 
 export interface CompiledLocal {
   plan: LocalPlan;
@@ -29,12 +42,13 @@ export function compileLocal(analysis: Analysis, notebookPath: string): Compiled
   const { ir } = analysis;
   const notebookDir = dirname(notebookPath);
   const erased = erasedImports(analysis.facts.values());
+  const provided = kernelModules(ir.kernel);
   const transformed = new Map<number, TransformedCell>();
   const transform = (cellIndex: number): TransformedCell => {
     let cell = transformed.get(cellIndex);
     if (!cell) {
       const facts = analysis.facts.get(cellIndex)!;
-      cell = transformCell(facts.js, facts.sourceType, notebookDir, undefined, erased);
+      cell = transformCell(facts.js, facts.sourceType, notebookDir, { erased, provided, showResult: SHOW_RESULT });
       transformed.set(cellIndex, cell);
     }
     return cell;
@@ -73,7 +87,8 @@ export function compileLocal(analysis: Analysis, notebookPath: string): Compiled
       transform: (cellIndex: number) => {
         const facts = analysis.facts.get(cellIndex)!;
         const keep = (index: number) => kept.has(`${cellIndex}:${index}`);
-        return transformCell(facts.js, facts.sourceType, notebookDir, keep, erased);
+        // A prelude runs in every step: what it would display, the kernel displays once, so no step does.
+        return transformCell(facts.js, facts.sourceType, notebookDir, { keep, erased, provided });
       },
       bindings: [...bindings.values()],
       readsProcess:
@@ -108,7 +123,16 @@ export function compileLocal(analysis: Analysis, notebookPath: string): Compiled
       settings: step.settings,
       // The runtime too: the same program text on Node and on Deno is not the same computation.
       codeHash: createHash('sha256').update(`${runtime}\n`).update(text).digest('hex'),
-      lineMap: builder.lineMap
+      lineMap: builder.lineMap,
+      imports: [...ir.prelude.map(p => p.cellIndex), ...step.cells].flatMap(cellIndex =>
+        analysis.facts.get(cellIndex)!.imports.map(site => ({
+          specifier: site.specifier,
+          resolved: resolveSpecifier(site.specifier, notebookDir),
+          cellIndex,
+          line: site.line,
+          column: site.column
+        }))
+      )
     };
   });
 
@@ -152,7 +176,7 @@ function stepProgram(
   const prelude = new Map(ir.prelude.map(p => [p.cellIndex, preludeForStep.transform(p.cellIndex)]));
   const cells = [...prelude.keys(), ...step.cells];
   const imports = [...[...prelude.values()].flatMap(p => p.imports), ...step.cells.flatMap(c => transform(c).imports)];
-  const builder = header(`step \`${step.name}\``, notebookPath, imports);
+  const builder = header(`step \`${step.name}\``, notebookPath, imports, ir.kernel);
   builder.line(`await ${RUNTIME}.run(async () => {`);
   declareAssignedNames(builder, cells, facts);
   for (const parameter of ir.parameters)
@@ -170,6 +194,9 @@ function stepProgram(
   if (ins.length > 0) {
     builder.line(`var __cellflowInputs = await ${RUNTIME}.loadInputs(${JSON.stringify(ins)});`);
     builder.line(`var ${ins.map(name => `${name} = __cellflowInputs.${name}`).join(', ')};`);
+  } else {
+    // Loading nothing still applies upstream `process.env` changes: a step with no inputs sees them too.
+    builder.line(`await ${RUNTIME}.loadInputs([]);`);
   }
   for (const cellIndex of step.cells) builder.cell(cellIndex, `step ${step.name}`, transform(cellIndex).body);
   // Everything the step loaded or defines for others, read after its cells: the runtime checks the plan with it.
@@ -195,14 +222,20 @@ export function compileStraightThrough(
   const notebookDir = dirname(notebookPath);
   const cells = [...analysis.facts.keys()].sort((a, b) => a - b);
   const erased = erasedImports(analysis.facts.values());
+  const provided = kernelModules(ir.kernel);
+  const parameterOrMetricCells = new Set([...ir.parameters, ...ir.metrics].map(p => p.cellIndex));
   const transformedCells = cells.map(index => {
     const facts = analysis.facts.get(index)!;
-    return { index, cell: transformCell(facts.js, facts.sourceType, notebookDir, undefined, erased) };
+    // Parameters and metrics cells are no step's cells: what they would display, a pipeline does not show.
+    const shows = !parameterOrMetricCells.has(index);
+    const options = { erased, provided, ...(shows ? { showResult: SHOW_RESULT } : {}) };
+    return { index, cell: transformCell(facts.js, facts.sourceType, notebookDir, options) };
   });
   const builder = header(
     'all cells in order',
     notebookPath,
-    transformedCells.flatMap(t => t.cell.imports)
+    transformedCells.flatMap(t => t.cell.imports),
+    ir.kernel
   );
   const stepAt = new Map(ir.steps.filter(s => s.ins.length > 0).map(s => [s.cells[0]!, s]));
   const parameterCells = new Set(ir.parameters.map(p => p.cellIndex));
@@ -257,7 +290,7 @@ function guarded(names: readonly string[]): string {
   return names.map(name => `${name}: typeof ${name} === 'undefined' ? undefined : ${name}`).join(', ');
 }
 
-function header(what: string, notebookPath: string, imports: string[]): ProgramBuilder {
+function header(what: string, notebookPath: string, imports: string[], kernel: string): ProgramBuilder {
   const builder = new ProgramBuilder(RUNTIME);
   builder.line(`// Generated by cellflow from ${sourceText(notebookPath)}: ${what}. Recompiling overwrites it.`);
   builder.line(`import { startStep as __cellflowStart } from ${JSON.stringify(RUNTIME_URL)};`);
@@ -267,6 +300,7 @@ function header(what: string, notebookPath: string, imports: string[]): ProgramB
   builder.line(`const __filename = ${sourceText(notebookPath)};`);
   builder.line(`const __dirname = ${sourceText(dirname(notebookPath))};`);
   builder.line(`const ${RUNTIME} = await __cellflowStart(import.meta.url);`);
+  if (IJAVASCRIPT_KERNELS.has(kernel)) builder.line(`${RUNTIME}.provideKernelGlobals('ijavascript');`);
   return builder;
 }
 

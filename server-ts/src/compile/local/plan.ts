@@ -41,6 +41,17 @@ export interface PlanStep {
   /** sha256 of the runtime and the generated program: the code part of the cache key. */
   codeHash: string;
   lineMap: LineSegment[];
+  /** Where the step's cells (prelude included) load modules: a module that fails to load is reported there. */
+  imports: StepImportSite[];
+}
+
+export interface StepImportSite {
+  specifier: string;
+  /** As the program imports it: relative specifiers made file URLs from the notebook's folder. */
+  resolved: string;
+  cellIndex: number;
+  line: number;
+  column: number;
 }
 
 export interface LocalPlan {

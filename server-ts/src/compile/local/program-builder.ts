@@ -20,6 +20,8 @@ export class ProgramBuilder {
     const cellLines = code.split('\n');
     this.lineMap.push({ generatedLine: this.lines.length + 1, cellIndex, lineCount: cellLines.length });
     this.lines.push(...cellLines);
+    // A cell that ends asynchronously (ijavascript's `$$.async()`) ends before the next one starts.
+    this.lines.push(`;await ${this.runtime}.leaveCell();`);
     return this;
   }
 

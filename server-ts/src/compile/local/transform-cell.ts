@@ -25,15 +25,25 @@ export interface TransformedCell {
   imports: string[];
 }
 
+export interface CellTransformOptions {
+  /** Which top-level statements to keep (by position); the rest become blank lines. */
+  keep?: (statementIndex: number) => boolean;
+  /** Import bindings to leave out: used only as types (see `erasedImports`). */
+  erased?: ReadonlySet<string>;
+  /** Modules the kernel provides (`tslab`), by specifier: the step imports cellflow's own in their place. */
+  provided?: ReadonlyMap<string, string>;
+  /** The function that shows a cell's result: the last expression statement's value goes to it, as kernels show it. */
+  showResult?: string;
+}
+
 export function transformCell(
   js: string,
   sourceType: 'module' | 'script',
   notebookDir: string,
-  /** Which top-level statements to keep (by position); the rest become blank lines. */
-  keep: (statementIndex: number) => boolean = () => true,
-  /** Import bindings to leave out: used only as types (see `erasedImports`). */
-  erased: ReadonlySet<string> = new Set()
+  options: CellTransformOptions = {}
 ): TransformedCell {
+  const { keep = () => true, erased = new Set<string>(), provided = new Map<string, string>() } = options;
+  const resolveFor = (specifier: string) => provided.get(specifier) ?? resolveSpecifier(specifier, notebookDir);
   const program = parseJavaScript(js, sourceType);
   const code = new MagicString(js);
   const imports: string[] = [];
@@ -77,7 +87,7 @@ export function transformCell(
         functions.hoist(statement, code);
         break;
       case 'ImportDeclaration': {
-        const specifier = resolveSpecifier(String(statement.source.value), notebookDir);
+        const specifier = resolveFor(String(statement.source.value));
         imports.push(...importBindings(statement, specifier, erased));
         blank(code, js, statement.start, statement.end);
         break;
@@ -86,7 +96,21 @@ export function transformCell(
         break;
     }
   }
-  rewriteDynamicImports(program, code, notebookDir);
+  // Only in statements the step keeps: a blanked one has nothing left to rewrite.
+  for (const [index, statement] of program.body.entries()) {
+    if (keep(index)) rewriteDynamicImports(statement, code, resolveFor);
+  }
+  const last = program.body.at(-1);
+  if (
+    options.showResult &&
+    last?.type === 'ExpressionStatement' &&
+    !('directive' in last) &&
+    keep(program.body.length - 1)
+  ) {
+    // Same line, same columns for what follows: the call wraps the expression in place.
+    code.prependLeft(last.expression.start, `${options.showResult}((`);
+    code.appendRight(last.expression.end, '))');
+  }
   functions.bind(code);
   return { body: code.toString(), imports };
 }
@@ -127,12 +151,16 @@ export function resolveSpecifier(specifier: string, notebookDir: string): string
     : specifier;
 }
 
-function rewriteDynamicImports(program: Program, code: MagicString, notebookDir: string): void {
-  simple(program, {
+function rewriteDynamicImports(
+  statement: Program['body'][number],
+  code: MagicString,
+  resolveFor: (specifier: string) => string
+): void {
+  simple(statement as Parameters<typeof simple>[0], {
     ImportExpression(node) {
       const source = node.source;
       if (source.type !== 'Literal' || typeof source.value !== 'string') return;
-      const resolved = resolveSpecifier(source.value, notebookDir);
+      const resolved = resolveFor(source.value);
       if (resolved !== source.value) code.overwrite(source.start, source.end, JSON.stringify(resolved));
     }
   });

@@ -23,8 +23,8 @@ import { LearntWrites } from './learnt-writes.js';
 import { launchOrder } from './launch-order.js';
 import { writeProgram } from './program-files.js';
 import { stepCommand } from './step-command.js';
-import { StepProcess, stepPaths, type StepExit } from './step-process.js';
-import { exitFailure, failureOf, readFailure, readResult } from './step-outcome.js';
+import { StepProcess, stepPaths, type StepExit, type StepPaths } from './step-process.js';
+import { exitFailure, failureOf, readDisplays, readFailure, readResult } from './step-outcome.js';
 import { storageFailure } from './storage-failure.js';
 
 export { launchOrder } from './launch-order.js';
@@ -88,7 +88,8 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
         plan.steps.map(s => [s.name, { status: 'pending', cached: false, attempts: 0 } as StepRecord])
       ),
       metrics: {},
-      artifacts: []
+      artifacts: [],
+      displays: []
     };
     this.done = new Promise(resolve => (this.resolveDone = resolve));
   }
@@ -240,12 +241,13 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
         mkdirSync(paths.dir, { recursive: true });
         if (existsSync(hit.artifactsDir)) cpSync(hit.artifactsDir, paths.artifactsDir, { recursive: true });
         if (existsSync(hit.metricsFile)) cpSync(hit.metricsFile, paths.metricsFile);
+        if (existsSync(hit.displaysFile)) cpSync(hit.displaysFile, paths.displaysFile);
       } catch (error) {
         this.finishStep(name, { status: 'failed', error: failureOf(storageFailure(name, error)) });
         this.storageFailed(name, error);
         return true;
       }
-      this.collectResults(paths);
+      this.collectResults(name, paths);
       this.finishChecked(name, hitResult, {
         status: 'succeeded',
         cached: true,
@@ -355,7 +357,7 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
     const { code } = exit;
     const result = code === 0 && !this.cancelled ? readResult(paths.resultFile) : undefined;
     if (result) {
-      this.collectResults(paths);
+      this.collectResults(name, paths);
       if (this.cachingAllowed(step)) this.storeInCache(name, paths);
       this.finishChecked(name, result, { status: 'succeeded', outputsDir: paths.outputsDir, seconds, exitCode: 0 });
     } else if (code === 0 && !this.cancelled) {
@@ -370,8 +372,10 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
         readFailure(paths.errorFile) ??
         exitFailure(name, exit, {
           timeoutSeconds: step.settings.timeoutSeconds,
-          memoryLimit: step.settings.limits.memory
+          memoryLimit: step.settings.limits.memory,
+          imports: step.imports
         });
+      this.collectDisplays(name, paths); // what it showed before it failed, as the kernel would have shown it
       this.finishStep(name, { status: 'failed', seconds, exitCode: code, error });
       if (error.code === 'disk-full') this.storageFailed(name, new Error(error.message));
     }
@@ -388,12 +392,21 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
     }
   }
 
-  private collectResults(paths: { artifactsDir: string; metricsFile: string }): void {
+  private collectResults(name: string, paths: StepPaths): void {
     if (existsSync(paths.metricsFile)) {
       Object.assign(this.record.metrics, JSON.parse(readFileSync(paths.metricsFile, 'utf8')) as Record<string, number>);
     }
+    this.collectDisplays(name, paths);
+  }
+
+  /** The step's files (what it wrote and what it displayed), each display with the cell that made it. */
+  private collectDisplays(name: string, paths: StepPaths): void {
     const runDir = this.store.runDir(this.record.id);
     for (const file of listFiles(paths.artifactsDir)) this.record.artifacts.push(relative(runDir, file));
+    for (const shown of readDisplays(paths.displaysFile)) {
+      const path = relative(runDir, join(paths.artifactsDir, shown.file));
+      this.record.displays.push({ step: name, cellIndex: shown.cellIndex, mimeType: shown.mimeType, path });
+    }
   }
 
   /**

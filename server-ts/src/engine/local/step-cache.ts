@@ -64,6 +64,7 @@ export interface CacheEntry {
   artifactsDir: string;
   metricsFile: string;
   resultFile: string;
+  displaysFile: string;
 }
 
 export class StepCache {
@@ -76,7 +77,8 @@ export class StepCache {
       outputsDir: join(dir, 'outputs'),
       artifactsDir: join(dir, 'artifacts'),
       metricsFile: join(dir, 'metrics.json'),
-      resultFile: join(dir, 'result.json')
+      resultFile: join(dir, 'result.json'),
+      displaysFile: join(dir, 'displays.json')
     };
   }
 
@@ -93,7 +95,7 @@ export class StepCache {
   store(
     key: string,
     step: string,
-    from: { outputsDir: string; artifactsDir: string; metricsFile: string; resultFile: string },
+    from: { outputsDir: string; artifactsDir: string; metricsFile: string; resultFile: string; displaysFile: string },
     options: { replace?: boolean } = {}
   ): CacheEntry {
     const entry = this.entry(key);
@@ -104,6 +106,7 @@ export class StepCache {
       if (existsSync(from.outputsDir)) cpSync(from.outputsDir, join(staging, 'outputs'), { recursive: true });
       if (existsSync(from.artifactsDir)) cpSync(from.artifactsDir, join(staging, 'artifacts'), { recursive: true });
       if (existsSync(from.metricsFile)) cpSync(from.metricsFile, join(staging, 'metrics.json'));
+      if (existsSync(from.displaysFile)) cpSync(from.displaysFile, join(staging, 'displays.json'));
       if (existsSync(from.resultFile)) cpSync(from.resultFile, join(staging, 'result.json'));
       const record: EntryRecord = { step, createdAt: new Date().toISOString(), files: fileSizes(staging) };
       writeFileAtomic.sync(join(staging, 'entry.json'), JSON.stringify(record) + '\n');

@@ -6,9 +6,12 @@ import { readFileSync } from 'node:fs';
 import { stepError } from '../../diagnostics/codes.js';
 import type { StepFailure, StepResult } from '../../runtime/step-context.js';
 import { failureOf } from '../../runtime/step-failure.js';
+import type { DisplayedFile } from '../../runtime/displays.js';
 
 export { failureOf } from '../../runtime/step-failure.js';
 import type { StepExit } from './step-process.js';
+import type { StepImportSite } from '../../compile/local/plan.js';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The step's result report; undefined when it is missing, torn or not of a result's shape (a damaged cache entry). */
 export function readResult(path: string): StepResult | undefined {
@@ -34,6 +37,12 @@ function isStepResult(value: unknown): value is StepResult {
   );
 }
 
+/** What the step displayed (runtime/displays.ts); nothing when it displayed nothing or the file is unreadable. */
+export function readDisplays(path: string): DisplayedFile[] {
+  const shown = readJson<DisplayedFile[]>(path);
+  return Array.isArray(shown) ? shown.filter(s => typeof s?.file === 'string' && !s.file.includes('..')) : [];
+}
+
 export function readFailure(path: string): StepFailure | undefined {
   return readJson<StepFailure>(path);
 }
@@ -45,7 +54,7 @@ const UNSETTLED_TOP_LEVEL_AWAIT = 13;
 export function exitFailure(
   step: string,
   exit: StepExit,
-  settings: { timeoutSeconds?: number; memoryLimit?: string }
+  settings: { timeoutSeconds?: number; memoryLimit?: string; imports?: readonly StepImportSite[] }
 ): StepFailure {
   const { code, signal, stderrTail } = exit;
   if (exit.spawnError) return failureOf(stepError.couldNotStart(step, exit.spawnError.message));
@@ -54,15 +63,40 @@ export function exitFailure(
     return failureOf(stepError.outOfMemory(step, settings.memoryLimit));
   if (/\bENOSPC\b|no space left on device/i.test(stderrTail)) return failureOf(stepError.diskFull(step, 'ENOSPC'));
   const loadError = moduleLoadError(stderrTail);
-  if (loadError) return failureOf(stepError.couldNotLoad(step, loadError));
+  if (loadError)
+    return { ...failureOf(stepError.couldNotLoad(step, loadError.text)), ...importPlace(loadError, settings.imports) };
   if (code === UNSETTLED_TOP_LEVEL_AWAIT && !signal)
     return failureOf(stepError.awaitNeverSettles({ cellIndex: null }, step));
   if (signal) return failureOf(stepError.killed(step, signal));
   return failureOf(stepError.exited(step, code));
 }
 
+/**
+ * The cell and line of the import that loads the failing module: the one naming the missing package or file
+ * (`Cannot find package 'x'`), or the local module whose own source does not parse.
+ */
+function importPlace(
+  error: { text: string; file?: string },
+  sites: readonly StepImportSite[] = []
+): Pick<StepFailure, 'cellIndex' | 'line' | 'column'> | Record<string, never> {
+  const missing = /Cannot find (?:package|module) '([^']+)'/.exec(error.text)?.[1];
+  const site = sites.find(s => {
+    if (missing !== undefined) {
+      const path = missing.startsWith('/') ? pathToFileURL(missing).href : missing;
+      return (
+        s.specifier === missing ||
+        s.resolved === path ||
+        s.resolved.startsWith(`${path}.`) ||
+        path.startsWith(s.resolved)
+      );
+    }
+    return error.file !== undefined && (error.file === s.resolved || error.file === fileURLToPath(s.resolved));
+  });
+  return site ? { cellIndex: site.cellIndex, line: site.line, column: site.column } : {};
+}
+
 /** Node's report of a module that failed to resolve, link or parse before the step's code ran. */
-function moduleLoadError(stderr: string): string | undefined {
+function moduleLoadError(stderr: string): { text: string; file?: string } | undefined {
   const lines = stderr.split('\n');
   const at = lines.findIndex(line => /^(?:\w*Error)(?: \[ERR_[A-Z_]+\])?: /.test(line));
   if (at < 0) return undefined;
@@ -77,7 +111,8 @@ function moduleLoadError(stderr: string): string | undefined {
   );
   const parseFailure = /^SyntaxError: /.test(message) && where !== undefined;
   if (!loadFailure && !parseFailure) return undefined;
-  return where ? `${message} (${where})` : message;
+  const file = where?.replace(/:\d+$/, '');
+  return { text: where ? `${message} (${where})` : message, ...(file ? { file } : {}) };
 }
 
 function readJson<T>(path: string): T | undefined {

@@ -20,6 +20,8 @@ export interface StepPaths {
   errorFile: string;
   resultFile: string;
   contextFile: string;
+  /** Written by the step: what it displayed, by cell (runtime/displays.ts). */
+  displaysFile: string;
 }
 
 export function stepPaths(dir: string): StepPaths {
@@ -30,7 +32,8 @@ export function stepPaths(dir: string): StepPaths {
     metricsFile: join(dir, 'metrics.json'),
     errorFile: join(dir, 'error.json'),
     resultFile: join(dir, 'result.json'),
-    contextFile: join(dir, 'context.json')
+    contextFile: join(dir, 'context.json'),
+    displaysFile: join(dir, 'displays.json')
   };
 }
 
