@@ -21,12 +21,27 @@
  *
  * Structure is hashed in JavaScript (two 32-bit lanes with Math.imul mixing:
  * cheaper than a call into a hash library per key); binary data goes to
- * xxHash64 (xxhash-wasm) in one call per view.
+ * xxHash64 (xxhash-wasm) in one call per view, or in slices for a view past
+ * `hashSlice`: xxhash-wasm copies its input into wasm memory, which never
+ * shrinks, so one call on a 200 MB array would hold a second 200 MB for the
+ * rest of the step. Both ways give the same digest.
  */
 import { xxhash } from './packages.js';
 import { isLayersModelLike, isTensorLike, isVariableLike, type TensorLike } from './tf-values.js';
 
-const { h64Raw } = await xxhash();
+const { h64Raw, create64 } = await xxhash();
+
+/** Bytes hashed per call into wasm memory for large views. */
+const hashSlice = 8 * 1024 * 1024;
+
+function h64(view: Uint8Array): bigint {
+  if (view.byteLength <= hashSlice) return h64Raw(view);
+  const hasher = create64();
+  for (let offset = 0; offset < view.byteLength; offset += hashSlice) {
+    hasher.update(view.subarray(offset, Math.min(view.byteLength, offset + hashSlice)));
+  }
+  return hasher.digest();
+}
 
 /** Stable numbers for objects hashed by identity (prototypes, functions, tensor data), within one process. */
 const identities = new WeakMap<object, number>();
@@ -156,7 +171,7 @@ class Walk {
 
   private bytes(view: Uint8Array): void {
     this.mix(view.byteLength);
-    const digest = h64Raw(view);
+    const digest = h64(view);
     this.mix(Number(digest & 0xffffffffn));
     this.mix(Number(digest >> 32n));
   }

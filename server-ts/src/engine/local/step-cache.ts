@@ -2,19 +2,26 @@
  * Step caching: a step's key covers its program (prelude and cells), the
  * parameter values it reads and the keys of its inputs, so a change anywhere
  * upstream changes every key below it. Entries are folders renamed into place
- * whole, so a half-written entry is never seen.
+ * whole, so a half-written entry is never seen. Each entry lists its files with
+ * their sizes (`entry.json`); a lookup checks them and the result report, so an
+ * entry damaged since (a truncated value file, a torn report) is a miss and the
+ * step runs again, instead of a downstream step failing on what it loads.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import writeFileAtomic from 'write-file-atomic';
 import type { PlanStep } from '../../compile/local/plan.js';
 import type { ParameterValue } from '../../ir.js';
 import type { EnvChange } from '../../runtime/state-watch.js';
+import { readResult } from './step-outcome.js';
 
-/** 2: entries hold the step's result report; keys name each input's actual producer and the inherited env. */
-const CACHE_FORMAT = 2;
+/**
+ * 2: entries hold the step's result report; keys name each input's actual producer and the inherited env.
+ * 3: entry.json lists every file of the entry with its size.
+ */
+const CACHE_FORMAT = 3;
 
 export function stepCacheKey(
   step: PlanStep,
@@ -75,15 +82,15 @@ export class StepCache {
     };
   }
 
+  /** The entry for `key` when it is there whole: every file it listed when stored, at its size, and a result report. */
   lookup(key: string): CacheEntry | undefined {
     const entry = this.entry(key);
-    return existsSync(join(entry.dir, 'entry.json')) ? entry : undefined;
+    return intact(entry) ? entry : undefined;
   }
 
   /**
    * Copies a finished step's outputs, artifacts and metrics into the cache. An entry already there is kept
-   * unless `replace` (a run without the cache: what it made replaces what may be damaged) or its result report
-   * cannot be read.
+   * unless `replace` (a run without the cache: what it made replaces what may be damaged) or it is damaged.
    */
   store(
     key: string,
@@ -92,7 +99,7 @@ export class StepCache {
     options: { replace?: boolean } = {}
   ): CacheEntry {
     const entry = this.entry(key);
-    if (!options.replace && existsSync(join(entry.dir, 'entry.json')) && readable(entry.resultFile)) return entry;
+    if (!options.replace && intact(entry)) return entry;
     const staging = `${entry.dir}.staging-${process.pid}-${Date.now()}`;
     mkdirSync(staging, { recursive: true });
     try {
@@ -101,10 +108,8 @@ export class StepCache {
       if (existsSync(from.metricsFile)) cpSync(from.metricsFile, join(staging, 'metrics.json'));
       if (existsSync(from.displaysFile)) cpSync(from.displaysFile, join(staging, 'displays.json'));
       if (existsSync(from.resultFile)) cpSync(from.resultFile, join(staging, 'result.json'));
-      writeFileAtomic.sync(
-        join(staging, 'entry.json'),
-        JSON.stringify({ step, createdAt: new Date().toISOString() }) + '\n'
-      );
+      const record: EntryRecord = { step, createdAt: new Date().toISOString(), files: fileSizes(staging) };
+      writeFileAtomic.sync(join(staging, 'entry.json'), JSON.stringify(record) + '\n');
     } catch (error) {
       rmSync(staging, { recursive: true, force: true }); // a full disk leaves no half-made entry behind
       throw error;
@@ -119,11 +124,39 @@ export class StepCache {
   }
 }
 
-function readable(jsonFile: string): boolean {
+/** entry.json: written last into the staged entry. */
+interface EntryRecord {
+  step: string;
+  createdAt: string;
+  /** Every other file of the entry, by its `/`-separated path inside it, with its size in bytes. */
+  files: Record<string, number>;
+}
+
+function fileSizes(dir: string): Record<string, number> {
+  const sizes: Record<string, number> = {};
+  for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()) {
+    const stat = statSync(join(dir, file));
+    if (stat.isFile()) sizes[file.split(/[\\/]/).join('/')] = stat.size;
+  }
+  return sizes;
+}
+
+/** Cheap: one stat per file and the result report parsed; the values themselves are not read. */
+function intact(entry: CacheEntry): boolean {
+  let record: Partial<EntryRecord>;
   try {
-    JSON.parse(readFileSync(jsonFile, 'utf8'));
-    return true;
+    record = JSON.parse(readFileSync(join(entry.dir, 'entry.json'), 'utf8')) as Partial<EntryRecord>;
   } catch {
     return false;
   }
+  const files = record?.files;
+  if (typeof files !== 'object' || files === null || Array.isArray(files)) return false;
+  for (const [file, size] of Object.entries(files)) {
+    try {
+      if (statSync(join(entry.dir, file)).size !== size) return false;
+    } catch {
+      return false;
+    }
+  }
+  return readResult(entry.resultFile) !== undefined;
 }

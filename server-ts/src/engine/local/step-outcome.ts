@@ -13,8 +13,28 @@ import type { StepExit } from './step-process.js';
 import type { StepImportSite } from '../../compile/local/plan.js';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+/** The step's result report; undefined when it is missing, torn or not of a result's shape (a damaged cache entry). */
 export function readResult(path: string): StepResult | undefined {
-  return readJson<StepResult>(path);
+  const result = readJson<unknown>(path);
+  return isStepResult(result) ? result : undefined;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The fields the engine reads, checked as cheaply as it reads them: their types, not their contents. */
+function isStepResult(value: unknown): value is StepResult {
+  if (!isObject(value) || !isObject(value.loaded) || !isObject(value.state)) return false;
+  const { state } = value;
+  return (
+    Array.isArray(value.saved) &&
+    Array.isArray(value.unplannedWrites) &&
+    Array.isArray(state.prelude) &&
+    Array.isArray(state.globals) &&
+    isObject(state.env) &&
+    isObject(state.env.set) &&
+    Array.isArray(state.env.unset)
+  );
 }
 
 /** What the step displayed (runtime/displays.ts); nothing when it displayed nothing or the file is unreadable. */
