@@ -136,7 +136,10 @@ test('Deno: Deno.jupyter.display and rich cell results become displays', async (
     dir,
     'deno-displays.ipynb',
     [
-      [['step:a'], "const n = 6;\nawait Deno.jupyter.display({ 'text/markdown': '# six' }, { raw: true });"],
+      [
+        ['step:a'],
+        "const n = 6;\nawait Deno.jupyter.display({ 'text/markdown': '# six' }, { raw: true });\n// Without raw: true an object is a value, as in the kernel, not a bundle.\nawait Deno.jupyter.display({ 'text/markdown': 'a value' });"
+      ],
       [['step:b', 'prev:a'], 'const m = n * 7;\nDeno.jupyter.html`<i>${m}</i>`'],
       [['pipeline-metrics'], 'm;']
     ],
@@ -147,6 +150,7 @@ test('Deno: Deno.jupyter.display and rich cell results become displays', async (
   const b64 = (text: string) => Buffer.from(text).toString('base64');
   assert.deepEqual(displayed(record, dir), [
     [0, 'text/markdown', b64('# six')],
+    [0, 'text/plain', b64('{ "text/markdown": "a value" }')],
     [1, 'text/html', b64('<i>42</i>')]
   ]);
   const files = readdirSync(join(new RunStore(dir).stepDir(record.id, 'b'), 'artifacts'));
