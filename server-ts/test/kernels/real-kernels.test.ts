@@ -89,10 +89,10 @@ const tslabCells: CellSpec[] = [
     ['step:draw'],
     'const shades = [0, 128, brightest];\nconst png = greyRow(shades);\ntslab.display.png(png);\ntslab.display.html(badge(png.length));\nconsole.log("png bytes", png.length);'
   ],
-  [[], "const progress = tslab.newDisplay();\nprogress.text('50%');\nprogress.text('100%');"],
+  [[], "const progress = tslab.newDisplay();\nprogress.text('50%');\nprogress.text('100%');\n'drawn'"],
   [
     ['step:report', 'prev:draw'],
-    'const brightness = shades.reduce((sum, s) => sum + s, 0) / shades.length;\ntslab.display.markdown(`**${brightness}**`);\nconsole.log("size", png.length, "brightness", brightness);'
+    'const brightness = shades.reduce((sum, s) => sum + s, 0) / shades.length;\ntslab.display.markdown(`**${brightness}**`);\nconsole.log("size", png.length, "brightness", brightness);\n({ brightness, bytes: png.subarray(0, 4) })'
   ],
   [['pipeline-metrics'], 'brightness;']
 ];
