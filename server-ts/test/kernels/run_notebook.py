@@ -16,27 +16,43 @@ from queue import Empty
 from jupyter_client.manager import start_new_kernel
 
 
-def run_cell(client, source, timeout):
-    """Executes one cell and collects its iopub messages until the kernel is idle again."""
+def new_cell():
+    return {"outputs": [], "stdout": "", "stderr": "", "error": None}
+
+
+def record(cell, msg):
+    """Adds one iopub message to what its cell showed."""
+    kind, content = msg["msg_type"], msg["content"]
+    if kind in ("display_data", "update_display_data", "execute_result"):
+        display_id = content.get("transient", {}).get("display_id")
+        cell["outputs"].append({"type": kind, "data": content["data"], "displayId": display_id})
+    elif kind == "stream":
+        cell[content["name"]] += content["text"]
+    elif kind == "error":
+        cell["error"] = {"ename": content["ename"], "evalue": content["evalue"]}
+
+
+def run_cell(client, source, timeout, earlier):
+    """
+    Executes one cell and collects its iopub messages until the kernel is idle again. Deno's kernel sometimes
+    publishes a cell's execute_result after its idle status, so a message for an earlier cell (by its parent
+    message id, in `earlier`) still goes to that cell.
+    """
     msg_id = client.execute(source, store_history=True, allow_stdin=False)
-    cell = {"outputs": [], "stdout": "", "stderr": "", "error": None}
+    cell = new_cell()
     while True:
         try:
             msg = client.get_iopub_msg(timeout=timeout)
         except Empty:
             raise TimeoutError("no kernel message for %ss while running: %s" % (timeout, source[:80]))
-        if msg["parent_header"].get("msg_id") != msg_id:
+        parent = msg["parent_header"].get("msg_id")
+        if parent != msg_id:
+            if parent in earlier:
+                record(earlier[parent], msg)
             continue
-        kind, content = msg["msg_type"], msg["content"]
-        if kind == "status" and content["execution_state"] == "idle":
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
             break
-        if kind in ("display_data", "update_display_data", "execute_result"):
-            display_id = content.get("transient", {}).get("display_id")
-            cell["outputs"].append({"type": kind, "data": content["data"], "displayId": display_id})
-        elif kind == "stream":
-            cell[content["name"]] += content["text"]
-        elif kind == "error":
-            cell["error"] = {"ename": content["ename"], "evalue": content["evalue"]}
+        record(cell, msg)
     while True:
         reply = client.get_shell_msg(timeout=timeout)
         if reply["parent_header"].get("msg_id") == msg_id and reply["msg_type"] == "execute_reply":
@@ -44,6 +60,7 @@ def run_cell(client, source, timeout):
     content = reply["content"]
     if content.get("status") == "error" and cell["error"] is None:
         cell["error"] = {"ename": content.get("ename"), "evalue": content.get("evalue")}
+    earlier[msg_id] = cell
     return cell
 
 
@@ -56,17 +73,21 @@ def main():
         kernel_name=kernel_name, cwd=os.path.dirname(os.path.abspath(notebook_path)), startup_timeout=timeout
     )
     cells = []
+    earlier = {}
     try:
         for index, nb_cell in enumerate(notebook["cells"]):
             if nb_cell["cell_type"] != "code":
                 continue
             source = nb_cell["source"]
             source = "".join(source) if isinstance(source, list) else source
-            cell = run_cell(client, source, timeout)
+            cell = run_cell(client, source, timeout, earlier)
             cell["index"] = index
             cells.append(cell)
             if cell["error"]:
                 break
+        # An empty cell after the last: what the last cell published after its idle status arrives before this
+        # one's idle status.
+        run_cell(client, "", timeout, earlier)
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
