@@ -42,8 +42,8 @@ function image(source: string | Uint8Array): Displayable {
 const jupyterStandIn = Object.freeze({
   $display: DISPLAY,
   display: async (value: unknown, options?: { raw?: boolean }): Promise<void> => {
-    // `raw: true` (the kernel's default for bundles): a plain object is the bundle itself.
-    const isBundle = options?.raw !== false && value !== null && typeof value === 'object' && !(DISPLAY in value);
+    // As the kernel's: only with `raw: true` is a plain object the bundle itself; by default it is formatted.
+    const isBundle = options?.raw === true && value !== null && typeof value === 'object' && !(DISPLAY in value);
     displays.show(isBundle ? (value as MediaBundle) : format(value));
   },
   broadcast: async (_type: string, _content: unknown, _extra?: unknown): Promise<void> => {},

@@ -267,6 +267,11 @@ export class StepRuntime {
     if (!cellIsAsync()) displays.showResult(value);
   }
 
+  /** A cell's result as tslab has it: its executor `console.log`s the value unless it is null or undefined. */
+  printResult(value: unknown): void {
+    if (value != null) console.log(value);
+  }
+
   /** Runs the step body; a failure is written down with its notebook place and ends the process with code 1. */
   async run(body: () => Promise<void>): Promise<void> {
     let code = 0;

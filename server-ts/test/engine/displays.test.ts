@@ -40,7 +40,7 @@ async function straightDisplays(path: string): Promise<[number | null, string, s
 
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13];
 
-test('tslab: tslab.display.* from a step that imports a local .ts module, newDisplay updates, cell results', async () => {
+test('tslab: tslab.display.* from a step that imports a local .ts module, newDisplay updates, cell results printed', async () => {
   const dir = makeWorkspace();
   writeFileSync(join(dir, 'badge.ts'), 'export const badge = (n: number): string => `<b>${n}</b>`;\n');
   const path = writeNotebook(dir, 'tslab-displays.ipynb', [
@@ -63,13 +63,15 @@ test('tslab: tslab.display.* from a step that imports a local .ts module, newDis
   assert.deepEqual(shown, [
     [1, 'image/png', Buffer.from(PNG).toString('base64')],
     [1, 'text/html', b64('<b>7</b>')],
-    [2, 'text/plain', b64('100%')],
-    [3, 'text/plain', b64('{ doubled: 24 }')]
+    [2, 'text/plain', b64('100%')]
   ]);
   assert.deepEqual(
     record.displays.map(d => d.step),
-    ['draw', 'draw', 'draw', 'report']
+    ['draw', 'draw', 'draw']
   );
+  // tslab prints a cell's result (console.log), it does not display it.
+  const reportLog = readFileSync(join(new RunStore(dir).stepDir(record.id, 'report'), 'stdout.log'), 'utf8');
+  assert.match(reportLog, /^\{ doubled: 24 \}$/m);
   assert.ok(record.displays[0]!.path.endsWith('.png'));
   assert.deepEqual(await straightDisplays(path), shown, 'the notebook run top to bottom displays the same');
   // A cached step's displays come with it.
@@ -136,7 +138,10 @@ test('Deno: Deno.jupyter.display and rich cell results become displays', async (
     dir,
     'deno-displays.ipynb',
     [
-      [['step:a'], "const n = 6;\nawait Deno.jupyter.display({ 'text/markdown': '# six' }, { raw: true });"],
+      [
+        ['step:a'],
+        "const n = 6;\nawait Deno.jupyter.display({ 'text/markdown': '# six' }, { raw: true });\n// Without raw: true an object is a value, as in the kernel, not a bundle.\nawait Deno.jupyter.display({ 'text/markdown': 'a value' });"
+      ],
       [['step:b', 'prev:a'], 'const m = n * 7;\nDeno.jupyter.html`<i>${m}</i>`'],
       [['pipeline-metrics'], 'm;']
     ],
@@ -147,6 +152,7 @@ test('Deno: Deno.jupyter.display and rich cell results become displays', async (
   const b64 = (text: string) => Buffer.from(text).toString('base64');
   assert.deepEqual(displayed(record, dir), [
     [0, 'text/markdown', b64('# six')],
+    [0, 'text/plain', b64('{ "text/markdown": "a value" }')],
     [1, 'text/html', b64('<i>42</i>')]
   ]);
   const files = readdirSync(join(new RunStore(dir).stepDir(record.id, 'b'), 'artifacts'));

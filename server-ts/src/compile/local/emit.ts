@@ -20,8 +20,13 @@ import { erasedImports, resolveSpecifier, transformCell, type TransformedCell } 
 
 const RUNTIME_URL = new URL('../../runtime/step.js', import.meta.url).href;
 const RUNTIME = '__cellflow';
-/** Shows a cell's result (its last expression's value), as the kernel does. */
-const SHOW_RESULT = `${RUNTIME}.result`;
+/**
+ * What a cell's result (its last expression's value) becomes, as the kernel has it: tslab (and jslab) print it
+ * with `console.log`, the other kernels display it.
+ */
+function showResult(kernel: string): string {
+  return TSLAB_KERNELS.has(kernel) ? `${RUNTIME}.printResult` : `${RUNTIME}.result`;
+}
 
 /**
  * Modules the kernel gives its cells without an install: tslab (and jslab) provide `tslab`, whose display API
@@ -48,7 +53,11 @@ export function compileLocal(analysis: Analysis, notebookPath: string): Compiled
     let cell = transformed.get(cellIndex);
     if (!cell) {
       const facts = analysis.facts.get(cellIndex)!;
-      cell = transformCell(facts.js, facts.sourceType, notebookDir, { erased, provided, showResult: SHOW_RESULT });
+      cell = transformCell(facts.js, facts.sourceType, notebookDir, {
+        erased,
+        provided,
+        showResult: showResult(ir.kernel)
+      });
       transformed.set(cellIndex, cell);
     }
     return cell;
@@ -228,7 +237,7 @@ export function compileStraightThrough(
     const facts = analysis.facts.get(index)!;
     // Parameters and metrics cells are no step's cells: what they would display, a pipeline does not show.
     const shows = !parameterOrMetricCells.has(index);
-    const options = { erased, provided, ...(shows ? { showResult: SHOW_RESULT } : {}) };
+    const options = { erased, provided, ...(shows ? { showResult: showResult(ir.kernel) } : {}) };
     return { index, cell: transformCell(facts.js, facts.sourceType, notebookDir, options) };
   });
   const builder = header(
