@@ -146,6 +146,11 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
     this.stop(this.storageError.message);
   }
 
+  /**
+   * Skips what cannot run, starts what is ready, then, with slots still free, starts early the steps whose
+   * dependencies are running. Ready steps come first and a warm process (idle after its prelude) never holds a
+   * slot a ready step needs: only released processes count against the limit for them.
+   */
   private pump(): void {
     if (this.finished) return;
     let changed = true;
@@ -154,7 +159,7 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
       for (const name of this.launchOrder) {
         const state = this.record.steps[name];
         if (state.status !== 'pending' || this.cancelled) continue;
-        const deps = this.stepsByName.get(name)!.dependencies.map(d => [d, this.record.steps[d].status] as const);
+        const deps = this.dependencyStatuses(name);
         const blocked = deps.find(
           ([, status]) => status === 'failed' || status === 'skipped' || status === 'cancelled'
         );
@@ -166,20 +171,37 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
           });
           changed = true;
         } else if (deps.every(([, status]) => status === 'succeeded')) {
-          const slot = this.processes.has(name) || this.processes.size < this.options.concurrency;
+          const slot = this.processes.has(name) || this.releasedCount() < this.options.concurrency;
           if (slot && this.options.gpus.canStart(this.stepsByName.get(name)!))
             changed = this.startStep(name) || changed;
-        } else if (
-          deps.every(([, status]) => status === 'running' || status === 'succeeded') &&
-          this.processes.size < this.options.concurrency &&
-          GpuPool.requested(this.stepsByName.get(name)!) === 0 // devices are given at start; GPU steps start when ready
-        ) {
-          this.prewarm(name);
         }
       }
     }
+    for (const name of this.launchOrder) {
+      if (this.cancelled || this.processes.size >= this.options.concurrency) break;
+      if (this.record.steps[name].status !== 'pending' || this.processes.has(name)) continue;
+      const deps = this.dependencyStatuses(name);
+      const waiting = deps.some(([, status]) => status === 'running');
+      if (
+        waiting &&
+        deps.every(([, status]) => status === 'running' || status === 'succeeded') &&
+        GpuPool.requested(this.stepsByName.get(name)!) === 0 // devices are given at start; GPU steps start when ready
+      )
+        this.prewarm(name);
+    }
     const allFinal = this.record.stepOrder.every(n => FINAL.has(this.record.steps[n].status));
     if (allFinal && this.processes.size === 0) this.finishRun();
+  }
+
+  private dependencyStatuses(name: string): (readonly [string, StepStatus])[] {
+    return this.stepsByName.get(name)!.dependencies.map(d => [d, this.record.steps[d].status] as const);
+  }
+
+  /** Processes running their step (warm ones waiting for inputs do not count). */
+  private releasedCount(): number {
+    let count = 0;
+    for (const running of this.processes.values()) if (running.released) count++;
+    return count;
   }
 
   private paths(name: string) {
