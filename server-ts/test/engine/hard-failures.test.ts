@@ -256,3 +256,9 @@ test('a step that exits 0 before saving its outputs fails (step-no-outputs) and 
     assert.equal(record.steps.b.status, 'skipped');
   }
 });
+
+test('runs started at the same moment never share a folder', () => {
+  const store = new RunStore(makeWorkspace());
+  const ids = Array.from({ length: 300 }, () => store.createRun());
+  assert.equal(new Set(ids).size, ids.length);
+});

@@ -15,7 +15,7 @@ import type { StepContextFile, StepFailure, StepResult } from '../../runtime/ste
 import { stepError } from '../../diagnostics/codes.js';
 import { CellflowError, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { RunEvent, RunRecord, StepRecord, StepStatus } from '../types.js';
-import { newRunId, RunStore } from './run-store.js';
+import { RunStore } from './run-store.js';
 import { GpuPool } from './gpu-pool.js';
 import { StepCache, stepCacheKey } from './step-cache.js';
 import { PlanCheck, type FinishedStep } from './plan-check.js';
@@ -508,9 +508,11 @@ export class LocalEngine {
   }
 
   submit(compiled: CompiledLocal, options: LocalRunOptions): LocalRun {
-    const runId = newRunId();
-    const programDir = join(this.store.runDir(runId), 'program');
+    let runId: string;
+    let programDir: string;
     try {
+      runId = this.store.createRun();
+      programDir = join(this.store.runDir(runId), 'program');
       writeProgram(programDir, compiled);
     } catch (error) {
       throw new CellflowError(storageFailure(null, error));

@@ -3,7 +3,8 @@
  * atomically (temp file + rename), so killing the engine at any moment leaves
  * the previous complete record, never a torn one.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { commandError } from '../../diagnostics/codes.js';
@@ -29,6 +30,23 @@ export class RunStore {
 
   cacheDir(): string {
     return join(this.stateDir, 'cache');
+  }
+
+  /**
+   * A new run's folder under a fresh id: made with an exclusive `mkdir`, so two engines starting runs at the
+   * same moment (two terminals, the API) never share one.
+   */
+  createRun(): string {
+    mkdirSync(join(this.stateDir, 'runs'), { recursive: true });
+    for (;;) {
+      const id = newRunId();
+      try {
+        mkdirSync(this.runDir(id));
+        return id;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+    }
   }
 
   writeRun(record: RunRecord): void {
@@ -123,8 +141,8 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Sortable, readable, unique enough for one workspace: 20261123-071502-3fa9. */
+/** Sortable and readable: 20261123-071502-3fa9 (the folder is made exclusively, see `createRun`). */
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${stamp}-${Math.random().toString(16).slice(2, 6)}`;
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
