@@ -8,6 +8,7 @@
  * notebook function that returns a closure, a method result of a tfjs model,
  * a global) counts as not known, so the cells stay together.
  */
+import { TYPED_ARRAY_CONSTRUCTORS } from '../analyze/typed-arrays.js';
 import type { Expression, Node, Pattern, Program } from 'estree';
 import { children, isFunctionNode, patternNames } from './ast.js';
 import { isRequire } from './cell-shape.js';
@@ -64,17 +65,7 @@ const DATA_CONSTRUCTORS = new Set([
   'ArrayBuffer',
   'SharedArrayBuffer',
   'DataView',
-  'Int8Array',
-  'Uint8Array',
-  'Uint8ClampedArray',
-  'Int16Array',
-  'Uint16Array',
-  'Int32Array',
-  'Uint32Array',
-  'Float32Array',
-  'Float64Array',
-  'BigInt64Array',
-  'BigUint64Array',
+  ...TYPED_ARRAY_CONSTRUCTORS,
   'Number',
   'String',
   'Boolean'

@@ -9,6 +9,7 @@
  * returns [alias declaration, the name it stands for] pairs, which the cell
  * analysis follows when it resolves a mutation.
  */
+import { TYPED_ARRAY_CONSTRUCTORS } from '../typed-arrays.js';
 import type { Expression, Identifier, Node, Pattern } from 'estree';
 import { memberRoot, methodName } from './mutation.js';
 import { patternLeaves } from './patterns.js';
@@ -29,21 +30,7 @@ function loopAliases(node: Node): Alias[] {
 }
 
 /** Constructors whose instance is a view when given a buffer (a copy when given an array: counted all the same). */
-const VIEWS = new Set([
-  'Int8Array',
-  'Uint8Array',
-  'Uint8ClampedArray',
-  'Int16Array',
-  'Uint16Array',
-  'Int32Array',
-  'Uint32Array',
-  'Float16Array',
-  'Float32Array',
-  'Float64Array',
-  'BigInt64Array',
-  'BigUint64Array',
-  'DataView'
-]);
+const VIEWS = new Set([...TYPED_ARRAY_CONSTRUCTORS, 'DataView']);
 
 /** The name an initializer stands for part of: `rows` in `rows`, `rows[0].cells`, `rows.subarray(1)`, `new DataView(rows.buffer)`. */
 function aliased(init: Expression): Identifier | undefined {
