@@ -605,6 +605,24 @@ export const planCheckError = {
 
 /** How a step process ended when it could not say so itself: it never loaded, ran out of memory, was killed. */
 export const stepError = {
+  cellThrew: (place: Place, step: string, detail: string) =>
+    make(
+      'cell-threw',
+      'error',
+      place,
+      detail,
+      `Fix the cell and run again: the notebook stops at the same line in the kernel (step \`${step}\`).`
+    ),
+  valueCannotTravel: (place: Place, detail: string, fix: string) =>
+    make('value-cannot-travel', 'error', place, detail, `${fix.charAt(0).toUpperCase()}${fix.slice(1)}.`),
+  valueCannotLoad: (place: Place, detail: string) =>
+    make(
+      'value-cannot-load',
+      'error',
+      place,
+      detail,
+      'Run again with `--no-cache`, so the step that saved the value saves it afresh.'
+    ),
   couldNotStart: (step: string, detail: string) =>
     make(
       'step-could-not-start',

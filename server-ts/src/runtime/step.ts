@@ -18,6 +18,7 @@ import { cellIsAsync, cellSettled, provideIJavascriptGlobals } from './kernels/i
 import { nextMessage, watchEngine } from './engine-link.js';
 import { stepError } from '../diagnostics/codes.js';
 import { failureOf } from './step-failure.js';
+import { MarshalError, ValueLoadError } from './errors.js';
 import { writeFileAtomic } from './packages.js';
 import { applyEnvChange, StateWatch, type PreludeBinding } from './state-watch.js';
 import {
@@ -297,9 +298,15 @@ export class StepRuntime {
   private fail(error: unknown): void {
     const err = error instanceof Error ? error : new Error(String(error));
     const place = this.placeOf(err);
+    const step = this.context?.step ?? 'notebook';
+    const diagnostic =
+      err instanceof MarshalError
+        ? stepError.valueCannotTravel(place, `${err.name}: ${err.message}`, err.hint)
+        : err instanceof ValueLoadError
+          ? stepError.valueCannotLoad(place, `${err.name}: ${err.message}`)
+          : stepError.cellThrew(place, step, `${err.name}: ${err.message}`);
     const failure: StepFailure = {
-      kind: err.name === 'MarshalError' ? 'marshal' : 'exception',
-      message: `${err.name}: ${err.message}`,
+      ...failureOf(diagnostic, err.name === 'MarshalError' ? 'marshal' : 'exception'),
       ...place,
       stack: err.stack ?? String(err)
     };
