@@ -297,7 +297,10 @@ export class StepRuntime {
 
   private fail(error: unknown): void {
     const err = error instanceof Error ? error : new Error(String(error));
-    const place = this.placeOf(err);
+    // A value that cannot travel is reported where the step defines it; anything else where it was thrown.
+    const definedAt =
+      err instanceof MarshalError ? this.context?.outs.find(out => out.name === err.variable)?.definedAt : undefined;
+    const place = definedAt ?? this.placeOf(err);
     const step = this.context?.step ?? 'notebook';
     const diagnostic =
       err instanceof MarshalError

@@ -24,6 +24,8 @@ test('a value that cannot be marshalled fails its step with the name, the steps 
   const failed = record.steps.connect;
   assert.equal(failed.status, 'failed');
   assert.equal(failed.error?.kind, 'marshal');
+  assert.equal(failed.error?.code, 'value-cannot-travel');
+  assert.deepEqual([failed.error?.cellIndex, failed.error?.line], [1, 1], 'where the step defines `conn`');
   assert.match(failed.error!.message, /`conn`/);
   assert.match(failed.error!.message, /`connect`/);
   assert.match(failed.error!.message, /`use`/);

@@ -119,10 +119,16 @@ export function compileLocal(analysis: Analysis, notebookPath: string): Compiled
       file,
       dependencies: step.dependencies,
       ins: step.ins,
-      outs: step.outs.map(name => ({
-        name,
-        consumers: ir.steps.filter(s => s.ins.some(i => i.name === name && i.from === step.name)).map(s => s.name)
-      })),
+      outs: step.outs.map(name => {
+        const cellIndex = step.cells.findLast(c => analysis.facts.get(c)!.defines.some(d => d.name === name));
+        const site =
+          cellIndex === undefined ? undefined : analysis.facts.get(cellIndex)!.defines.find(d => d.name === name)!;
+        return {
+          name,
+          consumers: ir.steps.filter(s => s.ins.some(i => i.name === name && i.from === step.name)).map(s => s.name),
+          ...(site ? { definedAt: { cellIndex: cellIndex!, line: site.line, column: site.column } } : {})
+        };
+      }),
       parameters: [...new Set([...step.parameters, ...preludeParameters])].sort(),
       metrics: ir.metrics.filter(m => m.step === step.name).map(m => m.name),
       firstCell: step.cells[0]!,

@@ -17,6 +17,8 @@ export interface PlanOutput {
   name: string;
   /** Steps that take this value from this step. */
   consumers: string[];
+  /** Where the step last defines it: a value that cannot be handed on is reported there. */
+  definedAt?: { cellIndex: number; line: number; column: number };
 }
 
 export interface PlanStep {
