@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { analyzeNotebook } from '../../src/analyze/index.js';
 import { parseNotebook } from '../../src/notebook/read.js';
+import { StepCache } from '../../src/engine/local/step-cache.js';
 import { RunStore } from '../../src/engine/local/run-store.js';
 import { makeWorkspace, notebookJson, writeNotebook } from '../notebooks.js';
 import { cli, cliInBackground, runNotebook, waitFor } from './helpers.js';
@@ -169,11 +170,17 @@ test('--no-cache replaces a damaged cache entry; a later cached run uses the goo
   ]);
   const first = await runNotebook(path);
   assert.equal(first.metrics.total, 6);
-  const cacheDir = new RunStore(dir).cacheDir();
-  // Damage both entries: the producer's outputs are gone, the consumer's metrics file too.
-  rmSync(join(cacheDir, first.steps.make.cacheKey!, 'outputs'), { recursive: true, force: true });
-  mkdirSync(join(cacheDir, first.steps.make.cacheKey!, 'outputs'));
-  rmSync(join(cacheDir, first.steps.sum.cacheKey!, 'metrics.json'));
+  const cache = new StepCache(new RunStore(dir).cacheDir());
+  const [make, sum] = [cache.lookup(first.steps.make.cacheKey!)!.dir, cache.lookup(first.steps.sum.cacheKey!)!.dir];
+  // Damage both entries where the size check cannot see it: the producer's outputs are gone, and the
+  // consumer's metrics file, which a cached step reports from.
+  rmSync(join(make, 'outputs'), { recursive: true, force: true });
+  mkdirSync(join(make, 'outputs'));
+  writeFileSync(
+    join(sum, 'entry.json'),
+    readFileSync(join(sum, 'entry.json'), 'utf8').replace(/"metrics\.json":\d+,?/, '')
+  );
+  rmSync(join(sum, 'metrics.json'));
   const fresh = await runNotebook(path, { useCache: false });
   assert.equal(fresh.status, 'succeeded');
   const cached = await runNotebook(path);
@@ -233,7 +240,9 @@ test('a full disk mid-run fails the step with disk-full, ends the run with a fin
     const [record] = store.listRuns();
     assert.equal(record!.status, 'failed', 'the final record was written');
     const cacheDir = store.cacheDir();
-    const staging = existsSync(cacheDir) ? readdirSync(cacheDir).filter(name => name.includes('.staging-')) : [];
+    const staging = existsSync(cacheDir)
+      ? readdirSync(cacheDir, { recursive: true, encoding: 'utf8' }).filter(name => /staging-/.test(name))
+      : [];
     assert.deepEqual(staging, [], 'no half-made cache entries');
     assert.equal(cli(['runs', disk]).code, 0);
     assert.equal(cli(['logs', record!.id, '--dir', disk]).code, 0);

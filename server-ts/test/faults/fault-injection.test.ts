@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { StepCache } from '../../src/engine/local/step-cache.js';
 import { RunStore } from '../../src/engine/local/run-store.js';
 import type { RunRecord } from '../../src/engine/types.js';
 import { MAX_NESTING } from '../../src/analyze/source.js';
@@ -199,9 +200,9 @@ test('damaged run records (truncated, an array, empty) are listed apart; logs sa
   await assertRecovered(dir, pids, path, new Map());
 });
 
-/** The folder of `step`'s cache entry from `record`. */
+/** The folder of `step`'s current cache entry from `record`. */
 function cacheEntry(dir: string, record: RunRecord, step: string): string {
-  return join(new RunStore(dir).cacheDir(), record.steps[step].cacheKey!);
+  return new StepCache(new RunStore(dir).cacheDir()).lookup(record.steps[step].cacheKey!)!.dir;
 }
 
 function truncateValueFile(entry: string): void {

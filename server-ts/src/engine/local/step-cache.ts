@@ -1,13 +1,15 @@
 /**
  * Step caching: a step's key covers its program (prelude and cells), the
  * parameter values it reads and the keys of its inputs, so a change anywhere
- * upstream changes every key below it. Entries are folders renamed into place
- * whole, so a half-written entry is never seen. Each entry lists its files with
+ * upstream changes every key below it. A key holds versions of its entry: each
+ * a folder renamed into place whole, never changed or removed while a run may
+ * read it, and `current` (written atomically) names the one lookups use; a
+ * replacement is a new version. Each entry lists its files with
  * their sizes (`entry.json`); a lookup checks them and the result report, so an
  * entry damaged since (a truncated value file, a torn report) is a miss and the
  * step runs again, instead of a downstream step failing on what it loads.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,8 +22,12 @@ import { readResult } from './step-outcome.js';
 /**
  * 2: entries hold the step's result report; keys name each input's actual producer and the inherited env.
  * 3: entry.json lists every file of the entry with its size.
+ * 4: a key holds immutable versions and a `current` pointer.
  */
-const CACHE_FORMAT = 3;
+const CACHE_FORMAT = 4;
+
+/** Versions other than the current one are removed once this old: no run reads one that long. */
+const OLD_VERSION_MS = 24 * 60 * 60 * 1000;
 
 export function stepCacheKey(
   step: PlanStep,
@@ -70,8 +76,7 @@ export interface CacheEntry {
 export class StepCache {
   constructor(private readonly root: string) {}
 
-  private entry(key: string): CacheEntry {
-    const dir = join(this.root, key);
+  private static at(dir: string): CacheEntry {
     return {
       dir,
       outputsDir: join(dir, 'outputs'),
@@ -82,15 +87,23 @@ export class StepCache {
     };
   }
 
-  /** The entry for `key` when it is there whole: every file it listed when stored, at its size, and a result report. */
+  /** The current entry for `key` when it is there whole: every file it listed when stored, at its size, and a result report. */
   lookup(key: string): CacheEntry | undefined {
-    const entry = this.entry(key);
+    let version: string;
+    try {
+      version = readFileSync(join(this.root, key, 'current'), 'utf8').trim();
+    } catch {
+      return undefined;
+    }
+    if (!/^v-[\w-]+$/.test(version)) return undefined;
+    const entry = StepCache.at(join(this.root, key, version));
     return intact(entry) ? entry : undefined;
   }
 
   /**
-   * Copies a finished step's outputs, artifacts and metrics into the cache. An entry already there is kept
-   * unless `replace` (a run without the cache: what it made replaces what may be damaged) or it is damaged.
+   * Copies a finished step's outputs, artifacts and metrics into the cache as a new version of the key's entry.
+   * An intact entry already there is kept unless `replace` (a run without the cache: what it made replaces what
+   * may be damaged). The entry it replaces stays until it is a day old: a run may be reading it now.
    */
   store(
     key: string,
@@ -98,9 +111,11 @@ export class StepCache {
     from: { outputsDir: string; artifactsDir: string; metricsFile: string; resultFile: string; displaysFile: string },
     options: { replace?: boolean } = {}
   ): CacheEntry {
-    const entry = this.entry(key);
-    if (!options.replace && intact(entry)) return entry;
-    const staging = `${entry.dir}.staging-${process.pid}-${Date.now()}`;
+    const existing = this.lookup(key);
+    if (!options.replace && existing) return existing;
+    const keyDir = join(this.root, key);
+    const unique = `${Date.now()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    const staging = join(keyDir, `staging-${unique}`);
     mkdirSync(staging, { recursive: true });
     try {
       if (existsSync(from.outputsDir)) cpSync(from.outputsDir, join(staging, 'outputs'), { recursive: true });
@@ -110,17 +125,29 @@ export class StepCache {
       if (existsSync(from.resultFile)) cpSync(from.resultFile, join(staging, 'result.json'));
       const record: EntryRecord = { step, createdAt: new Date().toISOString(), files: fileSizes(staging) };
       writeFileAtomic.sync(join(staging, 'entry.json'), JSON.stringify(record) + '\n');
+      const version = `v-${unique}`;
+      renameSync(staging, join(keyDir, version));
+      writeFileAtomic.sync(join(keyDir, 'current'), version + '\n');
+      removeOldVersions(keyDir, version);
+      return StepCache.at(join(keyDir, version));
     } catch (error) {
       rmSync(staging, { recursive: true, force: true }); // a full disk leaves no half-made entry behind
       throw error;
     }
+  }
+}
+
+/** Versions (and staging folders of engines that died) a day old, other than the current one. */
+function removeOldVersions(keyDir: string, current: string): void {
+  const now = Date.now();
+  for (const name of readdirSync(keyDir)) {
+    if (name === current || name === 'current') continue;
+    const path = join(keyDir, name);
     try {
-      rmSync(entry.dir, { recursive: true, force: true }); // a leftover without entry.json is incomplete
-      renameSync(staging, entry.dir);
+      if (now - statSync(path).mtimeMs > OLD_VERSION_MS) rmSync(path, { recursive: true, force: true });
     } catch {
-      rmSync(staging, { recursive: true, force: true });
+      // another engine removed it first
     }
-    return entry;
   }
 }
 
