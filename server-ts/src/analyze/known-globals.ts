@@ -32,27 +32,36 @@ export const BROWSER_GLOBALS: ReadonlySet<string> = new Set(
   Object.keys(globals.browser).filter(name => !NODE_GLOBALS.has(name))
 );
 
+/** What a `kernel` notebook's steps have beyond Node's globals, and which kernel-only names they still lack. */
+interface KernelGlobals {
+  known: ReadonlySet<string>;
+  kernelOnly: ReadonlyMap<string, string>;
+}
+
+const byKernel = new Map<string, KernelGlobals>();
+
+function globalsFor(kernel: string): KernelGlobals {
+  let found = byKernel.get(kernel);
+  if (!found) {
+    const provided = [
+      ...(kernelRuntime(kernel) === 'deno' ? ['Deno'] : []),
+      ...(IJAVASCRIPT_KERNELS.has(kernel) ? IJAVASCRIPT_PROVIDED : [])
+    ];
+    found = {
+      known: new Set([...NODE_GLOBALS, ...provided]),
+      kernelOnly: new Map([...KERNEL_ONLY_GLOBALS].filter(([name]) => !provided.includes(name)))
+    };
+    byKernel.set(kernel, found);
+  }
+  return found;
+}
+
 /** Kernel-only names, with what each is, for a notebook of `kernel`. */
 export function kernelOnlyGlobals(kernel: string): ReadonlyMap<string, string> {
-  const provided = new Set([
-    ...(kernelRuntime(kernel) === 'deno' ? ['Deno'] : []),
-    ...(IJAVASCRIPT_KERNELS.has(kernel) ? IJAVASCRIPT_PROVIDED : [])
-  ]);
-  return new Map([...KERNEL_ONLY_GLOBALS].filter(([name]) => !provided.has(name)));
+  return globalsFor(kernel).kernelOnly;
 }
 
 /** Names a step of a `kernel` notebook has without any step defining them. */
 export function knownGlobals(kernel: string): ReadonlySet<string> {
-  let known = knownByKernel.get(kernel);
-  if (!known) {
-    known = new Set([
-      ...NODE_GLOBALS,
-      ...(kernelRuntime(kernel) === 'deno' ? ['Deno'] : []),
-      ...(IJAVASCRIPT_KERNELS.has(kernel) ? IJAVASCRIPT_PROVIDED : [])
-    ]);
-    knownByKernel.set(kernel, known);
-  }
-  return known;
+  return globalsFor(kernel).known;
 }
-
-const knownByKernel = new Map<string, ReadonlySet<string>>();

@@ -13,6 +13,9 @@ export const ARTIFACTS_DIR_ENV = 'CELLFLOW_ARTIFACTS_DIR';
 /** Set to 1 for a step started early: after its prelude it waits for the engine to send its inputs. */
 export const WAIT_FOR_INPUTS_ENV = 'CELLFLOW_WAIT_FOR_INPUTS';
 
+/** Node's exit code when the event loop empties while top-level `await` waits on a promise that never settles. */
+export const UNSETTLED_TOP_LEVEL_AWAIT = 13;
+
 export interface StepContextFile {
   step: string;
   notebookPath: string;

@@ -3,6 +3,12 @@ import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { StepFailure } from './step-context.js';
 
+/** A write failed because the disk (or the user's quota) is full. */
+export function isDiskFull(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
+}
+
 export function failureOf(diagnostic: Diagnostic, kind: StepFailure['kind'] = 'exception'): StepFailure {
   return {
     kind,

@@ -17,12 +17,13 @@ import { displays } from './displays.js';
 import { cellIsAsync, cellSettled, provideIJavascriptGlobals } from './kernels/ijavascript.js';
 import { nextMessage, watchEngine } from './engine-link.js';
 import { stepError } from '../diagnostics/codes.js';
-import { failureOf } from './step-failure.js';
+import { failureOf, isDiskFull } from './step-failure.js';
 import { MarshalError, ValueLoadError } from './errors.js';
 import { writeFileAtomic } from './packages.js';
 import { applyEnvChange, StateWatch, type PreludeBinding } from './state-watch.js';
 import {
   STEP_CONTEXT_ENV,
+  UNSETTLED_TOP_LEVEL_AWAIT,
   VERIFY_CONTEXT_ENV,
   WAIT_FOR_INPUTS_ENV,
   type VerifyContextFile,
@@ -35,8 +36,6 @@ import {
 
 type Thunks = Record<string, () => unknown>;
 
-/** Node's exit code when the event loop empties while top-level `await` waits on a promise that never settles. */
-const UNSETTLED_TOP_LEVEL_AWAIT = 13;
 // Before the step program's own imports run (this module is its first import): `Deno.jupyter` works in Deno steps.
 provideJupyterStandIn();
 
@@ -313,7 +312,7 @@ export class StepRuntime {
       ...place,
       stack: err.stack ?? String(err)
     };
-    const diskFull = (err as NodeJS.ErrnoException).code === 'ENOSPC';
+    const diskFull = isDiskFull(err);
     // What the step half-saved is of no use to anyone, and its space lets the failure itself be written.
     if (diskFull && this.context) rmSync(this.context.outputsDir, { recursive: true, force: true });
     this.report(

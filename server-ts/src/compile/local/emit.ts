@@ -3,7 +3,7 @@
  * values never appear in generated code: programs read them from the run's
  * context at start, so no value can inject code.
  */
-import { TSLAB_KERNELS } from '../../notebook/language.js';
+import { kernelRuntime, TSLAB_KERNELS } from '../../notebook/language.js';
 import { IJAVASCRIPT_KERNELS } from '../../analyze/known-globals.js';
 import { moduleLoaderFor } from './module-loader.js';
 import { sourceText } from './source-text.js';
@@ -12,7 +12,6 @@ import { dirname } from 'node:path';
 import type { Analysis } from '../../analyze/index.js';
 import type { CellFacts } from '../../analyze/cell-facts.js';
 import type { PipelineIR, Step } from '../../ir.js';
-import { kernelRuntime } from '../../notebook/language.js';
 import type { LocalPlan, PlanStep } from './plan.js';
 import { ProgramBuilder } from './program-builder.js';
 import { neededStatements, preludeStatements } from './prelude-pruning.js';
@@ -37,6 +36,15 @@ function kernelModules(kernel: string): ReadonlyMap<string, string> {
   return TSLAB_KERNELS.has(kernel) ? new Map([['tslab', tslab]]) : new Map();
 }
 
+/** What every cell of the notebook is transformed with, in a step and in the straight run alike. */
+function cellTransformOptions(analysis: Analysis) {
+  return {
+    erased: erasedImports(analysis.facts.values()),
+    provided: kernelModules(analysis.ir.kernel),
+    showResult: showResult(analysis.ir.kernel)
+  };
+}
+
 export interface CompiledLocal {
   plan: LocalPlan;
   /** Program text by file name (relative to the plan folder). */
@@ -46,18 +54,13 @@ export interface CompiledLocal {
 export function compileLocal(analysis: Analysis, notebookPath: string): CompiledLocal {
   const { ir } = analysis;
   const notebookDir = dirname(notebookPath);
-  const erased = erasedImports(analysis.facts.values());
-  const provided = kernelModules(ir.kernel);
+  const options = cellTransformOptions(analysis);
   const transformed = new Map<number, TransformedCell>();
   const transform = (cellIndex: number): TransformedCell => {
     let cell = transformed.get(cellIndex);
     if (!cell) {
       const facts = analysis.facts.get(cellIndex)!;
-      cell = transformCell(facts.js, facts.sourceType, notebookDir, {
-        erased,
-        provided,
-        showResult: showResult(ir.kernel)
-      });
+      cell = transformCell(facts.js, facts.sourceType, notebookDir, options);
       transformed.set(cellIndex, cell);
     }
     return cell;
@@ -97,7 +100,7 @@ export function compileLocal(analysis: Analysis, notebookPath: string): Compiled
         const facts = analysis.facts.get(cellIndex)!;
         const keep = (index: number) => kept.has(`${cellIndex}:${index}`);
         // A prelude runs in every step: what it would display, the kernel displays once, so no step does.
-        return transformCell(facts.js, facts.sourceType, notebookDir, { keep, erased, provided });
+        return transformCell(facts.js, facts.sourceType, notebookDir, { ...options, keep, showResult: undefined });
       },
       bindings: [...bindings.values()],
       readsProcess:
@@ -108,6 +111,7 @@ export function compileLocal(analysis: Analysis, notebookPath: string): Compiled
 
   const programs = new Map<string, string>();
   const runtime = kernelRuntime(ir.kernel);
+  const moduleLoader = moduleLoaderFor(analysis);
   const steps: PlanStep[] = ir.steps.map(step => {
     const prelude = preludeFor(step);
     const builder = stepProgram(step, ir, analysis.facts, transform, prelude, classes, notebookPath);
@@ -161,7 +165,7 @@ export function compileLocal(analysis: Analysis, notebookPath: string): Compiled
     steps,
     metrics: ir.metrics,
     enableCaching: ir.settings.enable_caching ?? true,
-    ...(moduleLoaderFor(analysis) ? { moduleLoader: moduleLoaderFor(analysis) } : {})
+    ...(moduleLoader ? { moduleLoader } : {})
   };
   return { plan, programs };
 }
@@ -236,15 +240,14 @@ export function compileStraightThrough(
   const { ir } = analysis;
   const notebookDir = dirname(notebookPath);
   const cells = [...analysis.facts.keys()].sort((a, b) => a - b);
-  const erased = erasedImports(analysis.facts.values());
-  const provided = kernelModules(ir.kernel);
+  const transformOptions = cellTransformOptions(analysis);
   const parameterOrMetricCells = new Set([...ir.parameters, ...ir.metrics].map(p => p.cellIndex));
   const transformedCells = cells.map(index => {
     const facts = analysis.facts.get(index)!;
     // Parameters and metrics cells are no step's cells: what they would display, a pipeline does not show.
     const shows = !parameterOrMetricCells.has(index);
-    const options = { erased, provided, ...(shows ? { showResult: showResult(ir.kernel) } : {}) };
-    return { index, cell: transformCell(facts.js, facts.sourceType, notebookDir, options) };
+    const cellOptions = shows ? transformOptions : { ...transformOptions, showResult: undefined };
+    return { index, cell: transformCell(facts.js, facts.sourceType, notebookDir, cellOptions) };
   });
   const builder = header(
     'all cells in order',
@@ -306,7 +309,8 @@ function guarded(names: readonly string[]): string {
 }
 
 function header(what: string, notebookPath: string, imports: string[], kernel: string): ProgramBuilder {
-  const builder = new ProgramBuilder(RUNTIME);
+  // Only ijavascript's cells can end later than their code (`$$.async()`): only its programs wait after each.
+  const builder = new ProgramBuilder(RUNTIME, { awaitCells: IJAVASCRIPT_KERNELS.has(kernel) });
   builder.line(`// Generated by cellflow from ${sourceText(notebookPath)}: ${what}. Recompiling overwrites it.`);
   builder.line(`import { startStep as __cellflowStart } from ${JSON.stringify(RUNTIME_URL)};`);
   builder.line(`import { createRequire as __cellflowCreateRequire } from 'node:module';`);

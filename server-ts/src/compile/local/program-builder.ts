@@ -5,7 +5,10 @@ export class ProgramBuilder {
   private readonly lines: string[] = [];
   readonly lineMap: LineSegment[] = [];
 
-  constructor(private readonly runtime: string) {}
+  constructor(
+    private readonly runtime: string,
+    private readonly options: { awaitCells?: boolean } = {}
+  ) {}
 
   line(text = ''): this {
     this.lines.push(...text.split('\n'));
@@ -21,7 +24,7 @@ export class ProgramBuilder {
     this.lineMap.push({ generatedLine: this.lines.length + 1, cellIndex, lineCount: cellLines.length });
     this.lines.push(...cellLines);
     // A cell that ends asynchronously (ijavascript's `$$.async()`) ends before the next one starts.
-    this.lines.push(`;await ${this.runtime}.leaveCell();`);
+    if (this.options.awaitCells) this.lines.push(`;await ${this.runtime}.leaveCell();`);
     return this;
   }
 

@@ -135,15 +135,22 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
     try {
       this.store.writeRun(this.record);
     } catch (error) {
-      this.storageFailed(null, error);
+      this.stopForStorage(storageFailure(null, error));
     }
   }
 
   /** Files could not be written: the run stops, failed, saying why. */
-  private storageFailed(step: string | null, error: unknown): void {
+  private stopForStorage(diagnostic: Diagnostic): void {
     if (this.storageError) return;
-    this.storageError = storageFailure(step, error);
-    this.stop(this.storageError.message);
+    this.storageError = diagnostic;
+    this.stop(diagnostic.message);
+  }
+
+  /** The engine could not write a step's files: the step fails with the reason, and the run stops. */
+  private failStepForStorage(name: string, error: unknown): void {
+    const diagnostic = storageFailure(name, error);
+    this.finishStep(name, { status: 'failed', error: failureOf(diagnostic) });
+    this.stopForStorage(diagnostic);
   }
 
   /**
@@ -265,8 +272,7 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
         if (existsSync(hit.metricsFile)) cpSync(hit.metricsFile, paths.metricsFile);
         if (existsSync(hit.displaysFile)) cpSync(hit.displaysFile, paths.displaysFile);
       } catch (error) {
-        this.finishStep(name, { status: 'failed', error: failureOf(storageFailure(name, error)) });
-        this.storageFailed(name, error);
+        this.failStepForStorage(name, error);
         return true;
       }
       this.collectResults(name, paths);
@@ -334,8 +340,7 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
       );
     } catch (error) {
       this.options.gpus.release(name);
-      this.finishStep(name, { status: 'failed', error: failureOf(storageFailure(name, error)) });
-      this.storageFailed(name, error);
+      this.failStepForStorage(name, error);
       return undefined;
     }
     this.processes.set(name, running);
@@ -399,7 +404,7 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
         });
       this.collectDisplays(name, paths); // what it showed before it failed, as the kernel would have shown it
       this.finishStep(name, { status: 'failed', seconds, exitCode: code, error });
-      if (error.code === 'disk-full') this.storageFailed(name, new Error(error.message));
+      if (error.code === 'disk-full') this.stopForStorage(stepError.diskFull(name, 'ENOSPC'));
     }
     this.pump();
   }

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { stepError } from '../../diagnostics/codes.js';
-import type { StepFailure, StepResult } from '../../runtime/step-context.js';
+import { UNSETTLED_TOP_LEVEL_AWAIT, type StepFailure, type StepResult } from '../../runtime/step-context.js';
 import { failureOf } from '../../runtime/step-failure.js';
 import type { DisplayedFile } from '../../runtime/displays.js';
 
@@ -46,9 +46,6 @@ export function readDisplays(path: string): DisplayedFile[] {
 export function readFailure(path: string): StepFailure | undefined {
   return readJson<StepFailure>(path);
 }
-
-/** Node's exit code when the event loop empties while top-level `await` waits on a promise that never settles. */
-const UNSETTLED_TOP_LEVEL_AWAIT = 13;
 
 /** Why a process that wrote no failure of its own ended, in the user's words. */
 export function exitFailure(
