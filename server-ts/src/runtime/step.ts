@@ -301,23 +301,22 @@ export class StepRuntime {
       err instanceof MarshalError ? this.context?.outs.find(out => out.name === err.variable)?.definedAt : undefined;
     const place = definedAt ?? this.placeOf(err);
     const step = this.context?.step ?? 'notebook';
-    const diagnostic =
-      err instanceof MarshalError
-        ? stepError.valueCannotTravel(place, `${err.name}: ${err.message}`, err.hint)
-        : err instanceof ValueLoadError
-          ? stepError.valueCannotLoad(place, `${err.name}: ${err.message}`)
-          : stepError.cellThrew(place, step, `${err.name}: ${err.message}`);
-    const failure: StepFailure = {
-      ...failureOf(diagnostic, err.name === 'MarshalError' ? 'marshal' : 'exception'),
-      ...place,
-      stack: err.stack ?? String(err)
-    };
+    const detail = `${err.name}: ${err.message}`;
     const diskFull = isDiskFull(err);
     // What the step half-saved is of no use to anyone, and its space lets the failure itself be written.
     if (diskFull && this.context) rmSync(this.context.outputsDir, { recursive: true, force: true });
-    this.report(
-      diskFull ? { ...failureOf(stepError.diskFull(this.context?.step ?? null, 'ENOSPC')), ...place } : failure
-    );
+    const diagnostic = diskFull
+      ? stepError.diskFull(this.context?.step ?? null, 'ENOSPC')
+      : err instanceof MarshalError
+        ? stepError.valueCannotTravel(place, detail, err.hint)
+        : err instanceof ValueLoadError
+          ? stepError.valueCannotLoad(place, detail)
+          : stepError.cellThrew(place, step, detail);
+    this.report({
+      ...failureOf(diagnostic, err instanceof MarshalError ? 'marshal' : 'exception'),
+      ...place,
+      stack: diskFull ? '' : (err.stack ?? String(err))
+    });
   }
 
   /** Tells the user (stderr) and the engine (the error file; a full disk may keep it from being written). */
