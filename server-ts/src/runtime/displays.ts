@@ -1,10 +1,11 @@
 /**
  * What a step displays, as the kernel would show it, becomes files of the run: each display's richest
  * representation is written into the step's artifacts folder with its MIME type's extension, and listed with
- * the cell that made it in `displays.json` beside that folder, which the engine reads into the run record.
+ * the cell that made it in `displays.jsonl` beside that folder (one line per display, appended: no display
+ * rewrites the others), which the engine reads into the run record.
  * A display updated in place (tslab's `newDisplay()`, a display id) rewrites its file.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { inspect } from 'node:util';
 import { ARTIFACTS_DIR_ENV } from './step-context.js';
@@ -46,9 +47,8 @@ const BASE64_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'applicati
 export class DisplayRecorder {
   private cellIndex: number | null = null;
   private count = 0;
-  private readonly shown: DisplayedFile[] = [];
-  /** Display ids (updatable displays) and the file each writes. */
-  private readonly byId = new Map<string, number>();
+  /** Display ids (updatable displays) and what each shows. */
+  private readonly byId = new Map<string, DisplayedFile>();
 
   constructor(private readonly artifactsDir: string | undefined) {}
 
@@ -63,20 +63,14 @@ export class DisplayRecorder {
     if (!chosen) return;
     const [mimeType, extension] = chosen;
     const known = displayId === undefined ? undefined : this.byId.get(displayId);
-    const index = known ?? this.shown.length;
     const file =
-      known !== undefined
-        ? this.shown[known]!.file
-        : `${this.cellIndex === null ? 'display' : `cell-${this.cellIndex + 1}`}-${++this.count}.${extension}`;
+      known?.file ??
+      `${this.cellIndex === null ? 'display' : `cell-${this.cellIndex + 1}`}-${++this.count}.${extension}`;
     mkdirSync(this.artifactsDir, { recursive: true });
     writeFileSync(join(this.artifactsDir, file), contents(mimeType, bundle[mimeType]));
-    this.shown[index] = {
-      file,
-      mimeType,
-      cellIndex: known !== undefined ? this.shown[known]!.cellIndex : this.cellIndex
-    };
-    if (displayId !== undefined) this.byId.set(displayId, index);
-    writeFileSync(join(dirname(this.artifactsDir), 'displays.json'), JSON.stringify(this.shown, null, 2) + '\n');
+    const shown: DisplayedFile = { file, mimeType, cellIndex: known ? known.cellIndex : this.cellIndex };
+    if (displayId !== undefined) this.byId.set(displayId, shown);
+    appendFileSync(displayIndexOf(this.artifactsDir), JSON.stringify(shown) + '\n');
   }
 
   /** A cell's result, as the kernel shows the value of its last expression: nothing for undefined. */
@@ -84,6 +78,41 @@ export class DisplayRecorder {
     if (value === undefined) return;
     this.show(bundleOf(value));
   }
+}
+
+/** The display index beside an artifacts folder. */
+export function displayIndexOf(artifactsDir: string): string {
+  return join(dirname(artifactsDir), 'displays.jsonl');
+}
+
+/**
+ * The displays an index lists, in the order they were first shown; an updated display keeps its place and
+ * cell, with its latest MIME type. Unreadable lines (a step killed mid-write) are skipped.
+ */
+export function readDisplayIndex(path: string): DisplayedFile[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return [];
+  }
+  const byFile = new Map<string, DisplayedFile>();
+  for (const line of text.split('\n')) {
+    let shown: Partial<DisplayedFile>;
+    try {
+      shown = JSON.parse(line) as Partial<DisplayedFile>;
+    } catch {
+      continue;
+    }
+    if (typeof shown?.file !== 'string' || shown.file.includes('..') || typeof shown.mimeType !== 'string') continue;
+    const first = byFile.get(shown.file);
+    byFile.set(shown.file, {
+      file: shown.file,
+      mimeType: shown.mimeType,
+      cellIndex: first ? first.cellIndex : (shown.cellIndex ?? null)
+    });
+  }
+  return [...byFile.values()];
 }
 
 /** The kernel protocol for rich values (Deno's `Symbol.for('Jupyter.display')`), else the inspected value. */

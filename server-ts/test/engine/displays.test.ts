@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { analyzeNotebook } from '../../src/analyze/index.js';
 import { runStraightThrough } from '../../src/engine/local/straight-run.js';
 import { RunStore } from '../../src/engine/local/run-store.js';
+import { displayIndexOf, readDisplayIndex } from '../../src/runtime/displays.js';
 import type { RunRecord } from '../../src/engine/types.js';
 import { parseNotebook } from '../../src/notebook/read.js';
 import { makeWorkspace, writeNotebook } from '../notebooks.js';
@@ -26,11 +27,7 @@ async function straightDisplays(path: string): Promise<[number | null, string, s
   const analysis = analyzeNotebook(parseNotebook(readFileSync(path, 'utf8')).json);
   const straight = await runStraightThrough(analysis, path);
   assert.equal(straight.exitCode, 0, straight.stderr);
-  const index = JSON.parse(readFileSync(join(straight.dir, 'displays.json'), 'utf8')) as {
-    file: string;
-    mimeType: string;
-    cellIndex: number | null;
-  }[];
+  const index = readDisplayIndex(displayIndexOf(straight.artifactsDir));
   return index.map(d => [
     d.cellIndex,
     d.mimeType,

@@ -12,7 +12,7 @@ function finishedStep(dir: string, value: string) {
     artifactsDir: join(dir, 'artifacts'),
     metricsFile: join(dir, 'metrics.json'),
     resultFile: join(dir, 'result.json'),
-    displaysFile: join(dir, 'displays.json')
+    displaysFile: join(dir, 'displays.jsonl')
   };
   mkdirSync(paths.outputsDir, { recursive: true });
   writeFileSync(join(paths.outputsDir, 'value.txt'), value);

@@ -24,7 +24,8 @@ import { launchOrder } from './launch-order.js';
 import { writeProgram } from './program-files.js';
 import { stepCommand } from './step-command.js';
 import { StepProcess, stepPaths, type StepExit, type StepPaths } from './step-process.js';
-import { exitFailure, failureOf, readDisplays, readFailure, readResult } from './step-outcome.js';
+import { exitFailure, failureOf, readFailure, readResult } from './step-outcome.js';
+import { readDisplayIndex } from '../../runtime/displays.js';
 import { storageFailure } from './storage-failure.js';
 
 export { launchOrder } from './launch-order.js';
@@ -430,7 +431,7 @@ export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
   private collectDisplays(name: string, paths: StepPaths): void {
     const runDir = this.store.runDir(this.record.id);
     for (const file of listFiles(paths.artifactsDir)) this.record.artifacts.push(relative(runDir, file));
-    for (const shown of readDisplays(paths.displaysFile)) {
+    for (const shown of readDisplayIndex(paths.displaysFile)) {
       const path = relative(runDir, join(paths.artifactsDir, shown.file));
       this.record.displays.push({ step: name, cellIndex: shown.cellIndex, mimeType: shown.mimeType, path });
     }

@@ -83,7 +83,7 @@ export class StepCache {
       artifactsDir: join(dir, 'artifacts'),
       metricsFile: join(dir, 'metrics.json'),
       resultFile: join(dir, 'result.json'),
-      displaysFile: join(dir, 'displays.json')
+      displaysFile: join(dir, 'displays.jsonl')
     };
   }
 
@@ -121,7 +121,7 @@ export class StepCache {
       if (existsSync(from.outputsDir)) cpSync(from.outputsDir, join(staging, 'outputs'), { recursive: true });
       if (existsSync(from.artifactsDir)) cpSync(from.artifactsDir, join(staging, 'artifacts'), { recursive: true });
       if (existsSync(from.metricsFile)) cpSync(from.metricsFile, join(staging, 'metrics.json'));
-      if (existsSync(from.displaysFile)) cpSync(from.displaysFile, join(staging, 'displays.json'));
+      if (existsSync(from.displaysFile)) cpSync(from.displaysFile, join(staging, 'displays.jsonl'));
       if (existsSync(from.resultFile)) cpSync(from.resultFile, join(staging, 'result.json'));
       const record: EntryRecord = { step, createdAt: new Date().toISOString(), files: fileSizes(staging) };
       writeFileAtomic.sync(join(staging, 'entry.json'), JSON.stringify(record) + '\n');

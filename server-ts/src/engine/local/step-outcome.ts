@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { stepError } from '../../diagnostics/codes.js';
 import { UNSETTLED_TOP_LEVEL_AWAIT, type StepFailure, type StepResult } from '../../runtime/step-context.js';
 import { failureOf } from '../../runtime/step-failure.js';
-import type { DisplayedFile } from '../../runtime/displays.js';
 
 export { failureOf } from '../../runtime/step-failure.js';
 import type { StepExit } from './step-process.js';
@@ -35,12 +34,6 @@ function isStepResult(value: unknown): value is StepResult {
     isObject(state.env.set) &&
     Array.isArray(state.env.unset)
   );
-}
-
-/** What the step displayed (runtime/displays.ts); nothing when it displayed nothing or the file is unreadable. */
-export function readDisplays(path: string): DisplayedFile[] {
-  const shown = readJson<DisplayedFile[]>(path);
-  return Array.isArray(shown) ? shown.filter(s => typeof s?.file === 'string' && !s.file.includes('..')) : [];
 }
 
 export function readFailure(path: string): StepFailure | undefined {

@@ -33,7 +33,7 @@ export function stepPaths(dir: string): StepPaths {
     errorFile: join(dir, 'error.json'),
     resultFile: join(dir, 'result.json'),
     contextFile: join(dir, 'context.json'),
-    displaysFile: join(dir, 'displays.json')
+    displaysFile: join(dir, 'displays.jsonl')
   };
 }
 
