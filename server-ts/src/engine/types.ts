@@ -5,6 +5,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { ParameterValue } from '../ir.js';
 import type { StepFailure, UnplannedWrite } from '../runtime/step-context.js';
+import type { CompiledNotebook } from '../compile/index.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 export type StepStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
@@ -69,3 +70,50 @@ export type RunEvent =
   | { type: 'step-metric'; step: string; name: string; value: number }
   | { type: 'step-finished'; step: string; record: StepRecord }
   | { type: 'run-finished'; record: RunRecord };
+
+/** A run event with its place in the run's event log: `seq` counts from 1, with no gaps. */
+export interface SequencedRunEvent {
+  runId: string;
+  seq: number;
+  event: RunEvent;
+}
+
+/** What a run is submitted with, beyond the compiled pipeline. */
+export interface SubmitOptions {
+  parameters: Record<string, ParameterValue>;
+  /** false: run every step (results are still stored in the cache). */
+  useCache?: boolean;
+  /** How many steps may run at once. */
+  concurrency?: number;
+}
+
+/** A submitted run, as its submitter holds it. */
+export interface RunHandle {
+  readonly id: string;
+  /** Resolves with the final record once every step has stopped. */
+  readonly done: Promise<RunRecord>;
+}
+
+/** A run record as read back: `interrupted` when it says `running` but no engine owns it any more. */
+export type RunView = RunRecord & { interrupted?: boolean };
+
+/**
+ * The one interface the CLI, the HTTP API and the tuner use. The local engine is its first
+ * implementation; the Kubernetes engine (Argo Workflows) will be the second.
+ */
+export interface Engine {
+  readonly kind: 'local' | 'kubernetes';
+  /** Starts a run of a compiled notebook. Fails with a coded diagnostic when it cannot be started. */
+  submit(compiled: CompiledNotebook, options: SubmitOptions): Promise<RunHandle>;
+  /** The run's record; a coded `run-not-found` diagnostic when there is none. */
+  get(runId: string): Promise<RunView>;
+  /** Runs, newest first; only one notebook's when `notebookPath` is given. */
+  list(filter?: { notebookPath?: string }): Promise<RunView[]>;
+  /** Asks the run's owner to stop it; a no-op for a finished run. Resolves once the request is delivered. */
+  cancel(runId: string): Promise<void>;
+  /**
+   * The run's events after `afterSeq` (0: from the start), replayed from its log and then followed live,
+   * ending after `run-finished` or when `signal` aborts. A late subscriber or a reconnecting client misses nothing.
+   */
+  events(runId: string, afterSeq?: number, signal?: AbortSignal): AsyncIterable<SequencedRunEvent>;
+}
