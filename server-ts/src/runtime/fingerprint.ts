@@ -62,13 +62,19 @@ export function fingerprint(value: unknown): string {
   return new Walk().run(value);
 }
 
-/** The fingerprint, and every object the value reaches (buffers under views included). */
-export function fingerprintGraph(value: unknown): { fingerprint: string; objects: ReadonlySet<object> } {
+/** Which objects a fingerprinted value reached. */
+export interface ReachedObjects {
+  has(object: object): boolean;
+}
+
+/**
+ * The fingerprint, and every object the value reaches (buffers under views included). The walk's own
+ * bookkeeping answers membership: copying a million objects into a new Set would cost as much as the walk.
+ */
+export function fingerprintGraph(value: unknown): { fingerprint: string; objects: ReachedObjects } {
   const walk = new Walk();
   const fingerprint = walk.run(value);
-  const objects = new Set<object>(walk.seenObjects());
-  for (const buffer of walk.viewBuffers) objects.add(buffer);
-  return { fingerprint, objects };
+  return { fingerprint, objects: walk };
 }
 
 /**
@@ -135,17 +141,24 @@ const enum Tag {
 const float = new Float64Array(1);
 const floatWords = new Uint32Array(float.buffer);
 
-class Walk {
+class Walk implements ReachedObjects {
   private a = 0x9e3779b9 | 0;
   private b = 0x85ebca6b | 0;
   private readonly seen = new Map<object, number>();
   /** Buffers under the views met (a view hashes its own bytes, not its whole buffer). */
-  readonly viewBuffers = new Set<object>();
-
-  seenObjects(): IterableIterator<object> {
-    return this.seen.keys();
-  }
+  private readonly viewBuffers = new Set<object>();
   private readonly pending: unknown[] = [];
+  /**
+   * The last plain object's key list and its hash: objects of one shape come in runs (rows of a table), and
+   * comparing a short list of interned strings is far cheaper than hashing them again character by character.
+   */
+  private lastKeys: string[] = [];
+  private lastKeysA = 0;
+  private lastKeysB = 0;
+
+  has(object: object): boolean {
+    return this.seen.has(object) || this.viewBuffers.has(object);
+  }
 
   run(root: unknown): string {
     this.pending.push(root);
@@ -302,11 +315,8 @@ class Walk {
       const keys = Object.keys(object);
       this.mix(Tag.Object);
       this.mix(keys.length);
-      for (let i = keys.length - 1; i >= 0; i--) {
-        const key = keys[i]!;
-        this.string(key);
-        this.pending.push((object as Record<string, unknown>)[key]);
-      }
+      this.keys(keys);
+      for (let i = keys.length - 1; i >= 0; i--) this.pending.push((object as Record<string, unknown>)[keys[i]!]);
       return;
     }
     const keys = Reflect.ownKeys(object);
@@ -324,6 +334,31 @@ class Walk {
       if ('get' in descriptor) this.pending.push(descriptor.set, descriptor.get);
       else this.pending.push(descriptor.value);
     }
+  }
+
+  /** Mixes a key list, in order: its two lanes are kept, so the next object of that shape reuses them. */
+  private keys(keys: string[]): void {
+    const last = this.lastKeys;
+    let same = keys.length === last.length;
+    for (let i = 0; same && i < keys.length; i++) same = keys[i] === last[i];
+    if (!same) {
+      let a = 0x811c9dc5 | 0;
+      let b = 0x27d4eb2f | 0;
+      for (const key of keys) {
+        a = Math.imul(a ^ key.length, 0x01000193);
+        b = Math.imul((b + key.length) ^ (b >>> 15), 0x2c1b3c6d);
+        for (let i = 0; i < key.length; i++) {
+          const code = key.charCodeAt(i);
+          a = Math.imul(a ^ code, 0x01000193);
+          b = Math.imul((b + code) ^ (b >>> 15), 0x2c1b3c6d);
+        }
+      }
+      this.lastKeys = keys;
+      this.lastKeysA = a;
+      this.lastKeysB = b;
+    }
+    this.mix(this.lastKeysA);
+    this.mix(this.lastKeysB);
   }
 
   private tensor(tensor: TensorLike): void {

@@ -10,7 +10,7 @@ import type { LineSegment } from '../compile/local/plan.js';
 import type { ParameterValue } from '../ir.js';
 import { ValueComparison } from './compare.js';
 import { provideJupyterStandIn } from './deno-jupyter.js';
-import { fingerprint, fingerprintGraph, reachedOwned } from './fingerprint.js';
+import { fingerprint, fingerprintGraph, reachedOwned, type ReachedObjects } from './fingerprint.js';
 import { loadValues, savedValueNames, saveValues } from './marshal.js';
 import { formatMetricLine } from './metrics.js';
 import { displays } from './displays.js';
@@ -51,7 +51,7 @@ interface LoadedValue {
   /** The names saved with it as one group (they share objects), itself included. */
   group: string[];
   /** Every object it reached as loaded: a new value holding one of them is saved in one group with it. */
-  objects: ReadonlySet<object>;
+  objects: ReachedObjects;
 }
 
 export class StepRuntime {
