@@ -14,6 +14,7 @@ import type { ImportSite } from '../analyze/cell-facts.js';
 import { resolveSpecifier } from '../compile/local/transform-cell.js';
 import { STATE_DIR } from '../engine/local/run-store.js';
 import { stepCommand } from '../engine/local/step-command.js';
+import { denoMemoKey, rememberResolved, resolvedLately } from './deno-memo.js';
 
 /** What `deno info --json` says about a module (the fields used here). */
 interface InfoModule {
@@ -32,14 +33,14 @@ const TIMEOUT_MS = 300_000;
 export function resolveForDeno(sites: readonly ImportSite[], notebookDir: string): Map<ImportSite, string> {
   const failures = new Map<ImportSite, string>();
   if (sites.length === 0) return failures;
+  const specifiers = sites.map(s => resolveSpecifier(s.specifier, notebookDir));
+  const memoKey = denoMemoKey(specifiers, notebookDir);
+  if (resolvedLately(memoKey)) return failures;
   const dir = join(notebookDir, STATE_DIR, 'preflight');
   mkdirSync(dir, { recursive: true });
   // Inside the notebook's folder, as the step programs are: bare specifiers look for node_modules from there.
   const probe = join(dir, `imports-${process.pid}-${Date.now()}.mjs`);
-  writeFileSync(
-    probe,
-    sites.map(s => `import ${JSON.stringify(resolveSpecifier(s.specifier, notebookDir))};`).join('\n')
-  );
+  writeFileSync(probe, specifiers.map(specifier => `import ${JSON.stringify(specifier)};`).join('\n'));
   try {
     const deno = stepCommand('deno', probe);
     const info = spawnSync(deno.command, ['info', '--json', '--allow-import', probe], {
@@ -66,6 +67,7 @@ export function resolveForDeno(sites: readonly ImportSite[], notebookDir: string
       const detail = dependency.code?.error ?? firstError(dependency.code?.specifier, bySpecifier);
       if (detail) failures.set(site, detail);
     }
+    if (root && failures.size === 0) rememberResolved(memoKey);
   } finally {
     rmSync(probe, { force: true });
   }
