@@ -3,8 +3,8 @@
  * (step-process.ts), checks each result against the plan, fills the cache, and writes the record (run.json)
  * and the event log (events.jsonl) after every change.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LocalPlan, PlanStep } from '../../compile/local/plan.js';
 import type { ParameterValue } from '../../ir.js';
 import { parseMetricLines } from '../../runtime/metrics.js';
@@ -23,7 +23,7 @@ import { launchOrder } from './launch-order.js';
 import { stepCommand } from './step-command.js';
 import { StepProcess, stepPaths, type StepExit, type StepPaths } from './step-process.js';
 import { exitFailure, failureOf, readFailure, readResult } from './step-outcome.js';
-import { readDisplayIndex } from '../../runtime/displays.js';
+import { copyCachedFiles, stepFiles, stepMetrics } from './step-files.js';
 import { storageFailure } from './storage-failure.js';
 
 export interface LocalRunSettings {
@@ -242,10 +242,7 @@ export class LocalRun {
     if (hit && hitResult) {
       this.discardWarm(name);
       try {
-        mkdirSync(paths.dir, { recursive: true });
-        if (existsSync(hit.artifactsDir)) cpSync(hit.artifactsDir, paths.artifactsDir, { recursive: true });
-        if (existsSync(hit.metricsFile)) cpSync(hit.metricsFile, paths.metricsFile);
-        if (existsSync(hit.displaysFile)) cpSync(hit.displaysFile, paths.displaysFile);
+        copyCachedFiles(hit, paths);
       } catch (error) {
         this.failStepForStorage(name, error);
         return;
@@ -394,20 +391,14 @@ export class LocalRun {
   }
 
   private collectResults(name: string, paths: StepPaths): void {
-    if (existsSync(paths.metricsFile)) {
-      Object.assign(this.record.metrics, JSON.parse(readFileSync(paths.metricsFile, 'utf8')) as Record<string, number>);
-    }
+    Object.assign(this.record.metrics, stepMetrics(paths));
     this.collectDisplays(name, paths);
   }
 
-  /** The step's files (what it wrote and what it displayed), each display with the cell that made it. */
   private collectDisplays(name: string, paths: StepPaths): void {
-    const runDir = this.store.runDir(this.record.id);
-    for (const file of listFiles(paths.artifactsDir)) this.record.artifacts.push(relative(runDir, file));
-    for (const shown of readDisplayIndex(paths.displaysFile)) {
-      const path = relative(runDir, join(paths.artifactsDir, shown.file));
-      this.record.displays.push({ step: name, cellIndex: shown.cellIndex, mimeType: shown.mimeType, path });
-    }
+    const files = stepFiles(name, paths, this.store.runDir(this.record.id));
+    this.record.artifacts.push(...files.artifacts);
+    this.record.displays.push(...files.displays);
   }
 
   /**
@@ -477,12 +468,4 @@ export class LocalRun {
     this.emitEvent({ type: 'run-finished', record: this.record });
     this.resolveDone(this.record);
   }
-}
-
-function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter(entry => entry.isFile())
-    .map(entry => join(entry.parentPath ?? dir, entry.name))
-    .sort();
 }
