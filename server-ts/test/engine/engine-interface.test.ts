@@ -199,3 +199,21 @@ test('logs and artifacts are read through the engine; a path the run does not li
     (e: unknown) => e instanceof CellflowError && e.diagnostic.code === 'unknown-run'
   );
 });
+
+test('Ctrl-C in `cellflow run` cancels the run cleanly: a final record, exit 130, no step left', async () => {
+  const dir = makeWorkspace();
+  const pidFile = join(dir, 'step.pid');
+  const path = writeNotebook(dir, 'interrupt.ipynb', [[['step:slow'], PID_THEN_WAIT(pidFile)]]);
+  const child = cliInBackground(['run', path]);
+  const exited = new Promise<number | null>(resolve => child.on('close', resolve));
+  const pid = await waitFor(
+    () => (existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8')) : undefined),
+    'the step'
+  );
+  child.kill('SIGINT');
+  assert.equal(await exited, 130);
+  const [record] = await new LocalEngine(dir).list();
+  assert.equal(record.status, 'cancelled');
+  assert.equal(record.steps.slow.status, 'cancelled');
+  await waitFor(() => (alive(pid) ? undefined : true), 'the step process to exit', 10_000);
+});
