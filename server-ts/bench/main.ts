@@ -87,7 +87,7 @@ async function runPipeline(
   const compiled = await compileNotebookFile(notebookPath);
   const parameters = resolveParameterValues(compiled.local.plan.parameters, overrides);
   const started = performance.now();
-  const record = await new LocalEngine(dirname(notebookPath)).submit(compiled.local, { parameters, useCache }).done;
+  const record = await (await new LocalEngine(dirname(notebookPath)).submit(compiled, { parameters, useCache })).done;
   if (record.status !== 'succeeded')
     throw new Error(`bench run of ${notebookPath} ${record.status}: ${JSON.stringify(record.steps)}`);
   return { record, seconds: (performance.now() - started) / 1000 };

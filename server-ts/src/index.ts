@@ -17,10 +17,24 @@ export { CellflowError, formatDiagnostic, hasErrors, type Diagnostic } from './d
 export { compileNotebookFile, NotebookHasErrors, type CompiledNotebook } from './compile/index.js';
 export { compileLocal, compileStraightThrough, type CompiledLocal } from './compile/local/emit.js';
 export type { LocalPlan, PlanStep } from './compile/local/plan.js';
-export { LocalEngine, LocalRun, type LocalRunOptions } from './engine/local/engine.js';
+export { LocalEngine, LocalRun, type LocalEngineOptions } from './engine/local/engine.js';
 export { RunStore } from './engine/local/run-store.js';
 export { runStraightThrough } from './engine/local/straight-run.js';
 export { parseParameterOverrides, resolveParameterValues } from './engine/parameter-values.js';
-export type { RunEvent, RunRecord, StepRecord, RunStatus, StepStatus } from './engine/types.js';
+export type {
+  Engine,
+  RunEvent,
+  RunFile,
+  RunHandle,
+  RunRecord,
+  RunStatus,
+  RunView,
+  SequencedRunEvent,
+  StepLogs,
+  StepRecord,
+  StepStatus,
+  SubmitOptions
+} from './engine/types.js';
+export { applyRunEvent } from './engine/run-view.js';
 export { createServer, type CellflowServer, type CreateServerOptions } from './http/index.js';
 export { version } from './version.js';

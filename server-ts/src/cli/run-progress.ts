@@ -1,10 +1,10 @@
 /**
- * Live progress of a run: spinners redrawn in place on a terminal, one plain
- * line per change otherwise (CI logs, pipes).
+ * Live progress of a run, from the engine's events: spinners redrawn in place on a terminal, one plain line
+ * per change otherwise (CI logs, pipes).
  */
 import { createLogUpdate } from 'log-update';
-import type { LocalRun } from '../engine/local/engine.js';
-import type { RunEvent, StepStatus } from '../engine/types.js';
+import { applyRunEvent } from '../engine/run-view.js';
+import type { Engine, RunRecord, StepStatus } from '../engine/types.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const SYMBOL: Record<StepStatus, string> = {
@@ -16,43 +16,55 @@ const SYMBOL: Record<StepStatus, string> = {
   cancelled: '■'
 };
 
-export function showProgress(run: LocalRun, stream: NodeJS.WriteStream): void {
-  if (stream.isTTY) showSpinners(run, stream);
-  else showLines(run, stream);
+/** Resolves once the run's last event is shown (or `signal` aborts). */
+export async function showProgress(
+  engine: Engine,
+  runId: string,
+  stream: NodeJS.WriteStream,
+  signal?: AbortSignal
+): Promise<void> {
+  let record: RunRecord = await engine.get(runId);
+  const spinners = stream.isTTY ? spinnerView(() => record, stream) : undefined;
+  try {
+    for await (const { event } of engine.events(runId, 0, signal)) {
+      record = applyRunEvent(record, event);
+      if (spinners) continue;
+      if (event.type === 'step-started')
+        stream.write(`▶ ${event.step} started${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}\n`);
+      if (event.type === 'step-finished')
+        stream.write(`${SYMBOL[event.record.status]} ${describe(record, event.step)}\n`);
+    }
+  } finally {
+    spinners?.done();
+  }
 }
 
-function describe(run: LocalRun, step: string): string {
-  const state = run.record.steps[step];
+function describe(record: RunRecord, step: string): string {
+  const state = record.steps[step];
   const time = state.seconds !== undefined ? ` ${state.seconds.toFixed(1)}s` : '';
   const extra = state.cached ? ' (cached)' : state.reason ? ` (${state.reason})` : '';
   return `${step} ${state.status}${time}${extra}`;
 }
 
-function showLines(run: LocalRun, stream: NodeJS.WriteStream): void {
-  run.on('event', (event: RunEvent) => {
-    if (event.type === 'step-started')
-      stream.write(`▶ ${event.step} started${event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}\n`);
-    if (event.type === 'step-finished') stream.write(`${SYMBOL[event.record.status]} ${describe(run, event.step)}\n`);
-  });
-}
-
-function showSpinners(run: LocalRun, stream: NodeJS.WriteStream): void {
+function spinnerView(current: () => RunRecord, stream: NodeJS.WriteStream) {
   const draw = createLogUpdate(stream, { showCursor: true });
   let frame = 0;
   const render = () => {
     frame = (frame + 1) % SPINNER.length;
-    const lines = run.record.stepOrder.map(step => {
-      const status = run.record.steps[step].status;
+    const record = current();
+    const lines = record.stepOrder.map(step => {
+      const status = record.steps[step].status;
       const symbol = status === 'running' ? SPINNER[frame] : SYMBOL[status];
-      return `${symbol} ${describe(run, step)}`;
+      return `${symbol} ${describe(record, step)}`;
     });
     draw(lines.join('\n'));
   };
   const timer = setInterval(render, 80);
-  run.on('event', event => {
-    if (event.type !== 'run-finished') return;
-    clearInterval(timer);
-    render();
-    draw.done();
-  });
+  return {
+    done() {
+      clearInterval(timer);
+      render();
+      draw.done();
+    }
+  };
 }

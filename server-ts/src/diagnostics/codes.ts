@@ -469,6 +469,14 @@ export const commandError = {
       `Run ${runId} has no step \`${step}\`.`,
       steps.length > 0 ? `Its steps are ${list(steps)}.` : 'The run has no steps.'
     ),
+  unknownArtifact: (runId: string, path: string) =>
+    make(
+      'unknown-artifact',
+      'error',
+      nowhere,
+      `Run ${runId} has no file \`${path}\`.`,
+      "A run's files are the artifacts and displays its record lists (`cellflow runs --json`), by their path in the run."
+    ),
   damagedRun: (runId: string, path: string, detail: string) =>
     make(
       'damaged-run-record',

@@ -94,8 +94,23 @@ export interface RunHandle {
   readonly done: Promise<RunRecord>;
 }
 
-/** A run record as read back: `interrupted` when it says `running` but no engine owns it any more. */
-export type RunView = RunRecord & { interrupted?: boolean };
+/**
+ * A run record as read back: `interrupted` when it says `running` but no engine owns it any more; `dir`, the
+ * run's folder, when its files are on this machine (the local engine), so artifact paths can be shown whole.
+ */
+export type RunView = RunRecord & { interrupted?: boolean; dir?: string };
+
+/** What a step printed, whole (empty when it printed nothing or never ran). */
+export interface StepLogs {
+  stdout: string;
+  stderr: string;
+}
+
+/** A file of the run (an artifact or a display), with its MIME type when the step said it. */
+export interface RunFile {
+  bytes: Uint8Array;
+  mimeType?: string;
+}
 
 /**
  * The one interface the CLI, the HTTP API and the tuner use. The local engine is its first
@@ -105,12 +120,19 @@ export interface Engine {
   readonly kind: 'local' | 'kubernetes';
   /** Starts a run of a compiled notebook. Fails with a coded diagnostic when it cannot be started. */
   submit(compiled: CompiledNotebook, options: SubmitOptions): Promise<RunHandle>;
-  /** The run's record; a coded `run-not-found` diagnostic when there is none. */
+  /** The run's record; a coded `unknown-run` diagnostic when there is none. */
   get(runId: string): Promise<RunView>;
   /** Runs, newest first; only one notebook's when `notebookPath` is given. */
   list(filter?: { notebookPath?: string }): Promise<RunView[]>;
-  /** Asks the run's owner to stop it; a no-op for a finished run. Resolves once the request is delivered. */
+  /**
+   * Asks the run's owner to stop it; a no-op for a finished run. Resolves once the request is delivered; a run no
+   * engine owns any more (interrupted) is recorded as cancelled at once.
+   */
   cancel(runId: string): Promise<void>;
+  /** A step's logs; `unknown-step` when the run has no such step. */
+  logs(runId: string, step: string): Promise<StepLogs>;
+  /** One file the run lists (`RunRecord.artifacts`, a display's `path`); `unknown-artifact` for any other path. */
+  artifact(runId: string, path: string): Promise<RunFile>;
   /**
    * The run's events after `afterSeq` (0: from the start), replayed from its log and then followed live,
    * ending after `run-finished` or when `signal` aborts. A late subscriber or a reconnecting client misses nothing.

@@ -13,7 +13,7 @@ import { compileNotebookFile } from '../compile/index.js';
 import { LocalEngine } from '../engine/local/engine.js';
 import { runStraightThrough } from '../engine/local/straight-run.js';
 import { resolveParameterValues } from '../engine/parameter-values.js';
-import type { RunRecord } from '../engine/types.js';
+import type { Engine, RunRecord } from '../engine/types.js';
 import type { ParameterValue } from '../ir.js';
 import { VERIFY_CONTEXT_ENV, type VerifyContextFile, type VerifyObservations } from '../runtime/step-context.js';
 import { readFileSync } from 'node:fs';
@@ -56,12 +56,13 @@ export async function verifyNotebook(notebookPath: string, options: VerifyOption
   const compiled = await compileNotebookFile(notebookPath);
   const { plan } = compiled.local;
   const parameters = resolveParameterValues(plan.parameters, options.overrides ?? {});
-  const engine = new LocalEngine(plan.notebookDir);
-  const run = await engine.submit(compiled.local, {
+  const engine: Engine = new LocalEngine(plan.notebookDir);
+  const handle = await engine.submit(compiled, {
     parameters,
     useCache: options.useCache,
     concurrency: options.concurrency
-  }).done;
+  });
+  const run = await handle.done;
   if (run.status !== 'succeeded') {
     const failed = run.stepOrder.find(s => run.steps[s].status === 'failed');
     const message = failed
@@ -70,7 +71,8 @@ export async function verifyNotebook(notebookPath: string, options: VerifyOption
     return { verdict: 'failed', runId: run.id, failed: 'pipeline', message, run };
   }
 
-  const runDir = engine.store.runDir(run.id);
+  // The straight run reads the pipeline's values where the local engine left them, so it needs the run's folder.
+  const runDir = (await engine.get(run.id)).dir!;
   const context: VerifyContextFile = {
     parameters,
     steps: Object.fromEntries(

@@ -1,20 +1,22 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { compileNotebookFile } from '../../src/compile/index.js';
-import { LocalEngine, type LocalRunOptions } from '../../src/engine/local/engine.js';
+import { LocalEngine, type LocalEngineOptions } from '../../src/engine/local/engine.js';
 import { resolveParameterValues } from '../../src/engine/parameter-values.js';
-import type { RunRecord } from '../../src/engine/types.js';
+import type { RunRecord, SubmitOptions } from '../../src/engine/types.js';
 import { serverRoot } from '../paths.js';
 
 export const CLI = join(serverRoot, 'dist/src/cli/main.js');
 
 export async function runNotebook(
   path: string,
-  options: Partial<Omit<LocalRunOptions, 'parameters'>> & { overrides?: Record<string, string> } = {}
+  options: Omit<SubmitOptions, 'parameters'> & LocalEngineOptions & { overrides?: Record<string, string> } = {}
 ): Promise<RunRecord> {
   const compiled = await compileNotebookFile(path);
   const parameters = resolveParameterValues(compiled.local.plan.parameters, options.overrides ?? {});
-  return new LocalEngine(dirname(path)).submit(compiled.local, { ...options, parameters }).done;
+  const { killGraceMs, gpus, useCache, concurrency } = options;
+  const engine = new LocalEngine(dirname(path), { killGraceMs, gpus });
+  return (await engine.submit(compiled, { parameters, useCache, concurrency })).done;
 }
 
 export function cli(args: string[], cwd = serverRoot) {

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { compileNotebookFile } from '../../compile/index.js';
 import { LocalEngine } from '../../engine/local/engine.js';
 import { parseParameterOverrides, resolveParameterValues } from '../../engine/parameter-values.js';
-import type { RunRecord } from '../../engine/types.js';
+import type { Engine, RunRecord } from '../../engine/types.js';
 import { formatDiagnostic } from '../../diagnostics/diagnostic.js';
 import { showProgress } from '../run-progress.js';
 import { EXIT } from '../report-error.js';
@@ -29,30 +29,32 @@ export function registerRun(program: Command): void {
     .action(async (notebook: string, options: RunOptions) => {
       const compiled = await compileNotebookFile(notebook);
       const parameters = resolveParameterValues(compiled.local.plan.parameters, parseParameterOverrides(options.param));
-      const engine = new LocalEngine(dirname(compiled.notebookPath));
-      const run = engine.submit(compiled.local, {
+      const engine: Engine = new LocalEngine(dirname(compiled.notebookPath));
+      const run = await engine.submit(compiled, {
         parameters,
         useCache: options.cache,
         concurrency: options.concurrency
       });
 
-      const cancel = () => run.cancel();
+      const cancel = () => void engine.cancel(run.id);
       process.once('SIGINT', cancel);
       process.once('SIGTERM', cancel);
+      let progress: Promise<void> = Promise.resolve();
       if (!options.json) {
         // Warnings do not stop a run, but are said first (an untagged notebook running as one step, say).
         for (const d of compiled.analysis.ir.diagnostics.filter(d => d.severity === 'warning'))
           process.stderr.write(formatDiagnostic(d, notebook) + '\n');
         process.stderr.write(`Run ${run.id}: ${compiled.local.plan.steps.length} steps\n`);
-        showProgress(run, process.stderr);
+        progress = showProgress(engine, run.id, process.stderr);
       }
       // Should the run ever stop without a final record, Node exits when nothing is left to do: not with 0.
       process.exitCode = EXIT.internal;
       const record = await run.done;
+      await progress; // it ends with the run's last event
       process.off('SIGINT', cancel);
       process.off('SIGTERM', cancel);
 
-      const runDir = engine.store.runDir(record.id);
+      const runDir = (await engine.get(record.id)).dir ?? '';
       if (options.json) process.stdout.write(JSON.stringify(runSummary(record, runDir)) + '\n');
       else process.stdout.write(formatRun(record, runDir));
       process.exitCode =

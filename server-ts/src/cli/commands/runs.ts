@@ -1,18 +1,19 @@
 /** `cellflow runs`, `cellflow logs`, `cellflow cancel`: the run records beside a notebook. */
 import Table from 'cli-table3';
 import type { Command } from 'commander';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { commandError } from '../../diagnostics/codes.js';
 import { CellflowError, formatDiagnostic } from '../../diagnostics/diagnostic.js';
-import { RunStore } from '../../engine/local/run-store.js';
+import { LocalEngine } from '../../engine/local/engine.js';
+import { recordOf } from '../../engine/run-view.js';
 import { tableStyle } from './run.js';
 
 /** A notebook path means its folder; a folder is taken as is; nothing means the current folder. */
-function storeFor(where?: string): RunStore {
+function engineFor(where?: string): LocalEngine {
   const path = resolve(where ?? '.');
   const dir = existsSync(path) && statSync(path).isDirectory() ? path : dirname(path);
-  return new RunStore(dir);
+  return new LocalEngine(dir);
 }
 
 export function registerRuns(program: Command): void {
@@ -21,10 +22,14 @@ export function registerRuns(program: Command): void {
     .description('list past runs (newest first)')
     .argument('[where]', 'a notebook or the folder holding its .cellflow state', '.')
     .option('--json', 'print the run records as JSON')
-    .action((where: string, options: { json?: boolean }) => {
-      const { runs, damaged } = storeFor(where).scanRuns();
+    .action(async (where: string, options: { json?: boolean }) => {
+      const engine = engineFor(where);
+      const [runs, damaged] = [await engine.list(), engine.damagedRuns()];
       if (options.json) {
-        const listed = [...runs, ...damaged.map(d => ({ id: d.id, damaged: d.diagnostic }))];
+        const listed = [
+          ...runs.map(run => ({ ...recordOf(run), ...(run.interrupted ? { interrupted: true } : {}) })),
+          ...damaged.map(d => ({ id: d.id, damaged: d.diagnostic }))
+        ];
         process.stdout.write(JSON.stringify(listed, null, 2) + '\n');
         return;
       }
@@ -35,7 +40,7 @@ export function registerRuns(program: Command): void {
       }
       const table = new Table({ head: ['run', 'status', 'notebook', 'started', 'time', 'steps'], style: tableStyle() });
       for (const run of runs) {
-        const status = 'interrupted' in run && run.interrupted ? 'interrupted' : run.status;
+        const status = run.interrupted ? 'interrupted' : run.status;
         const done = run.stepOrder.filter(s => run.steps[s].status === 'succeeded').length;
         table.push([
           run.id,
@@ -55,17 +60,16 @@ export function registerRuns(program: Command): void {
     .argument('<run>', 'run id (see `cellflow runs`)')
     .argument('[step]', 'only this step')
     .option('--dir <where>', 'a notebook or the folder holding its .cellflow state', '.')
-    .action((runId: string, step: string | undefined, options: { dir: string }) => {
-      const store = storeFor(options.dir);
-      const run = store.readRun(runId);
+    .action(async (runId: string, step: string | undefined, options: { dir: string }) => {
+      const engine = engineFor(options.dir);
+      const run = await engine.get(runId);
       const steps = step ? [step] : run.stepOrder;
-      if (step && !run.steps[step]) throw new CellflowError(commandError.unknownStep(runId, step, run.stepOrder));
+      if (step && !Object.hasOwn(run.steps, step))
+        throw new CellflowError(commandError.unknownStep(runId, step, run.stepOrder));
       for (const name of steps) {
         if (!step) process.stdout.write(`── ${name} (${run.steps[name].status}) ──\n`);
-        for (const stream of ['stdout', 'stderr'] as const) {
-          const file = join(store.stepDir(runId, name), `${stream}.log`);
-          if (existsSync(file)) process.stdout.write(readFileSync(file, 'utf8'));
-        }
+        const logs = await engine.logs(runId, name);
+        process.stdout.write(logs.stdout + logs.stderr);
       }
     });
 
@@ -74,15 +78,19 @@ export function registerRuns(program: Command): void {
     .description('cancel a running run')
     .argument('<run>', 'run id (see `cellflow runs`)')
     .option('--dir <where>', 'a notebook or the folder holding its .cellflow state', '.')
-    .action((runId: string, options: { dir: string }) => {
-      const run = storeFor(options.dir).readRun(runId);
-      if (run.status !== 'running' || ('interrupted' in run && run.interrupted)) {
-        process.stdout.write(
-          `Run ${runId} is not running (${'interrupted' in run && run.interrupted ? 'interrupted' : run.status}).\n`
-        );
+    .action(async (runId: string, options: { dir: string }) => {
+      const engine = engineFor(options.dir);
+      const run = await engine.get(runId);
+      if (run.status !== 'running') {
+        process.stdout.write(`Run ${runId} is not running (${run.status}).\n`);
         return;
       }
-      process.kill(run.pid, 'SIGTERM'); // the engine stops its steps and records the run as cancelled
-      process.stdout.write(`Asked run ${runId} to stop.\n`);
+      // The owner stops its steps and records the run as cancelled; a run nobody owns is recorded so now.
+      await engine.cancel(runId);
+      process.stdout.write(
+        run.interrupted
+          ? `Run ${runId} was interrupted (its engine is gone): recorded as cancelled.\n`
+          : `Asked run ${runId} to stop.\n`
+      );
     });
 }

@@ -1,544 +1,196 @@
 /**
- * The embedded engine: each step is its own Node process; independent steps
- * run in parallel up to a limit; a failed step skips its dependents while
- * other branches finish; unchanged steps come from the cache.
+ * The embedded engine, the first implementation of `Engine`: each step is its own process; independent steps
+ * run in parallel up to a limit; a failed step skips its dependents while other branches finish; unchanged steps
+ * come from the cache. This module composes the parts: the run store (records), the run's lock (ownership,
+ * cancel requests), the event log, and `LocalRun` (the scheduler's decisions applied to step processes).
  */
-import { EventEmitter } from 'node:events';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { join, relative } from 'node:path';
-import type { CompiledLocal } from '../../compile/local/emit.js';
-import type { LocalPlan, PlanStep } from '../../compile/local/plan.js';
-import type { ParameterValue } from '../../ir.js';
-import { parseMetricLines } from '../../runtime/metrics.js';
-import type { StepContextFile, StepFailure, StepResult } from '../../runtime/step-context.js';
-import { stepError } from '../../diagnostics/codes.js';
-import { CellflowError, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import type { RunEvent, RunRecord, StepRecord, StepStatus } from '../types.js';
-import { RunStore } from './run-store.js';
+import { join } from 'node:path';
+import type { CompiledNotebook } from '../../compile/index.js';
+import { commandError } from '../../diagnostics/codes.js';
+import { CellflowError } from '../../diagnostics/diagnostic.js';
+import type {
+  Engine,
+  RunFile,
+  RunHandle,
+  RunRecord,
+  RunView,
+  SequencedRunEvent,
+  StepLogs,
+  SubmitOptions
+} from '../types.js';
+import { recordOf } from '../run-view.js';
+import { EVENTS_FILE, EventLogWriter, followEventLog } from './event-log.js';
 import { GpuPool } from './gpu-pool.js';
-import { StepCache, stepCacheKey } from './step-cache.js';
-import { PlanCheck, type FinishedStep } from './plan-check.js';
-import { LearntWrites } from './learnt-writes.js';
-import { launchOrder } from './launch-order.js';
+import { LocalRun } from './local-run.js';
 import { writeProgram } from './program-files.js';
-import { stepCommand } from './step-command.js';
-import { StepProcess, stepPaths, type StepExit, type StepPaths } from './step-process.js';
-import { exitFailure, failureOf, readFailure, readResult } from './step-outcome.js';
-import { readDisplayIndex } from '../../runtime/displays.js';
+import { cancelRequested, clearCancelRequest, lockRun, requestCancel } from './run-lock.js';
+import { RunStore } from './run-store.js';
 import { storageFailure } from './storage-failure.js';
 
 export { launchOrder } from './launch-order.js';
 export { writeProgram } from './program-files.js';
+export { LocalRun } from './local-run.js';
 
-export interface LocalRunOptions {
-  parameters: Record<string, ParameterValue>;
-  /** false: run every step (results are still stored in the cache). */
-  useCache?: boolean;
-  concurrency?: number;
-  /** Grace period between SIGTERM and SIGKILL when cancelling. */
+export interface LocalEngineOptions {
+  /** Grace period between SIGTERM and SIGKILL when cancelling (default 3 s). */
   killGraceMs?: number;
   /** The GPUs steps may use (default: detected). */
   gpus?: GpuPool;
 }
 
-const FINAL: ReadonlySet<StepStatus> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
+/** How often an owner looks for a cancel request from another process. */
+const CANCEL_POLL_MS = 100;
 
-export class LocalRun extends EventEmitter<{ event: [RunEvent] }> {
-  readonly record: RunRecord;
-  readonly done: Promise<RunRecord>;
-  private resolveDone!: (record: RunRecord) => void;
-  private readonly processes = new Map<string, StepProcess>();
-  private readonly stepsByName: Map<string, PlanStep>;
-  private readonly cache: StepCache;
-  /** Ready steps start in this order: the longest remaining path first, so the critical path is not left for last. */
-  private readonly launchOrder: string[];
-  private cancelled = false;
-  private stopReason = 'the run was cancelled';
-  private finished = false;
-  /** The run checked its plan and found a change no pipeline can reproduce: it stops, failed. */
-  private checkFailed = false;
-  /** Files of the run could not be written (a full disk): it stops, failed. */
-  private storageError?: Diagnostic;
-  private readonly check: PlanCheck;
-  /** Succeeded steps with what they reported: where later steps' inputs come from. */
-  private readonly results = new Map<string, FinishedStep>();
+export class LocalEngine implements Engine {
+  readonly kind = 'local' as const;
+  private readonly store: RunStore;
+  /** Runs this engine owns, by id: cancelled directly, without a request file. */
+  private readonly owned = new Map<string, LocalRun>();
 
   constructor(
-    private readonly store: RunStore,
-    private readonly plan: LocalPlan,
-    private readonly programDir: string,
-    private readonly options: Required<LocalRunOptions>,
-    runId: string
+    workspaceDir: string,
+    private readonly options: LocalEngineOptions = {}
   ) {
-    super();
-    this.stepsByName = new Map(plan.steps.map(s => [s.name, s]));
-    this.cache = new StepCache(store.cacheDir());
-    this.launchOrder = launchOrder(plan, store.lastStepSeconds(plan.notebookPath));
-    this.check = new PlanCheck(plan);
-    this.record = {
-      version: 1,
-      id: runId,
-      notebookPath: plan.notebookPath,
-      status: 'running',
-      pid: process.pid,
-      startedAt: new Date().toISOString(),
-      parameters: options.parameters,
-      stepOrder: plan.steps.map(s => s.name),
-      steps: Object.fromEntries(
-        plan.steps.map(s => [s.name, { status: 'pending', cached: false, attempts: 0 } as StepRecord])
-      ),
-      metrics: {},
-      artifacts: [],
-      displays: []
-    };
-    this.done = new Promise(resolve => (this.resolveDone = resolve));
-  }
-
-  get id(): string {
-    return this.record.id;
-  }
-
-  start(): this {
-    this.save();
-    queueMicrotask(() => this.pump());
-    return this;
-  }
-
-  /** Stops running steps (SIGTERM, then SIGKILL after a grace period) and runs nothing more. */
-  cancel(): void {
-    this.stop('the run was cancelled');
-  }
-
-  private stop(reason: string): void {
-    if (this.cancelled || this.finished) return;
-    this.cancelled = true;
-    this.stopReason = reason;
-    for (const [name, running] of this.processes) {
-      if (!running.released) this.discardWarm(name);
-      else running.stop(this.options.killGraceMs);
-    }
-    for (const name of this.record.stepOrder) {
-      if (this.record.steps[name].status === 'pending') this.finishStep(name, { status: 'cancelled', reason });
-    }
-    this.pump();
-  }
-
-  private emitEvent(event: RunEvent): void {
-    this.emit('event', event);
-  }
-
-  /**
-   * Writes the record. A write that fails (a full disk) stops the run rather than crash the engine: steps
-   * are stopped, and the final record is tried again once they are gone and have freed what they held.
-   */
-  private save(): void {
-    try {
-      this.store.writeRun(this.record);
-    } catch (error) {
-      this.stopForStorage(storageFailure(null, error));
-    }
-  }
-
-  /** Files could not be written: the run stops, failed, saying why. */
-  private stopForStorage(diagnostic: Diagnostic): void {
-    if (this.storageError) return;
-    this.storageError = diagnostic;
-    this.stop(diagnostic.message);
-  }
-
-  /** The engine could not write a step's files: the step fails with the reason, and the run stops. */
-  private failStepForStorage(name: string, error: unknown): void {
-    const diagnostic = storageFailure(name, error);
-    this.finishStep(name, { status: 'failed', error: failureOf(diagnostic) });
-    this.stopForStorage(diagnostic);
-  }
-
-  /**
-   * Skips what cannot run, starts what is ready, then, with slots still free, starts early the steps whose
-   * dependencies are running. Ready steps come first and a warm process (idle after its prelude) never holds a
-   * slot a ready step needs: only released processes count against the limit for them.
-   */
-  private pump(): void {
-    if (this.finished) return;
-    let changed = true;
-    while (changed) {
-      changed = false;
-      for (const name of this.launchOrder) {
-        const state = this.record.steps[name];
-        if (state.status !== 'pending' || this.cancelled) continue;
-        const deps = this.dependencyStatuses(name);
-        const blocked = deps.find(
-          ([, status]) => status === 'failed' || status === 'skipped' || status === 'cancelled'
-        );
-        if (blocked) {
-          this.discardWarm(name);
-          this.finishStep(name, {
-            status: 'skipped',
-            reason: `step \`${blocked[0]}\` ${blocked[1] === 'failed' ? 'failed' : 'did not run'}`
-          });
-          changed = true;
-        } else if (deps.every(([, status]) => status === 'succeeded')) {
-          const slot = this.processes.has(name) || this.releasedCount() < this.options.concurrency;
-          if (slot && this.options.gpus.canStart(this.stepsByName.get(name)!))
-            changed = this.startStep(name) || changed;
-        }
-      }
-    }
-    for (const name of this.launchOrder) {
-      if (this.cancelled || this.processes.size >= this.options.concurrency) break;
-      if (this.record.steps[name].status !== 'pending' || this.processes.has(name)) continue;
-      const deps = this.dependencyStatuses(name);
-      const waiting = deps.some(([, status]) => status === 'running');
-      if (
-        waiting &&
-        deps.every(([, status]) => status === 'running' || status === 'succeeded') &&
-        GpuPool.requested(this.stepsByName.get(name)!) === 0 // devices are given at start; GPU steps start when ready
-      )
-        this.prewarm(name);
-    }
-    const allFinal = this.record.stepOrder.every(n => FINAL.has(this.record.steps[n].status));
-    if (allFinal && this.processes.size === 0) this.finishRun();
-  }
-
-  private dependencyStatuses(name: string): (readonly [string, StepStatus])[] {
-    return this.stepsByName.get(name)!.dependencies.map(d => [d, this.record.steps[d].status] as const);
-  }
-
-  /** Processes running their step (warm ones waiting for inputs do not count). */
-  private releasedCount(): number {
-    let count = 0;
-    for (const running of this.processes.values()) if (running.released) count++;
-    return count;
-  }
-
-  private paths(name: string) {
-    return stepPaths(this.store.stepDir(this.record.id, name));
-  }
-
-  /** Inputs whose producers are done (all of them once the step is ready), from the nearest step that saved each. */
-  private knownInputs(step: PlanStep): StepContextFile['inputs'] {
-    const resolved = this.check.resolveInputs(step.name, this.results);
-    return 'inputs' in resolved ? resolved.inputs : {};
-  }
-
-  /**
-   * Starts a step's process before its inputs exist, while a core is idle: it loads its imports and runs the
-   * prelude (which never reads step inputs), then waits. When the step is ready it is told where its inputs
-   * are; when it turns out cached or skipped it is stopped and leaves nothing behind.
-   */
-  private prewarm(name: string): void {
-    if (this.processes.has(name)) return;
-    this.spawnStep(name, true);
-  }
-
-  /** Callers look at the processes left afterwards (pump does), so a process already gone counts as stopped. */
-  private discardWarm(name: string): void {
-    const warm = this.processes.get(name);
-    if (!warm || warm.released) return;
-    warm.discarded = true;
-    // An early process that already ended (its prelude failed or exited) is taken off the list now: no end is
-    // coming to do it, and a run waiting for it would never finish.
-    if (warm.exit) this.processes.delete(name);
-    else warm.kill();
-    rmSync(this.paths(name).dir, { recursive: true, force: true });
-  }
-
-  /** Returns true when the step finished at once (a cache hit), so the caller looks for more ready steps. */
-  private startStep(name: string): boolean {
-    const step = this.stepsByName.get(name)!;
-    const state = this.record.steps[name];
-    const resolved = this.check.resolveInputs(name, this.results);
-    if ('error' in resolved) {
-      this.discardWarm(name);
-      this.failCheck(name, [resolved.error]);
-      return true;
-    }
-    state.inputsFrom = Object.fromEntries(Object.entries(resolved.inputs).map(([n, i]) => [n, i.from]));
-    const inputKeys = Object.fromEntries(
-      Object.entries(resolved.inputs).map(([n, i]) => [n, `${i.from}:${this.record.steps[i.from].cacheKey!}`])
-    );
-    const env = this.check.envFor(name, this.results);
-    const key = stepCacheKey(step, this.options.parameters, inputKeys, env);
-    state.cacheKey = key;
-    const paths = this.paths(name);
-
-    const hit = this.cachingAllowed(step) && this.options.useCache ? this.cache.lookup(key) : undefined;
-    const hitResult = hit && readResult(hit.resultFile);
-    if (hit && hitResult) {
-      this.discardWarm(name);
-      try {
-        mkdirSync(paths.dir, { recursive: true });
-        if (existsSync(hit.artifactsDir)) cpSync(hit.artifactsDir, paths.artifactsDir, { recursive: true });
-        if (existsSync(hit.metricsFile)) cpSync(hit.metricsFile, paths.metricsFile);
-        if (existsSync(hit.displaysFile)) cpSync(hit.displaysFile, paths.displaysFile);
-      } catch (error) {
-        this.failStepForStorage(name, error);
-        return true;
-      }
-      this.collectResults(name, paths);
-      this.finishChecked(name, hitResult, {
-        status: 'succeeded',
-        cached: true,
-        outputsDir: hit.outputsDir,
-        seconds: 0
-      });
-      return true;
-    }
-
-    state.status = 'running';
-    state.attempts += 1;
-    state.startedAt = new Date().toISOString();
-    this.save();
-    this.emitEvent({ type: 'step-started', step: name, attempt: state.attempts });
-
-    const running = this.processes.get(name) ?? this.spawnStep(name, false);
-    if (!running) return true; // its files could not be written: the step failed, and the run stops
-    running.release({ inputs: resolved.inputs, env });
-    if (step.settings.timeoutSeconds) running.limitTime(step.settings.timeoutSeconds, this.options.killGraceMs);
-    // A warm process that already ended (its prelude failed) is reported now, as the step it was to run.
-    running.onEnd(exit => queueMicrotask(() => this.ended(name, running, exit)));
-    return false;
-  }
-
-  private cachingAllowed(step: PlanStep): boolean {
-    return this.plan.enableCaching && step.settings.cache !== false;
-  }
-
-  /** Starts the step's process; undefined when its files could not be written (the step failed, the run stops). */
-  private spawnStep(name: string, warm: boolean): StepProcess | undefined {
-    const step = this.stepsByName.get(name)!;
-    const paths = this.paths(name);
-    const context: StepContextFile = {
-      step: name,
-      notebookPath: this.plan.notebookPath,
-      parameters: this.options.parameters,
-      inputs: this.knownInputs(step),
-      env: this.check.envFor(name, this.results),
-      outputsDir: paths.outputsDir,
-      outs: step.outs,
-      metricsFile: paths.metricsFile,
-      errorFile: paths.errorFile,
-      resultFile: paths.resultFile,
-      classes: this.plan.classes
-    };
-    const command = stepCommand(this.plan.runtime, join(this.programDir, step.file), {
-      settings: step.settings,
-      loader: this.plan.moduleLoader
-    });
-    let running: StepProcess;
-    try {
-      running = new StepProcess(
-        {
-          paths,
-          context,
-          command: [command.command, ...command.args],
-          cwd: this.plan.notebookDir,
-          env: { ...command.env, CELLFLOW_RUN_ID: this.record.id, ...this.options.gpus.acquire(step) },
-          warm
-        },
-        (stream, line) => this.stepLine(name, stream, line)
-      );
-    } catch (error) {
-      this.options.gpus.release(name);
-      this.failStepForStorage(name, error);
-      return undefined;
-    }
-    this.processes.set(name, running);
-    const [asked, given] = [GpuPool.requested(step), this.options.gpus.granted(step)];
-    if (given < asked) {
-      const note = `cellflow: step \`${name}\` asks for ${asked} GPU(s); this machine has ${this.options.gpus.devices.length}, so it runs with ${given}${given === 0 ? ' (on the CPU)' : ''}.`;
-      try {
-        writeFileSync(join(paths.dir, 'engine.log'), note + '\n', { flag: 'a' });
-      } catch {
-        // the note still reaches the user as a log line
-      }
-      this.emitEvent({ type: 'step-log', step: name, stream: 'stderr', line: note });
-    }
-    running.onEnd(() => {
-      this.options.gpus.release(name);
-      // A discarded process is done with; one still warm (not released) is reported when its step starts.
-      if (running.discarded && this.processes.get(name) === running) {
-        this.processes.delete(name);
-        this.pump();
-      }
-    });
-    return running;
-  }
-
-  private stepLine(name: string, stream: 'stdout' | 'stderr', line: string): void {
-    this.emitEvent({ type: 'step-log', step: name, stream, line });
-    if (stream !== 'stdout') return;
-    for (const [metric, value] of Object.entries(parseMetricLines(line))) {
-      this.emitEvent({ type: 'step-metric', step: name, name: metric, value });
-    }
-  }
-
-  /** A released step's process ended: the step succeeded, is retried, or failed with the reason. */
-  private ended(name: string, running: StepProcess, exit: StepExit): void {
-    if (this.processes.get(name) !== running || running.discarded) return;
-    this.processes.delete(name);
-    const step = this.stepsByName.get(name)!;
-    const state = this.record.steps[name];
-    const paths = this.paths(name);
-    const seconds = (Date.now() - Date.parse(state.startedAt!)) / 1000;
-    const { code } = exit;
-    const result = code === 0 && !this.cancelled ? readResult(paths.resultFile) : undefined;
-    if (result) {
-      this.collectResults(name, paths);
-      if (this.cachingAllowed(step)) this.storeInCache(name, paths);
-      this.finishChecked(name, result, { status: 'succeeded', outputsDir: paths.outputsDir, seconds, exitCode: 0 });
-    } else if (code === 0 && !this.cancelled) {
-      this.finishStep(name, { status: 'failed', seconds, exitCode: 0, error: failureOf(stepError.noOutputs(name)) });
-    } else if (this.cancelled) {
-      this.finishStep(name, { status: 'cancelled', reason: this.stopReason, seconds, exitCode: code });
-    } else if (state.attempts <= (step.settings.retry ?? 0) && !exit.spawnError) {
-      state.status = 'pending'; // retried by the next pump
-      this.save();
-    } else {
-      const error =
-        readFailure(paths.errorFile) ??
-        exitFailure(name, exit, {
-          timeoutSeconds: step.settings.timeoutSeconds,
-          memoryLimit: step.settings.limits.memory,
-          imports: step.imports
-        });
-      this.collectDisplays(name, paths); // what it showed before it failed, as the kernel would have shown it
-      this.finishStep(name, { status: 'failed', seconds, exitCode: code, error });
-      if (error.code === 'disk-full') this.stopForStorage(stepError.diskFull(name, 'ENOSPC'));
-    }
-    this.pump();
-  }
-
-  /** Caching is best effort: a result that cannot be copied into the cache (a full disk) is only not cached. */
-  private storeInCache(name: string, paths: ReturnType<LocalRun['paths']>): void {
-    try {
-      this.cache.store(this.record.steps[name].cacheKey!, name, paths, { replace: !this.options.useCache });
-    } catch (error) {
-      const line = `cellflow: the result of step \`${name}\` was not cached: ${(error as Error).message}`;
-      this.emitEvent({ type: 'step-log', step: name, stream: 'stderr', line });
-    }
-  }
-
-  private collectResults(name: string, paths: StepPaths): void {
-    if (existsSync(paths.metricsFile)) {
-      Object.assign(this.record.metrics, JSON.parse(readFileSync(paths.metricsFile, 'utf8')) as Record<string, number>);
-    }
-    this.collectDisplays(name, paths);
-  }
-
-  /** The step's files (what it wrote and what it displayed), each display with the cell that made it. */
-  private collectDisplays(name: string, paths: StepPaths): void {
-    const runDir = this.store.runDir(this.record.id);
-    for (const file of listFiles(paths.artifactsDir)) this.record.artifacts.push(relative(runDir, file));
-    for (const shown of readDisplayIndex(paths.displaysFile)) {
-      const path = relative(runDir, join(paths.artifactsDir, shown.file));
-      this.record.displays.push({ step: name, cellIndex: shown.cellIndex, mimeType: shown.mimeType, path });
-    }
-  }
-
-  /**
-   * A step that succeeded, with what it reported: what it saved and changed is recorded (writes the plan missed
-   * are remembered for the next analysis), and the run stops when a change cannot be handed on exactly.
-   */
-  private finishChecked(name: string, result: StepResult, update: Partial<StepRecord> & { status: StepStatus }): void {
-    const unplannedWrites = result.unplannedWrites;
-    if (unplannedWrites.length > 0) {
-      LearntWrites.record(
-        this.store.stateDir,
-        this.plan.notebookPath,
-        this.stepsByName.get(name)!,
-        unplannedWrites,
-        this.record.id
-      );
-    }
-    const conflicts = this.check.conflicts(name, result);
-    if (conflicts.length > 0) {
-      this.record.steps[name].saved = result.saved;
-      this.record.steps[name].unplannedWrites = unplannedWrites;
-      this.failCheck(name, conflicts, update);
-      return;
-    }
-    this.results.set(name, { outputsDir: update.outputsDir!, result });
-    this.finishStep(name, { ...update, saved: result.saved, unplannedWrites });
-  }
-
-  /** The plan check failed at `name`: the step fails with the diagnostics, and the run stops with no metrics. */
-  private failCheck(name: string, diagnostics: Diagnostic[], update: Partial<StepRecord> = {}): void {
-    this.checkFailed = true;
-    const [first, ...more] = diagnostics;
-    const error: StepFailure = {
-      ...failureOf(first!, 'plan-check'),
-      message: [first!, ...more].map(d => d.message).join('\n'),
-      line: null,
-      column: null
-    };
-    this.finishStep(name, { ...update, status: 'failed', error });
-    this.record.metrics = {};
-    this.stop(`step \`${name}\` changed what a pipeline cannot hand on exactly`);
-  }
-
-  private finishStep(name: string, update: Partial<StepRecord> & { status: StepStatus }): void {
-    const state = this.record.steps[name];
-    Object.assign(state, update, { finishedAt: new Date().toISOString() });
-    this.save();
-    this.emitEvent({ type: 'step-finished', step: name, record: state });
-  }
-
-  private finishRun(): void {
-    this.finished = true;
-    const statuses = this.record.stepOrder.map(n => this.record.steps[n].status);
-    if (this.storageError) this.record.error = this.storageError;
-    this.record.status =
-      this.checkFailed || this.storageError
-        ? 'failed'
-        : this.cancelled
-          ? 'cancelled'
-          : statuses.includes('failed')
-            ? 'failed'
-            : 'succeeded';
-    if (this.checkFailed) this.record.metrics = {};
-    this.record.finishedAt = new Date().toISOString();
-    this.record.seconds = (Date.parse(this.record.finishedAt) - Date.parse(this.record.startedAt)) / 1000;
-    this.save();
-    this.emitEvent({ type: 'run-finished', record: this.record });
-    this.resolveDone(this.record);
-  }
-}
-
-export class LocalEngine {
-  readonly store: RunStore;
-
-  constructor(workspaceDir: string) {
     this.store = new RunStore(workspaceDir);
   }
 
-  submit(compiled: CompiledLocal, options: LocalRunOptions): LocalRun {
+  async submit(compiled: CompiledNotebook, options: SubmitOptions): Promise<RunHandle> {
     let runId: string;
-    let programDir: string;
+    let unlock: () => Promise<void>;
+    let events: EventLogWriter;
+    let run: LocalRun | undefined;
     try {
       runId = this.store.createRun();
-      programDir = join(this.store.runDir(runId), 'program');
-      writeProgram(programDir, compiled);
+      const runDir = this.store.runDir(runId);
+      // Another process found our lock stale (this one stalled past it): it may record the run as ended, so stop.
+      unlock = await lockRun(runDir, () => run?.cancel());
+      const programDir = join(runDir, 'program');
+      writeProgram(programDir, compiled.local);
+      events = new EventLogWriter(join(runDir, EVENTS_FILE), runId);
+      run = new LocalRun(
+        this.store,
+        compiled.local.plan,
+        programDir,
+        {
+          parameters: options.parameters,
+          useCache: options.useCache ?? true,
+          concurrency: Math.max(1, options.concurrency ?? availableParallelism()),
+          killGraceMs: this.options.killGraceMs ?? 3000,
+          gpus: this.options.gpus ?? GpuPool.detect()
+        },
+        runId,
+        events
+      );
+    } catch (error) {
+      if (error instanceof CellflowError) throw error;
+      throw new CellflowError(storageFailure(null, error));
+    }
+    const owned = run;
+    this.owned.set(runId, owned);
+    const watcher = setInterval(() => {
+      if (cancelRequested(this.store.runDir(runId))) owned.cancel();
+    }, CANCEL_POLL_MS);
+    watcher.unref(); // the running steps keep the process alive, not this
+    const done = owned.start().done.finally(async () => {
+      clearInterval(watcher);
+      this.owned.delete(runId);
+      clearCancelRequest(this.store.runDir(runId));
+      events.close();
+      await unlock().catch(() => undefined); // a lock already lost or removed has nothing to release
+    });
+    return { id: runId, done };
+  }
+
+  async get(runId: string): Promise<RunView> {
+    return { ...this.store.readRun(runId), dir: this.store.runDir(runId) };
+  }
+
+  async list(filter: { notebookPath?: string } = {}): Promise<RunView[]> {
+    return this.store
+      .listRuns()
+      .filter(run => filter.notebookPath === undefined || run.notebookPath === filter.notebookPath)
+      .map(run => ({ ...run, dir: this.store.runDir(run.id) }));
+  }
+
+  /** Runs nobody can read are left out of `list`; this says which and why (`cellflow runs` names them). */
+  damagedRuns() {
+    return this.store.scanRuns().damaged;
+  }
+
+  async cancel(runId: string): Promise<void> {
+    const own = this.owned.get(runId);
+    if (own) return own.cancel();
+    const run = this.store.readRun(runId);
+    if (run.status !== 'running') return;
+    if (!run.interrupted) return requestCancel(this.store.runDir(runId));
+    this.recordEndedWithoutOwner(run);
+  }
+
+  async *events(runId: string, afterSeq = 0, signal?: AbortSignal): AsyncGenerator<SequencedRunEvent> {
+    this.store.readRun(runId); // unknown-run before anything is followed
+    const ended = () => {
+      try {
+        const run = this.store.readRun(runId);
+        return run.status !== 'running' || run.interrupted === true;
+      } catch {
+        return true; // the run's folder was removed
+      }
+    };
+    yield* followEventLog(join(this.store.runDir(runId), EVENTS_FILE), afterSeq, { signal, ended });
+  }
+
+  async logs(runId: string, step: string): Promise<StepLogs> {
+    const run = this.store.readRun(runId);
+    if (!Object.hasOwn(run.steps, step)) throw new CellflowError(commandError.unknownStep(runId, step, run.stepOrder));
+    const read = (stream: 'stdout' | 'stderr') => {
+      const file = join(this.store.stepDir(runId, step), `${stream}.log`);
+      return existsSync(file) ? readFileSync(file, 'utf8') : '';
+    };
+    return { stdout: read('stdout'), stderr: read('stderr') };
+  }
+
+  async artifact(runId: string, path: string): Promise<RunFile> {
+    const run = this.store.readRun(runId);
+    // Only paths the record lists: a path from a request never reaches the file system unchecked.
+    const display = run.displays.find(d => d.path === path);
+    if (!display && !run.artifacts.includes(path)) throw new CellflowError(commandError.unknownArtifact(runId, path));
+    try {
+      const bytes = await readFile(join(this.store.runDir(runId), path));
+      return display ? { bytes, mimeType: display.mimeType } : { bytes };
+    } catch {
+      throw new CellflowError(commandError.unknownArtifact(runId, path));
+    }
+  }
+
+  /**
+   * The engine that ran it is gone: its steps died with it (their IPC channel closed), so the record is ended
+   * here, cancelled, and `run-finished` closes its event log for anyone following it.
+   */
+  private recordEndedWithoutOwner(run: RunView): void {
+    const record = recordOf(run);
+    const reason = 'the engine running it had stopped';
+    const now = new Date().toISOString();
+    for (const name of record.stepOrder) {
+      const step = record.steps[name];
+      if (step.status === 'pending' || step.status === 'running')
+        Object.assign(step, { status: 'cancelled', reason, finishedAt: now });
+    }
+    const final: RunRecord = {
+      ...record,
+      status: 'cancelled',
+      finishedAt: now,
+      seconds: (Date.parse(now) - Date.parse(record.startedAt)) / 1000
+    };
+    try {
+      this.store.writeRun(final);
+      const log = new EventLogWriter(join(this.store.runDir(run.id), EVENTS_FILE), run.id);
+      log.append({ type: 'run-finished', record: final });
+      log.close();
     } catch (error) {
       throw new CellflowError(storageFailure(null, error));
     }
-    const settings: Required<LocalRunOptions> = {
-      parameters: options.parameters,
-      useCache: options.useCache ?? true,
-      concurrency: Math.max(1, options.concurrency ?? availableParallelism()),
-      killGraceMs: options.killGraceMs ?? 3000,
-      gpus: options.gpus ?? GpuPool.detect()
-    };
-    const run = new LocalRun(this.store, compiled.plan, programDir, settings, runId);
-    return run.start();
   }
-}
-
-function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter(entry => entry.isFile())
-    .map(entry => join(entry.parentPath ?? dir, entry.name))
-    .sort();
 }

@@ -3,13 +3,14 @@
  * atomically (temp file + rename), so killing the engine at any moment leaves
  * the previous complete record, never a torn one.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { monotonicFactory } from 'ulid';
 import writeFileAtomic from 'write-file-atomic';
 import { commandError } from '../../diagnostics/codes.js';
 import { CellflowError, type Diagnostic } from '../../diagnostics/diagnostic.js';
-import type { RunRecord } from '../types.js';
+import type { RunRecord, RunView } from '../types.js';
+import { runIsLocked } from './run-lock.js';
 
 export const STATE_DIR = '.cellflow';
 
@@ -53,10 +54,11 @@ export class RunStore {
     writeFileAtomic.sync(join(this.runDir(record.id), 'run.json'), JSON.stringify(record, null, 2) + '\n');
   }
 
-  readRun(runId: string): RunRecord {
+  readRun(runId: string): RunView {
     const path = join(this.runDir(runId), 'run.json');
-    if (!existsSync(path)) throw new CellflowError(commandError.unknownRun(runId, this.stateDir));
-    return withLiveness(parseRecord(runId, path));
+    // An id is a folder name: one with a path separator or `..` names no run (and never a file elsewhere).
+    if (!isRunId(runId) || !existsSync(path)) throw new CellflowError(commandError.unknownRun(runId, this.stateDir));
+    return withLiveness(parseRecord(runId, path), this.runDir(runId));
   }
 
   /** How long each step ran in the newest run of this notebook that ran it (cached steps say nothing). */
@@ -64,7 +66,7 @@ export class RunStore {
     const runsDir = join(this.stateDir, 'runs');
     if (!existsSync(runsDir)) return {};
     const seconds: Record<string, number> = {};
-    for (const id of readdirSync(runsDir).sort().reverse().slice(0, lookBack)) {
+    for (const id of readdirSync(runsDir).sort(byIdNewestFirst).slice(0, lookBack)) {
       let record: RunRecord;
       try {
         record = JSON.parse(readFileSync(join(runsDir, id, 'run.json'), 'utf8')) as RunRecord;
@@ -81,17 +83,17 @@ export class RunStore {
   }
 
   /** All runs, newest first. */
-  listRuns(): RunRecord[] {
+  listRuns(): RunView[] {
     return this.scanRuns().runs;
   }
 
   /** All runs, newest first, and the runs whose record cannot be read (each with why): one never hides the rest. */
-  scanRuns(): { runs: RunRecord[]; damaged: { id: string; diagnostic: Diagnostic }[] } {
+  scanRuns(): { runs: RunView[]; damaged: { id: string; diagnostic: Diagnostic }[] } {
     const runsDir = join(this.stateDir, 'runs');
-    const found = { runs: [] as RunRecord[], damaged: [] as { id: string; diagnostic: Diagnostic }[] };
+    const found = { runs: [] as RunView[], damaged: [] as { id: string; diagnostic: Diagnostic }[] };
     if (!existsSync(runsDir)) return found;
     const ids = readdirSync(runsDir).filter(id => existsSync(join(runsDir, id, 'run.json')));
-    for (const id of ids.sort().reverse()) {
+    for (const id of ids.sort(byIdNewestFirst)) {
       try {
         found.runs.push(this.readRun(id));
       } catch (error) {
@@ -99,8 +101,10 @@ export class RunStore {
         found.damaged.push({ id, diagnostic: error.diagnostic });
       }
     }
-    // Newest first by when they started: ids made in the same second sort by their random part.
-    found.runs.sort((a, b) => (a.startedAt === b.startedAt ? 0 : a.startedAt < b.startedAt ? 1 : -1));
+    // Newest first by when they started; runs started in the same millisecond by their (monotonic) ids.
+    found.runs.sort((a, b) =>
+      a.startedAt === b.startedAt ? byIdNewestFirst(a.id, b.id) : a.startedAt < b.startedAt ? 1 : -1
+    );
     return found;
   }
 }
@@ -126,9 +130,12 @@ function parseRecord(runId: string, path: string): RunRecord {
   return record;
 }
 
-/** A record still `running` whose engine process is gone was interrupted (killed, crashed, machine restarted). */
-export function withLiveness(record: RunRecord): RunRecord & { interrupted?: boolean } {
-  if (record.status !== 'running' || isAlive(record.pid)) return record;
+/**
+ * A record still `running` was interrupted (killed, crashed, machine restarted) when no engine holds its lock
+ * or its engine process is gone: the process check sees a SIGKILL at once, the lock a reused pid.
+ */
+export function withLiveness(record: RunRecord, runDir: string): RunView {
+  if (record.status !== 'running' || (isAlive(record.pid) && runIsLocked(runDir))) return record;
   return { ...record, interrupted: true };
 }
 
@@ -141,8 +148,26 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Sortable and readable: 20261123-071502-3fa9 (the folder is made exclusively, see `createRun`). */
-export function newRunId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${stamp}-${randomBytes(2).toString('hex')}`;
+const nextUlid = monotonicFactory();
+
+/**
+ * A ULID: 48 bits of milliseconds then 80 random bits (monotonic within a millisecond in one process), so ids
+ * sort by time and never collide; the folder is made exclusively all the same (see `createRun`).
+ */
+export function newRunId(now = Date.now()): string {
+  return nextUlid(now);
+}
+
+const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+/** Ids made before ULIDs: 20261123-071502-3fa9. */
+const STAMPED_ID = /^\d{8}-\d{6}-[0-9a-f]{4}$/;
+
+export function isRunId(id: string): boolean {
+  return ULID.test(id) || STAMPED_ID.test(id);
+}
+
+/** Newest first: ULIDs by their text (time first), each newer than any id of the older, stamped form. */
+export function byIdNewestFirst(a: string, b: string): number {
+  const [ka, kb] = [(ULID.test(a) ? '1' : '0') + a, (ULID.test(b) ? '1' : '0') + b];
+  return ka === kb ? 0 : ka < kb ? 1 : -1;
 }
