@@ -22,9 +22,13 @@ fi
 
 # The extension and the backend, then the package pointing at them.
 PATH="$VENV/bin:$PATH" npm run build:prod --silent
-if ! "$VENV/bin/python" -c 'import cellflow' 2>/dev/null; then
+if ! "$VENV/bin/pip" show --quiet cellflow > /dev/null 2>&1; then
   "$VENV/bin/pip" install --quiet --no-build-isolation --no-deps -e .
 fi
+# An editable install does not place the labextension: link it, as `jupyter labextension develop`
+# does (JupyterLab 4.6 hands that command to the separate jupyter-builder package).
+mkdir -p "$VENV/share/jupyter/labextensions"
+ln -sfn "$REPO/cellflow/labextension" "$VENV/share/jupyter/labextensions/cellflow"
 
 # tslab: pinned (package.json + lock), outside the repository's node_modules
 # because its bundled TypeScript's `tsc` bin would shadow the repository's.

@@ -17,3 +17,6 @@ configure_jupyter_server(c)  # noqa: F821
 
 # Uncomment to set server log level to debug level
 # c.ServerApp.log_level = "DEBUG"
+
+# CI runs as root.
+c.ServerApp.allow_root = True  # noqa: F821
