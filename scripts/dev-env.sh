@@ -17,7 +17,7 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 if [ ! -x "$VENV/bin/jupyter-lab" ] || ! "$VENV/bin/python" -c 'import jupyter_server_proxy' 2>/dev/null; then
   "$VENV/bin/pip" install --quiet 'jupyterlab>=4.4,<5' 'jupyter-server-proxy>=4.1' 'hatchling>=1.5' \
-    'hatch-nodejs-version>=0.3.2' 'hatch-jupyter-builder>=0.5'
+    'hatch-nodejs-version>=0.3.2' 'hatch-jupyter-builder>=0.5' editables
 fi
 
 # The extension and the backend, then the package pointing at them.
