@@ -1,8 +1,9 @@
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { backendWatch } from './backend-watch';
 import { addCommands } from './commands';
 import { CellflowSidebar } from './components/CellflowSidebar';
 import { PipelineModel } from './model';
@@ -47,6 +48,14 @@ const plugin: JupyterFrontEndPlugin<ICellflow> = {
     });
 
     addCommands(app, model, trans, palette);
+
+    backendWatch.restarted.connect(() => {
+      model.noteBackendRestarted();
+      Notification.warning(trans.__('The cellflow backend stopped and was started again.'), { autoClose: 8000 });
+      if (model.notebook && model.autoAnalyze) {
+        void model.analyze();
+      }
+    });
 
     if (settingRegistry) {
       const applySettings = (settings: ISettingRegistry.ISettings) => {

@@ -66,6 +66,16 @@ export class PipelineModel extends VDomModel implements ICellflow {
     return this._isStale;
   }
 
+  get backendRestartedAt(): Date | null {
+    return this._backendRestartedAt;
+  }
+
+  /** Called when a new backend process answers: what the old one held is gone. */
+  noteBackendRestarted(): void {
+    this._backendRestartedAt = new Date();
+    this.stateChanged.emit();
+  }
+
   get irChanged(): ISignal<this, PipelineIR | null> {
     return this._irChanged;
   }
@@ -204,6 +214,7 @@ export class PipelineModel extends VDomModel implements ICellflow {
   private _error: Cellflow.IError | null = null;
   private _status: Cellflow.AnalysisStatus = 'idle';
   private _isStale = false;
+  private _backendRestartedAt: Date | null = null;
   private _analyzeDelayMs: number;
   private _autoAnalyze: boolean;
   private _requestCount = 0;

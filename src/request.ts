@@ -1,6 +1,14 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
+import { backendWatch } from './backend-watch';
 import { Cellflow } from './tokens';
+
+/** Statuses with which the proxy says the backend did not answer (it may be restarting). */
+const BACKEND_GONE = new Set([500, 502, 503, 504, 599]);
+/** How long to wait for a restarted backend before giving up. */
+const RESTART_WAIT_MS = 15000;
+/** Health is checked again after this long, so a restart between requests is noticed too. */
+const HEALTH_RECHECK_MS = 10000;
 
 /**
  * The backend's error, with the code and hint its JSON body carries, so the
@@ -32,6 +40,56 @@ export async function requestAPI<T>(
   endPoint: string,
   init: RequestInit = {},
   serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings()
+): Promise<T> {
+  let result: T;
+  try {
+    result = await requestOnce<T>(endPoint, init, serverSettings);
+  } catch (error) {
+    if (!backendGone(error) || endPoint === 'health') {
+      throw error;
+    }
+    // The backend crashed: the supervisor starts it again; once it answers, try once more.
+    if (!(await waitForHealth(serverSettings))) {
+      throw error;
+    }
+    result = await requestOnce<T>(endPoint, init, serverSettings);
+  }
+  if (endPoint === 'health') {
+    backendWatch.observe(result as Cellflow.IHealth);
+    lastHealthCheck = Date.now();
+  } else if (Date.now() - lastHealthCheck > HEALTH_RECHECK_MS) {
+    lastHealthCheck = Date.now();
+    requestAPI('health', { method: 'GET' }, serverSettings).catch(() => {
+      /* the next request reports it */
+    });
+  }
+  return result;
+}
+
+let lastHealthCheck = 0;
+
+/** A failure that came from the proxy, not from the cellflow backend. */
+function backendGone(error: unknown): boolean {
+  return error instanceof CellflowResponseError && error.code === null && BACKEND_GONE.has(error.response.status);
+}
+
+async function waitForHealth(serverSettings: ServerConnection.ISettings): Promise<boolean> {
+  const deadline = Date.now() + RESTART_WAIT_MS;
+  for (let delay = 200; Date.now() < deadline; delay = Math.min(delay * 2, 2000)) {
+    try {
+      await requestAPI('health', { method: 'GET' }, serverSettings);
+      return true;
+    } catch {
+      await new Promise(resolve => setTimeout(resolve, delay));
+    }
+  }
+  return false;
+}
+
+async function requestOnce<T>(
+  endPoint: string,
+  init: RequestInit,
+  serverSettings: ServerConnection.ISettings
 ): Promise<T> {
   const requestUrl = URLExt.join(serverSettings.baseUrl, 'cellflow', 'api', endPoint);
 

@@ -31,6 +31,9 @@ export interface ICellflow extends VDomRenderer.IModel {
   /** True when the notebook has edits that are not saved, hence not analyzed. */
   readonly isStale: boolean;
 
+  /** When the backend was last found restarted (after a crash); null if never. */
+  readonly backendRestartedAt: Date | null;
+
   /** Emitted when a new IR is stored (or cleared). */
   readonly irChanged: ISignal<ICellflow, PipelineIR | null>;
 
@@ -58,6 +61,10 @@ export namespace Cellflow {
   export interface IHealth {
     name: 'cellflow';
     version: string;
+    /** New for every backend process: a change means the backend was restarted. */
+    instance?: string;
+    /** When the backend process started (ISO 8601). */
+    startedAt?: string;
   }
 
   /** The backend's error body: `{ error: { code, message, hint } }`. */

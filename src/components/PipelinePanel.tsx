@@ -44,6 +44,14 @@ export function PipelinePanel(props: IPipelinePanelProps): JSX.Element {
           {trans.__('The notebook has unsaved changes; save it to update the analysis.')}
         </p>
       )}
+      {model.backendRestartedAt && (
+        <p className="jp-cellflow-BackendRestarted" role="status">
+          {trans.__(
+            'The cellflow backend stopped and was started again at %1. The analysis was redone; see the Jupyter server log for why it stopped.',
+            model.backendRestartedAt.toLocaleTimeString()
+          )}
+        </p>
+      )}
       {model.error && (
         <div className="jp-cellflow-Error" role="alert">
           <p className="jp-cellflow-ErrorMessage">{model.error.message}</p>

@@ -121,10 +121,13 @@ describe('cellflow HTTP server', () => {
       const reply = await send(server, 'GET', route);
       assert.equal(reply.status, 200, route);
       assert.match(String(reply.headers['content-type']), /^application\/json/);
-      assert.deepEqual(reply.body, {
+      const { instance, startedAt, ...rest } = reply.body as { instance: unknown; startedAt: unknown };
+      assert.deepEqual(rest, {
         name: 'cellflow',
         version: packageJson.version
       });
+      assert.match(String(instance), /^[0-9a-f-]{36}$/);
+      assert.ok(!Number.isNaN(Date.parse(String(startedAt))), 'startedAt is a date');
     }
   });
 

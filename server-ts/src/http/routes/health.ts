@@ -1,10 +1,18 @@
 import type { Route } from '../router.js';
+import { randomUUID } from 'node:crypto';
 import { version } from '../../version.js';
 
 export interface HealthResponse {
   name: 'cellflow';
   version: string;
+  /** New for every backend process: a change tells the frontend that the backend was restarted. */
+  instance: string;
+  /** When this backend process started (ISO 8601). */
+  startedAt: string;
 }
+
+const instance = randomUUID();
+const startedAt = new Date().toISOString();
 
 /** `GET /api/health`: lets the frontend tell "backend missing" from other failures. */
 export function healthRoute(): Route {
@@ -14,7 +22,9 @@ export function healthRoute(): Route {
     handle: async () => {
       const body: HealthResponse = {
         name: 'cellflow',
-        version
+        version,
+        instance,
+        startedAt
       };
       return { status: 200, body };
     }
