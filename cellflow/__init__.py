@@ -15,6 +15,7 @@ _CHECKOUT_CLI = _PACKAGE.parent / "server-ts" / "bin" / "cellflow.js"
 # private directory; `port` is loopback TCP with a per-launch secret header.
 MODE_ENV = "CELLFLOW_PROXY_MODE"
 SECRET_ENV = "CELLFLOW_SERVER_SECRET"
+ALLOW_HOSTS_ENV = "CELLFLOW_ALLOW_HOSTS"
 SECRET_HEADER = "X-Cellflow-Secret"
 
 
@@ -74,5 +75,9 @@ def setup_cellflow():
         config["environment"] = {SECRET_ENV: secret}
         config["request_headers_override"] = {SECRET_HEADER: secret}
         command += ["--port", "{port}"]
+    # The proxy passes the browser's Host on; a Jupyter reached by another name than loopback (a remote
+    # server, JupyterHub) names it here, comma-separated, or the backend answers 403 host-not-allowed.
+    for host in filter(None, (h.strip() for h in os.environ.get(ALLOW_HOSTS_ENV, "").split(","))):
+        command += ["--allow-host", _literal(host)]
     config["command"] = command + ["--root", _literal(_jupyter_root())]
     return config

@@ -5,13 +5,7 @@ directory (configure_jupyter_server sets ServerApp.root_dir); the cellflow
 backend is started by jupyter-server-proxy with that same root.
 """
 
-import os
-
 from jupyterlab.galata import configure_jupyter_server
-
-# Loopback with the per-launch secret until `cellflow serve --socket` lands
-# (branch http-fastify); then drop this line and the default, a Unix socket, is tested.
-os.environ.setdefault("CELLFLOW_PROXY_MODE", "port")
 
 configure_jupyter_server(c)  # noqa: F821
 

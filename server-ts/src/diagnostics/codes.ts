@@ -737,6 +737,26 @@ export const serverError = {
     )
 };
 
+/** How `cellflow serve` is started: only ways that let Jupyter's authenticated users alone reach it. */
+export const serveError = {
+  noAuthentication: () =>
+    make(
+      'serve-unauthenticated',
+      'error',
+      nowhere,
+      '`cellflow serve` will not answer on an open port: it needs a Unix socket or a per-launch secret.',
+      'Start it with `cellflow serve --socket <dir>/cellflow.sock` (the directory private to you, mode 0700), or set CELLFLOW_SERVER_SECRET to a random value and start `cellflow serve --port <n>`; jupyter-server-proxy does one of these for you.'
+    ),
+  socketDirNotPrivate: (dir: string, why: string) =>
+    make(
+      'serve-socket-dir-not-private',
+      'error',
+      nowhere,
+      `The socket's directory ${dir} is not private: ${why}.`,
+      'Put the socket in a directory you own with mode 0700 (`mkdir -m 700 <dir>`), or name a directory that does not exist yet and cellflow creates it so.'
+    )
+};
+
 type CodesOf<Group> = {
   [Name in keyof Group]: Group[Name] extends (...args: never[]) => { code: infer C } ? C : never;
 }[keyof Group];
@@ -754,4 +774,5 @@ export type DiagnosticCode =
   | CodesOf<typeof importError>
   | CodesOf<typeof planCheckError>
   | CodesOf<typeof stepError>
-  | CodesOf<typeof serverError>;
+  | CodesOf<typeof serverError>
+  | CodesOf<typeof serveError>;

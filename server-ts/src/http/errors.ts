@@ -99,6 +99,27 @@ export const httpError = {
       `Analyzing "${requested}" failed: ${detail}`,
       'This is a bug in cellflow; the server log has the stack trace. Please report it with the notebook that triggers it.'
     ),
+  unauthorized: () =>
+    new HttpError(
+      401,
+      'unauthorized',
+      'This request does not carry the server secret.',
+      'Reach cellflow through JupyterLab (jupyter-server-proxy adds the X-Cellflow-Secret header); it does not answer other clients.'
+    ),
+  hostNotAllowed: (host: string | undefined) =>
+    new HttpError(
+      403,
+      'host-not-allowed',
+      `The Host header ${host === undefined ? '(none)' : `"${host}"`} does not name this server.`,
+      'Reach cellflow through JupyterLab at localhost; a page served from another name is refused (DNS rebinding protection).'
+    ),
+  originNotAllowed: (origin: string) =>
+    new HttpError(
+      403,
+      'origin-not-allowed',
+      `Requests from the page at "${origin}" are refused: its origin does not match this server.`,
+      'Use cellflow from JupyterLab itself; other web pages may not call it.'
+    ),
   internal: (detail: string) =>
     new HttpError(
       500,

@@ -8,10 +8,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_MAX_BODY_BYTES } from './body.js';
 import { HttpError, httpError, sendError, sendJson } from './errors.js';
+import { checkRequest } from './guard.js';
 import { openRoot } from './paths.js';
 import { createRouter, type Route } from './router.js';
 import { analyzeRoute, type AnalyzeNotebookFile } from './routes/analyze.js';
 import { healthRoute, readyRoute } from './routes/health.js';
+import { preparePrivateSocket } from './socket-dir.js';
 
 /** Hosts the server may bind: loopback only, the proxy is the way in. */
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -23,6 +25,12 @@ export interface CreateServerOptions {
   port?: number;
   /** A loopback address; defaults to 127.0.0.1. */
   host?: string;
+  /** Listen on this Unix socket instead of a port; its directory must be private (created 0700 if missing). */
+  socketPath?: string;
+  /** Every request must carry it in X-Cellflow-Secret (required when listening on a port). */
+  secret?: string;
+  /** Host names accepted in the Host header besides loopback ones. */
+  allowedHosts?: readonly string[];
   /** Passed in so the HTTP layer does not depend on how analysis is done. */
   analyzeNotebookFile: AnalyzeNotebookFile;
   /** Largest request body accepted, in bytes (default 1 MiB). */
@@ -32,9 +40,12 @@ export interface CreateServerOptions {
 }
 
 export interface CellflowServer {
+  /** http://host:port, or http://localhost when on a Unix socket. */
   readonly url: string;
   readonly host: string;
   readonly port: number;
+  /** Set when the server listens on a Unix socket. */
+  readonly socketPath?: string;
   /** The root with symbolic links resolved. */
   readonly root: string;
   readonly httpServer: http.Server;
@@ -47,6 +58,9 @@ export async function createServer(options: CreateServerOptions): Promise<Cellfl
     throw new Error(
       `The cellflow server listens on loopback only (127.0.0.1, ::1, localhost), not "${host}"; reach it from elsewhere through jupyter-server-proxy.`
     );
+  }
+  if (options.socketPath === undefined && !options.secret) {
+    throw new Error('A cellflow server on a TCP port needs a secret; listen on a Unix socket or pass one.');
   }
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const root = await openRoot(options.root);
@@ -63,7 +77,16 @@ export async function createServer(options: CreateServerOptions): Promise<Cellfl
   ];
   const router = createRouter(routes);
 
+  const guard = {
+    secret: options.socketPath === undefined ? options.secret : undefined,
+    allowedHosts: options.allowedHosts
+  };
   const httpServer = http.createServer((request, response) => {
+    const refusal = checkRequest(request, guard);
+    if (refusal) {
+      sendError(response, refusal);
+      return;
+    }
     router
       .dispatch(request, response)
       .then(result => {
@@ -90,20 +113,25 @@ export async function createServer(options: CreateServerOptions): Promise<Cellfl
       });
   });
 
+  if (options.socketPath !== undefined) await preparePrivateSocket(options.socketPath);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
-    httpServer.listen(options.port ?? 0, host, () => {
+    const ready = () => {
       httpServer.off('error', reject);
       resolve();
-    });
+    };
+    if (options.socketPath !== undefined) httpServer.listen(options.socketPath, ready);
+    else httpServer.listen(options.port ?? 0, host, ready);
   });
 
-  const address = httpServer.address() as AddressInfo;
-  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const address = httpServer.address();
+  const tcp = typeof address === 'object' && address !== null ? (address as AddressInfo) : undefined;
+  const urlHost = tcp?.family === 'IPv6' ? `[${tcp.address}]` : (tcp?.address ?? 'localhost');
   return {
-    url: `http://${urlHost}:${address.port}`,
-    host: address.address,
-    port: address.port,
+    url: tcp ? `http://${urlHost}:${tcp.port}` : 'http://localhost',
+    host: tcp?.address ?? 'localhost',
+    port: tcp?.port ?? 0,
+    socketPath: options.socketPath,
     root: root.real,
     httpServer,
     close: () =>

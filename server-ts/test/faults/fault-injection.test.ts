@@ -303,8 +303,10 @@ test('a deeply nested cell through `cellflow serve` is a cell-too-deep diagnosti
     [['step:a'], 'const a = 1;'],
     [['step:b', 'prev:a'], 'const b = a + 1;']
   ]);
+  const secret = 'fault-injection-secret';
   const server = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--root', dir], {
-    stdio: ['ignore', 'ignore', 'pipe']
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, CELLFLOW_SERVER_SECRET: secret }
   });
   try {
     let stderr = '';
@@ -313,7 +315,7 @@ test('a deeply nested cell through `cellflow serve` is a cell-too-deep diagnosti
     const analyze = async (notebook: string) => {
       const response = await fetch(new URL('/api/analyze', url), {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json', 'X-Cellflow-Secret': secret },
         body: JSON.stringify({ path: notebook })
       });
       return { status: response.status, body: (await response.json()) as any };

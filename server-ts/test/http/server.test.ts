@@ -4,7 +4,9 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { createServer, type CellflowServer } from '../../src/http/index.js';
+import { createServer, SECRET_HEADER, type CellflowServer } from '../../src/http/index.js';
+
+const SECRET = 'a-test-secret';
 
 const NOTEBOOK = JSON.stringify({
   nbformat: 4,
@@ -34,7 +36,7 @@ function send(
         port: server.port,
         method,
         path: requestPath,
-        headers
+        headers: { [SECRET_HEADER]: SECRET, ...headers }
       },
       response => {
         const chunks: Buffer[] = [];
@@ -81,6 +83,7 @@ describe('cellflow HTTP server', () => {
     server = await createServer({
       root,
       port: 0,
+      secret: SECRET,
       analyzeNotebookFile: absolutePath => analyzeImpl(absolutePath),
       log: () => {}
     });
@@ -109,6 +112,7 @@ describe('cellflow HTTP server', () => {
       createServer({
         root,
         host: '0.0.0.0',
+        secret: SECRET,
         analyzeNotebookFile: async () => ({})
       }),
       /loopback only/
@@ -213,6 +217,7 @@ describe('cellflow HTTP server', () => {
     const small = await createServer({
       root,
       maxBodyBytes: 64,
+      secret: SECRET,
       analyzeNotebookFile: async () => ({}),
       log: () => {}
     });
