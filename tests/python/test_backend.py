@@ -84,6 +84,16 @@ class ProxyConfigTest(unittest.TestCase):
         self.assertNotEqual(secret, second["environment"][cellflow.SECRET_ENV])
         self.assertEqual(first["command"][first["command"].index("--port") + 1], "{port}")
 
+    def test_other_host_names_are_passed_to_the_backend(self):
+        os.environ[cellflow.ALLOW_HOSTS_ENV] = "hub.example.org, lab.internal,"
+        try:
+            command = cellflow.setup_cellflow()["command"]
+        finally:
+            os.environ.pop(cellflow.ALLOW_HOSTS_ENV)
+        allowed = [command[i + 1] for i, word in enumerate(command) if word == "--allow-host"]
+        self.assertEqual(allowed, ["hub.example.org", "lab.internal"])
+        self.assertNotIn("--allow-host", cellflow.setup_cellflow()["command"])
+
     def test_an_unknown_mode_is_refused(self):
         os.environ[cellflow.MODE_ENV] = "tcp"
         with self.assertRaises(ValueError):
