@@ -28,12 +28,19 @@ def free_port():
         return probe.getsockname()[1]
 
 
+# `serve --port` answers only requests that carry the secret it was started with.
+SECRET = "test-secret-" + os.urandom(8).hex()
+
+
 def health(port, timeout_s=20.0):
     """GET /api/health, waiting while the backend (re)starts."""
     deadline = time.monotonic() + timeout_s
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/health", headers={cellflow.SECRET_HEADER: SECRET}
+    )
     while True:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=5) as reply:
+            with urllib.request.urlopen(request, timeout=5) as reply:
                 return json.load(reply)
         except OSError:
             if time.monotonic() > deadline:
@@ -113,6 +120,7 @@ class SupervisorTest(unittest.TestCase):
             [sys.executable, "-m", "cellflow.supervisor", "--", "node", str(cellflow.backend_cli()),
              "serve", "--port", str(port), "--root", root],
             cwd=REPO,
+            env={**os.environ, cellflow.SECRET_ENV: SECRET},
             stderr=subprocess.PIPE,
             text=True,
         )
