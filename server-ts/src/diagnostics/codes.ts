@@ -621,6 +621,15 @@ export const stepError = {
       detail,
       `Fix the cell and run again: the notebook stops at the same line in the kernel (step \`${step}\`).`
     ),
+  /** A package a cell loaded while it ran (through a helper, with a computed name) that is not installed. */
+  packageNotInstalled: (place: Place, step: string, packageName: string, notebookDir: string, detail: string) =>
+    make(
+      'missing-package',
+      'error',
+      place,
+      `Step \`${step}\` loads the package \`${packageName}\`, which is not installed where the notebook is (${notebookDir}): ${detail}`,
+      `Install it in the notebook's folder: \`cd ${shellQuoted(notebookDir)} && npm install ${shellQuoted(packageName)}\`, then run again.`
+    ),
   valueCannotTravel: (place: Place, detail: string, fix: string) =>
     make('value-cannot-travel', 'error', place, detail, `${fix.charAt(0).toUpperCase()}${fix.slice(1)}.`),
   valueCannotLoad: (place: Place, detail: string) =>

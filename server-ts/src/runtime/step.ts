@@ -305,13 +305,16 @@ export class StepRuntime {
     const diskFull = isDiskFull(err);
     // What the step half-saved is of no use to anyone, and its space lets the failure itself be written.
     if (diskFull && this.context) rmSync(this.context.outputsDir, { recursive: true, force: true });
+    const missingPackage = notInstalledPackage(err);
     const diagnostic = diskFull
       ? stepError.diskFull(this.context?.step ?? null, 'ENOSPC')
-      : err instanceof MarshalError
-        ? stepError.valueCannotTravel(place, detail, err.hint)
-        : err instanceof ValueLoadError
-          ? stepError.valueCannotLoad(place, detail)
-          : stepError.cellThrew(place, step, detail);
+      : missingPackage
+        ? stepError.packageNotInstalled(place, step, missingPackage, process.cwd(), detail)
+        : err instanceof MarshalError
+          ? stepError.valueCannotTravel(place, detail, err.hint)
+          : err instanceof ValueLoadError
+            ? stepError.valueCannotLoad(place, detail)
+            : stepError.cellThrew(place, step, detail);
     this.report({
       ...failureOf(diagnostic, err instanceof MarshalError ? 'marshal' : 'exception'),
       ...place,
@@ -353,7 +356,9 @@ export class StepRuntime {
         };
       }
     }
-    return { cellIndex: null, line: null, column: null };
+    // No frame in the notebook's code (a rejection from Node's loader or a library's internals): the cell that
+    // was running, without a line.
+    return { cellIndex: this.cellIndex, line: null, column: null };
   }
 }
 
@@ -411,4 +416,18 @@ function readLineMap(path: string): LineSegment[] {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * The package a failed load names, when Node says it is not installed: an import the preflight could not see
+ * (a helper that imports a computed name) fails at run time, and the fix is the same install command.
+ * A relative or absolute path that is missing is the cell's own mistake, left to `cell-threw`.
+ */
+function notInstalledPackage(error: Error): string | undefined {
+  const code = (error as { code?: unknown }).code;
+  if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') return undefined;
+  const named = /Cannot find (?:package|module) '([^']+)'/.exec(error.message)?.[1];
+  if (!named || /^[./]|^[a-z]+:/i.test(named)) return undefined;
+  const parts = named.split('/');
+  return named.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
