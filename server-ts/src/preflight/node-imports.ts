@@ -11,6 +11,9 @@ import { pathToFileURL } from 'node:url';
 import { resolve as resolveEsm } from 'import-meta-resolve';
 import type { ImportSite } from '../analyze/cell-facts.js';
 import type { Language } from '../ir.js';
+import { packageNameOf } from '../runtime/package-name.js';
+
+export { packageNameOf };
 
 export type Unresolved =
   | { why: 'missing-package'; packageName: string }
@@ -66,12 +69,6 @@ function isFile(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** `@scope/name/sub` → `@scope/name`, `name/sub` → `name`. */
-export function packageNameOf(specifier: string): string {
-  const parts = specifier.split('/');
-  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
 /** Is `node_modules/<name>/package.json` there, from the folder up, as Node looks? */

@@ -10,6 +10,7 @@ import type { LineSegment } from '../compile/local/plan.js';
 import type { ParameterValue } from '../ir.js';
 import { ValueComparison } from './compare.js';
 import { provideJupyterStandIn } from './deno-jupyter.js';
+import { packageNameOf } from './package-name.js';
 import { fingerprint, fingerprintGraph, reachedOwned, type ReachedObjects } from './fingerprint.js';
 import { loadValues, savedValueNames, saveValues } from './marshal.js';
 import { formatMetricLine } from './metrics.js';
@@ -428,6 +429,5 @@ function notInstalledPackage(error: Error): string | undefined {
   if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') return undefined;
   const named = /Cannot find (?:package|module) '([^']+)'/.exec(error.message)?.[1];
   if (!named || /^[./]|^[a-z]+:/i.test(named)) return undefined;
-  const parts = named.split('/');
-  return named.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+  return packageNameOf(named);
 }

@@ -12,7 +12,7 @@ import { LocalEngine } from '../../src/engine/local/engine.js';
 import { RunStore, newRunId } from '../../src/engine/local/run-store.js';
 import type { RunHandle, SequencedRunEvent } from '../../src/engine/types.js';
 import { makeWorkspace, writeNotebook } from '../notebooks.js';
-import { cli, cliInBackground, waitFor } from './helpers.js';
+import { alive, cli, cliInBackground, waitFor } from './helpers.js';
 
 async function submit(path: string, engine = new LocalEngine(dirname(path), { killGraceMs: 500 })): Promise<RunHandle> {
   return engine.submit(await compileNotebookFile(path), { parameters: {}, concurrency: 2 });
@@ -22,15 +22,6 @@ async function collect(events: AsyncIterable<SequencedRunEvent>): Promise<Sequen
   const seen: SequencedRunEvent[] = [];
   for await (const event of events) seen.push(event);
   return seen;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const SLOW_LOGGING = [

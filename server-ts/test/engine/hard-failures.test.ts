@@ -13,16 +13,7 @@ import { parseNotebook } from '../../src/notebook/read.js';
 import { StepCache } from '../../src/engine/local/step-cache.js';
 import { RunStore } from '../../src/engine/local/run-store.js';
 import { makeWorkspace, notebookJson, writeNotebook } from '../notebooks.js';
-import { cli, cliInBackground, runNotebook, waitFor } from './helpers.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { alive, cli, cliInBackground, runNotebook, waitFor } from './helpers.js';
 
 test('step processes die with their engine: SIGKILL of `cellflow run` leaves no step running', async () => {
   const dir = makeWorkspace();

@@ -38,3 +38,13 @@ export async function waitFor<T>(check: () => T | undefined, what: string, timeo
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+/** Whether a process is still there. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
