@@ -13,8 +13,6 @@ import type { ImportSite } from '../analyze/cell-facts.js';
 import type { Language } from '../ir.js';
 import { packageNameOf } from '../runtime/package-name.js';
 
-export { packageNameOf };
-
 export type Unresolved =
   | { why: 'missing-package'; packageName: string }
   | { why: 'missing-file'; path: string }
