@@ -1,6 +1,6 @@
 """Server configuration for the Galata integration tests.
 
-Opens a server on port 8888 with no token, serving a fresh temporary root
+Opens a server on port 8888 (or CELLFLOW_UI_PORT, passed as --port) with no token, serving a fresh temporary root
 directory (configure_jupyter_server sets ServerApp.root_dir); the cellflow
 backend is started by jupyter-server-proxy with that same root.
 """

@@ -4,10 +4,14 @@
  */
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
+// CELLFLOW_UI_PORT lets two checkouts run their UI tests at once.
+const port = Number(process.env.CELLFLOW_UI_PORT || 8888);
+
 module.exports = {
   ...baseConfig,
   use: {
     ...baseConfig.use,
+    baseURL: `http://localhost:${port}`,
     // Recording video needs Playwright's own ffmpeg download, impossible here too.
     video: 'off',
     launchOptions: {
@@ -16,8 +20,8 @@ module.exports = {
     }
   },
   webServer: {
-    command: 'npm start',
-    url: 'http://localhost:8888/lab',
+    command: `npm start -- --port=${port}`,
+    url: `http://localhost:${port}/lab`,
     timeout: 120 * 1000,
     reuseExistingServer: !process.env.CI
   }
