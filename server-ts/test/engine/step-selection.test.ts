@@ -76,7 +76,11 @@ test('a step earlier in the notebook that shares nothing with the selected one i
   );
   assert.deepEqual(selection.unselected, ['b']);
   // Both read `process`: an env change in b that the analysis missed would reach c in the notebook.
-  const env = [step('a', 1), step('b', 2, ['a'], ['x'], { readsProcess: true }), step('c', 3, ['a'], ['y'], { readsProcess: true })];
+  const env = [
+    step('a', 1),
+    step('b', 2, ['a'], ['x'], { readsProcess: true }),
+    step('c', 3, ['a'], ['y'], { readsProcess: true })
+  ];
   assert.deepEqual(
     selectSteps(env, { only: ['c'] })!.needed.map(n => [n.name, n.why]),
     [

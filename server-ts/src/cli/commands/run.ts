@@ -128,7 +128,12 @@ export function formatRun(record: RunRecord, runDir: string): string {
   const table = new Table({ head: ['step', 'status', 'time', 'cached'], style: tableStyle() });
   for (const name of record.stepOrder) {
     const s = record.steps[name];
-    table.push([name, s.status, s.seconds !== undefined ? `${s.seconds.toFixed(2)}s` : '-', s.cached ? 'yes' : '']);
+    table.push([
+      name,
+      s.status,
+      s.seconds !== undefined ? `${s.seconds.toFixed(2)}s` : '-',
+      s.reusedFrom ? 'reused' : s.cached ? 'yes' : ''
+    ]);
   }
   const lines = [`Run ${record.id} ${record.status} in ${record.seconds?.toFixed(2)}s`, table.toString()];
   lines.push(...reusedLines(record));

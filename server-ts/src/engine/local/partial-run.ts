@@ -40,7 +40,9 @@ export function planPartialRun(
     const found = past.find(name, current.key);
     if (!found) {
       const why = past.whyMissing(step, current.key, parameters, keys);
-      throw new CellflowError(selectionError.upstreamResultMissing({ step: name, cellIndex: step.firstCell }, by, how, why));
+      throw new CellflowError(
+        selectionError.upstreamResultMissing({ step: name, cellIndex: step.firstCell }, by, how, why)
+      );
     }
     // A whole run would stop here (a change the pipeline cannot hand on exactly): so does this one, before it runs.
     const [conflict] = check.conflicts(name, found.result);

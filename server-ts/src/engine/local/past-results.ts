@@ -45,7 +45,8 @@ export class PastResults {
   find(step: string, key: string): ReusedResult | undefined {
     const entry = this.useCache ? this.cache.lookup(key) : undefined;
     const cached = entry && readResult(entry.resultFile);
-    if (entry && cached) return { key, outputsDir: entry.outputsDir, result: cached, files: entry, from: { source: 'cache' } };
+    if (entry && cached)
+      return { key, outputsDir: entry.outputsDir, result: cached, files: entry, from: { source: 'cache' } };
     for (const run of this.pastRuns()) {
       const record = run.steps[step];
       if (record?.status !== 'succeeded' || record.cacheKey !== key || !record.outputsDir) continue;
@@ -75,7 +76,9 @@ export class PastResults {
     if (record.cacheKey === key) return `the outputs it saved in run ${last.id} are no longer all on disk`;
     const changed = step.parameters.filter(p => JSON.stringify(last.parameters[p]) !== JSON.stringify(parameters[p]));
     if (changed.length > 0) {
-      const was = changed.map(p => `\`${p}\` was ${JSON.stringify(last.parameters[p])}, now ${JSON.stringify(parameters[p])}`);
+      const was = changed.map(
+        p => `\`${p}\` was ${JSON.stringify(last.parameters[p])}, now ${JSON.stringify(parameters[p])}`
+      );
       return `its parameters differ from run ${last.id} (${was.join(', ')})`;
     }
     const upstream = Object.values(record.inputsFrom ?? {}).find(from => last.steps[from]?.cacheKey !== keys.get(from));

@@ -11,9 +11,7 @@ import type { StepContextFile } from '../../runtime/step-context.js';
 import type { FinishedStep, PlanCheck } from './plan-check.js';
 import { stepCacheKey } from './step-cache.js';
 
-export type CurrentStepKey =
-  | { key: string; inputs: StepContextFile['inputs']; env: EnvChange }
-  | { error: Diagnostic };
+export type CurrentStepKey = { key: string; inputs: StepContextFile['inputs']; env: EnvChange } | { error: Diagnostic };
 
 export function currentStepKey(
   check: PlanCheck,
