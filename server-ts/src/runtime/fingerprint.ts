@@ -226,8 +226,10 @@ class Walk implements ReachedObjects {
   /** Buffers under the views met (a view hashes its own bytes, not its whole buffer). */
   private readonly viewBuffers = new Set<object>();
   /** In a portable walk: the marks that stand in for `seen` and `viewBuffers`, and their counts. */
-  private readonly seenStamp: Stamp | null;
-  private readonly bufferStamp: Stamp | null;
+  private seenStamp: Stamp | null;
+  private bufferStamp: Stamp | null;
+  /** Whether `for..in` lists a plain object's own enumerable keys: Object.prototype has no enumerable ones. */
+  private keysByForIn = false;
   private seenCount = 0;
   private bufferCount = 0;
   private readonly pending: unknown[] = [];
@@ -272,9 +274,32 @@ class Walk implements ReachedObjects {
   }
 
   run(root: unknown): string {
+    this.keysByForIn = objectPrototypeHasNoEnumerables();
+    this.pending.push(root);
+    while (this.pending.length > 0) this.visit(this.pending.pop());
+    // A getter the walk ran gave Object.prototype an enumerable property: `for..in` may have listed it.
+    if (this.keysByForIn && !objectPrototypeHasNoEnumerables()) return this.restart().runWithKeys(root);
+    return (this.a >>> 0).toString(16).padStart(8, '0') + (this.b >>> 0).toString(16).padStart(8, '0');
+  }
+
+  private runWithKeys(root: unknown): string {
+    this.keysByForIn = false;
     this.pending.push(root);
     while (this.pending.length > 0) this.visit(this.pending.pop());
     return (this.a >>> 0).toString(16).padStart(8, '0') + (this.b >>> 0).toString(16).padStart(8, '0');
+  }
+
+  private restart(): this {
+    this.a = 0x9e3779b9 | 0;
+    this.b = 0x85ebca6b | 0;
+    this.seen.clear();
+    this.viewBuffers.clear();
+    this.seenStamp = this.portable ? newStamp() : null;
+    this.bufferStamp = this.portable ? newStamp() : null;
+    this.seenCount = 0;
+    this.bufferCount = 0;
+    this.lastKeys = [];
+    return this;
   }
 
   private mix(word: number): void {
@@ -464,7 +489,7 @@ class Walk implements ReachedObjects {
    * unless a library added one (then every object takes `Object.keys`).
    */
   private sameKeysAsLast(object: object): boolean {
-    if (!objectPrototypeHasNoEnumerables()) return false;
+    if (!this.keysByForIn) return false;
     const last = this.lastKeys;
     let count = 0;
     for (const key in object) {
@@ -539,7 +564,7 @@ class Walk implements ReachedObjects {
   }
 }
 
-/** Checked as each plain object is walked: a getter run by the walk could add one. */
+/** Checked as a walk starts and ends: a getter run by the walk could add one. */
 function objectPrototypeHasNoEnumerables(): boolean {
   for (const key in Object.prototype) return key === undefined;
   return true;

@@ -312,3 +312,30 @@ test('a load check against a recorded fingerprint: a change is seen, and a wrong
   holder.f = () => 1;
   assert.equal((await changedSinceLoad(recorded, holder)).changed, true);
 });
+
+test('an enumerable property on Object.prototype does not hide an own key (for..in is not used then)', () => {
+  const proto = Object.prototype as Record<string, unknown>;
+  try {
+    proto.extra = 1;
+    const first = { a: 1, extra: 1 };
+    assert.notEqual(fingerprint([first, { a: 1 }]), fingerprint([first, { a: 1, extra: 1 }]));
+    assert.notEqual(portable([first, { a: 1 }]), portable([first, { a: 1, extra: 1 }]));
+  } finally {
+    delete proto.extra;
+  }
+  // Added by a getter while the walk runs: the walk starts again without for..in.
+  const sneaky = (own: boolean) => ({
+    get trap() {
+      proto.extra = 1;
+      return 0;
+    },
+    rows: [{ a: 1, extra: 1 }, own ? { a: 1, extra: 1 } : { a: 1 }]
+  });
+  try {
+    const without = fingerprint(sneaky(false));
+    delete proto.extra;
+    assert.notEqual(fingerprint(sneaky(true)), without);
+  } finally {
+    delete proto.extra;
+  }
+});
