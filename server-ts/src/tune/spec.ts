@@ -9,7 +9,7 @@ import type { Metric, Parameter, ParameterValue } from '../ir.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { tuneError } from '../diagnostics/codes.js';
 import { gridSize } from './samplers/grid.js';
-import { ALGORITHMS, type AlgorithmName, type ExperimentSpec, type ParameterSpace } from './types.js';
+import { ALGORITHMS, type AlgorithmName, type ExperimentSpec, lastOnGrid, type ParameterSpace } from './types.js';
 
 /** Settings each algorithm takes (Katib's Optuna suggestion service names them so). */
 const SETTINGS: Record<AlgorithmName, readonly string[]> = {
@@ -320,7 +320,7 @@ class SpecReader {
         this.report(tuneError.invalidField(`${at}.distribution`, 'is logUniform in a grid search', 'List the grid\'s values as a `discrete` parameter instead.'));
         return null;
       }
-      return { name, parameterType: 'int', min, max, step: step ?? 1, log };
+      return { name, parameterType: 'int', min, max: lastOnGrid(min, max, step ?? 1), step: step ?? 1, log };
     }
     if (log && step !== null) {
       this.report(tuneError.invalidField(`${at}.step`, 'is set with logUniform', 'Remove `step`, or use `distribution: uniform`; for chosen values use a `discrete` list.'));
@@ -334,7 +334,7 @@ class SpecReader {
       );
       return null;
     }
-    return { name, parameterType: 'double', min, max, step, log };
+    return { name, parameterType: 'double', min, max: lastOnGrid(min, max, step), step, log };
   }
 
   private listSpace(

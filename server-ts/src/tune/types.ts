@@ -40,6 +40,13 @@ export interface ListSpace {
 }
 export type ParameterSpace = NumericSpace | ListSpace;
 
+/** The largest value on a stepped range's grid (Optuna lowers `high` onto it the same way). */
+export function lastOnGrid(min: number, max: number, step: number | null): number {
+  if (step === null) return max;
+  const last = min + Math.floor((max - min) / step + 1e-9) * step;
+  return Number.isInteger(step) && Number.isInteger(min) ? last : Number(last.toPrecision(12));
+}
+
 export function isListSpace(p: ParameterSpace): p is ListSpace {
   return p.parameterType === 'discrete' || p.parameterType === 'categorical';
 }

@@ -6,7 +6,7 @@
  * to the neighbouring observations (the end gaps not taken at the ends: consider_endpoints=False),
  * clipped to [range / min(100, 1 + kernels), range] (the magic clip).
  */
-import { isListSpace, type ParameterSpace } from '../types.js';
+import { isListSpace, lastOnGrid, type ParameterSpace } from '../types.js';
 import type { Random } from './rng.js';
 import { logGaussMass, truncnormDraw, truncnormLogPdf } from './truncnorm.js';
 
@@ -19,7 +19,7 @@ type Dimension =
 
 export function dimensionOf(p: ParameterSpace): Dimension {
   if (isListSpace(p)) return { kind: 'choice', choices: p.list.length };
-  return { kind: 'numeric', min: p.min, max: p.max, step: p.step, log: p.log };
+  return { kind: 'numeric', min: p.min, max: lastOnGrid(p.min, p.max, p.step), step: p.step, log: p.log };
 }
 
 interface NumericKernels {
