@@ -50,16 +50,21 @@ class SpecReader {
         metadata === undefined
           ? tuneError.missingField(
               '',
-              'Add `katib_metadata` to the notebook settings (the sidebar\'s tuning dialog writes it): objective, algorithm, parameters and maxTrialCount.'
+              "Add `katib_metadata` to the notebook settings (the sidebar's tuning dialog writes it): objective, algorithm, parameters and maxTrialCount."
             )
-          : tuneError.invalidField('', 'is not an object', 'Write `katib_metadata` as a JSON object, as Katib\'s Experiment spec.')
+          : tuneError.invalidField(
+              '',
+              'is not an object',
+              "Write `katib_metadata` as a JSON object, as Katib's Experiment spec."
+            )
       );
       return null;
     }
     const objective = this.objective(metadata.objective);
     const algorithm = this.algorithm(metadata.algorithm);
     const parameters = this.parameters(metadata.parameters, algorithm?.algorithmName);
-    const parallelTrialCount = this.count(metadata.parallelTrialCount, 'parallelTrialCount', 1) ?? DEFAULT_PARALLEL_TRIALS;
+    const parallelTrialCount =
+      this.count(metadata.parallelTrialCount, 'parallelTrialCount', 1) ?? DEFAULT_PARALLEL_TRIALS;
     const maxFailedTrialCount = this.count(metadata.maxFailedTrialCount, 'maxFailedTrialCount', 0);
     let maxTrialCount = this.count(metadata.maxTrialCount, 'maxTrialCount', 1);
     const budgetGiven = metadata.maxTrialCount !== undefined && metadata.maxTrialCount !== null;
@@ -102,7 +107,11 @@ class SpecReader {
 
   private objective(value: unknown): ExperimentSpec['objective'] | null {
     if (!isRecord(value)) {
-      this.objectMissing(value, 'objective', 'Add `"objective": {"type": "minimize", "objectiveMetricName": "<metric>"}`.');
+      this.objectMissing(
+        value,
+        'objective',
+        'Add `"objective": {"type": "minimize", "objectiveMetricName": "<metric>"}`.'
+      );
       return null;
     }
     let ok = true;
@@ -120,7 +129,10 @@ class SpecReader {
       ok = false;
       this.report(
         name === undefined
-          ? tuneError.missingField('objective.objectiveMetricName', 'Name the metric to optimize, one the metrics cell reports.')
+          ? tuneError.missingField(
+              'objective.objectiveMetricName',
+              'Name the metric to optimize, one the metrics cell reports.'
+            )
           : tuneError.invalidField('objective.objectiveMetricName', `is ${show(name)}`, 'Name a metric as a string.')
       );
     } else ok = this.knownMetric('objective.objectiveMetricName', name) && ok;
@@ -129,14 +141,26 @@ class SpecReader {
       goal = toNumber(value.goal);
       if (goal === null) {
         ok = false;
-        this.report(tuneError.invalidField('objective.goal', `is ${show(value.goal)}, not a number`, 'Set `goal` to a number, or remove it to use the whole budget.'));
+        this.report(
+          tuneError.invalidField(
+            'objective.goal',
+            `is ${show(value.goal)}, not a number`,
+            'Set `goal` to a number, or remove it to use the whole budget.'
+          )
+        );
       }
     }
     const additional: string[] = [];
     if (value.additionalMetricNames !== undefined) {
       if (!Array.isArray(value.additionalMetricNames)) {
         ok = false;
-        this.report(tuneError.invalidField('objective.additionalMetricNames', 'is not a list', 'Write it as a list of metric names.'));
+        this.report(
+          tuneError.invalidField(
+            'objective.additionalMetricNames',
+            'is not a list',
+            'Write it as a list of metric names.'
+          )
+        );
       } else
         value.additionalMetricNames.forEach((metric, i) => {
           const field = `objective.additionalMetricNames[${i}]`;
@@ -145,12 +169,25 @@ class SpecReader {
             this.report(tuneError.invalidField(field, `is ${show(metric)}`, 'Name a metric as a string.'));
           } else if (metric === name) {
             ok = false;
-            this.report(tuneError.invalidField(field, `repeats the objective \`${metric}\``, 'Remove it: the objective metric is always recorded.'));
+            this.report(
+              tuneError.invalidField(
+                field,
+                `repeats the objective \`${metric}\``,
+                'Remove it: the objective metric is always recorded.'
+              )
+            );
           } else if (this.knownMetric(field, metric)) additional.push(metric);
           else ok = false;
         });
     }
-    return ok ? { type: type as 'minimize' | 'maximize', goal, objectiveMetricName: name as string, additionalMetricNames: additional } : null;
+    return ok
+      ? {
+          type: type as 'minimize' | 'maximize',
+          goal,
+          objectiveMetricName: name as string,
+          additionalMetricNames: additional
+        }
+      : null;
   }
 
   private algorithm(value: unknown): ExperimentSpec['algorithm'] | null {
@@ -162,25 +199,50 @@ class SpecReader {
     if (typeof name !== 'string' || !(ALGORITHMS as readonly string[]).includes(name)) {
       this.report(
         name === undefined
-          ? tuneError.missingField('algorithm.algorithmName', `Set it to one of ${ALGORITHMS.map(a => `\`${a}\``).join(', ')}.`)
+          ? tuneError.missingField(
+              'algorithm.algorithmName',
+              `Set it to one of ${ALGORITHMS.map(a => `\`${a}\``).join(', ')}.`
+            )
           : tuneError.unknownAlgorithm('algorithm.algorithmName', String(name), ALGORITHMS)
       );
       return null;
     }
     const algorithmName = name as AlgorithmName;
-    const algorithm: ExperimentSpec['algorithm'] = { algorithmName, algorithmSettings: [], seed: null, nStartupTrials: 10, nEiCandidates: 24 };
+    const algorithm: ExperimentSpec['algorithm'] = {
+      algorithmName,
+      algorithmSettings: [],
+      seed: null,
+      nStartupTrials: 10,
+      nEiCandidates: 24
+    };
     const settings = value.algorithmSettings ?? [];
     if (!Array.isArray(settings)) {
-      this.report(tuneError.invalidField('algorithm.algorithmSettings', 'is not a list', 'Write it as Katib does: `[{"name": "random_state", "value": "7"}]`.'));
+      this.report(
+        tuneError.invalidField(
+          'algorithm.algorithmSettings',
+          'is not a list',
+          'Write it as Katib does: `[{"name": "random_state", "value": "7"}]`.'
+        )
+      );
       return null;
     }
     let ok = true;
     const seen = new Set<string>();
     settings.forEach((setting, i) => {
       const field = `algorithm.algorithmSettings[${i}]`;
-      if (!isRecord(setting) || typeof setting.name !== 'string' || (typeof setting.value !== 'string' && typeof setting.value !== 'number')) {
+      if (
+        !isRecord(setting) ||
+        typeof setting.name !== 'string' ||
+        (typeof setting.value !== 'string' && typeof setting.value !== 'number')
+      ) {
         ok = false;
-        this.report(tuneError.invalidField(field, 'is not a `{name, value}` pair', 'Write each setting as `{"name": "<setting>", "value": "<value>"}`.'));
+        this.report(
+          tuneError.invalidField(
+            field,
+            'is not a `{name, value}` pair',
+            'Write each setting as `{"name": "<setting>", "value": "<value>"}`.'
+          )
+        );
         return;
       }
       const known = SETTINGS[algorithmName];
@@ -191,13 +253,20 @@ class SpecReader {
       }
       if (seen.has(setting.name)) {
         ok = false;
-        this.report(tuneError.invalidField(`${field}.name`, `repeats \`${setting.name}\``, 'Keep one entry per setting.'));
+        this.report(
+          tuneError.invalidField(`${field}.name`, `repeats \`${setting.name}\``, 'Keep one entry per setting.')
+        );
         return;
       }
       seen.add(setting.name);
       const number = toNumber(setting.value);
       const min = setting.name === 'random_state' ? 0 : 1;
-      if (number === null || !Number.isSafeInteger(number) || number < min || (setting.name === 'random_state' && number > 0xffffffff)) {
+      if (
+        number === null ||
+        !Number.isSafeInteger(number) ||
+        number < min ||
+        (setting.name === 'random_state' && number > 0xffffffff)
+      ) {
         ok = false;
         this.report(
           tuneError.invalidField(
@@ -222,8 +291,15 @@ class SpecReader {
     if (!Array.isArray(value) || value.length === 0) {
       this.report(
         value === undefined
-          ? tuneError.missingField('parameters', 'List the parameters to tune: `[{"name": "<parameter>", "parameterType": "double", "feasibleSpace": {"min": "0.001", "max": "0.1"}}]`.')
-          : tuneError.invalidField('parameters', Array.isArray(value) ? 'is empty' : 'is not a list', 'List at least one parameter of the parameters cell to tune.')
+          ? tuneError.missingField(
+              'parameters',
+              'List the parameters to tune: `[{"name": "<parameter>", "parameterType": "double", "feasibleSpace": {"min": "0.001", "max": "0.1"}}]`.'
+            )
+          : tuneError.invalidField(
+              'parameters',
+              Array.isArray(value) ? 'is empty' : 'is not a list',
+              'List at least one parameter of the parameters cell to tune.'
+            )
       );
       return null;
     }
@@ -246,7 +322,9 @@ class SpecReader {
 
   private parameter(entry: unknown, field: string, algorithm: AlgorithmName | undefined): ParameterSpace | null {
     if (!isRecord(entry)) {
-      this.report(tuneError.invalidField(field, 'is not an object', 'Write it as `{"name", "parameterType", "feasibleSpace"}`.'));
+      this.report(
+        tuneError.invalidField(field, 'is not an object', 'Write it as `{"name", "parameterType", "feasibleSpace"}`.')
+      );
       return null;
     }
     const name = entry.name;
@@ -257,31 +335,57 @@ class SpecReader {
     const known = this.notebook.parameters;
     const parameter = known.find(p => p.name === name);
     if (!parameter) {
-      this.report(tuneError.unknownParameter(`${field}.name`, name, known.map(p => p.name)));
+      this.report(
+        tuneError.unknownParameter(
+          `${field}.name`,
+          name,
+          known.map(p => p.name)
+        )
+      );
       return null;
     }
     const type = entry.parameterType;
     if (typeof type !== 'string' || !(PARAMETER_TYPES as readonly string[]).includes(type)) {
       this.report(
-        tuneError.invalidField(`${field}.parameterType`, type === undefined ? 'is missing' : `is ${show(type)}`, 'Set it to `int`, `double`, `discrete` or `categorical`.')
+        tuneError.invalidField(
+          `${field}.parameterType`,
+          type === undefined ? 'is missing' : `is ${show(type)}`,
+          'Set it to `int`, `double`, `discrete` or `categorical`.'
+        )
       );
       return null;
     }
     const space = entry.feasibleSpace;
     if (!isRecord(space)) {
-      this.objectMissing(space, `${field}.feasibleSpace`, type === 'int' || type === 'double' ? 'Give `{"min": ..., "max": ...}`.' : 'Give `{"list": [...]}`.');
+      this.objectMissing(
+        space,
+        `${field}.feasibleSpace`,
+        type === 'int' || type === 'double' ? 'Give `{"min": ..., "max": ...}`.' : 'Give `{"list": [...]}`.'
+      );
       return null;
     }
     const at = `${field}.feasibleSpace`;
     if (type === 'categorical' || type === 'discrete') return this.listSpace(name, type, space, at, parameter);
     if (parameter.type !== 'number') {
       this.report(
-        tuneError.parameterTypeMismatch(`${field}.parameterType`, name, type, parameter.type, 'Tune it as `categorical` with a `list` of its values, or tune a number parameter.')
+        tuneError.parameterTypeMismatch(
+          `${field}.parameterType`,
+          name,
+          type,
+          parameter.type,
+          'Tune it as `categorical` with a `list` of its values, or tune a number parameter.'
+        )
       );
       return null;
     }
     if (space.list !== undefined) {
-      this.report(tuneError.invalidField(`${at}.list`, `is set for an \`${type}\` parameter`, 'Use `min`/`max` (and `step`) for int and double, or make it `discrete` with the list.'));
+      this.report(
+        tuneError.invalidField(
+          `${at}.list`,
+          `is set for an \`${type}\` parameter`,
+          'Use `min`/`max` (and `step`) for int and double, or make it `discrete` with the list.'
+        )
+      );
       return null;
     }
     const min = this.bound(space.min, `${at}.min`);
@@ -290,7 +394,13 @@ class SpecReader {
     const distribution = space.distribution ?? 'uniform';
     let log = false;
     if (!(DISTRIBUTIONS as readonly unknown[]).includes(distribution)) {
-      this.report(tuneError.invalidField(`${at}.distribution`, `is ${show(distribution)}`, 'Use `uniform` (the default) or `logUniform`.'));
+      this.report(
+        tuneError.invalidField(
+          `${at}.distribution`,
+          `is ${show(distribution)}`,
+          'Use `uniform` (the default) or `logUniform`.'
+        )
+      );
       return null;
     } else log = distribution === 'logUniform';
     if (min === null || max === null || (space.step !== undefined && space.step !== '' && step === null)) return null;
@@ -303,34 +413,75 @@ class SpecReader {
       return null;
     }
     if (log && min <= 0) {
-      this.report(tuneError.invalidField(`${at}.min`, `is ${min}, and a logUniform range must be above 0`, 'Set `min` above 0, or use `distribution: uniform`.'));
+      this.report(
+        tuneError.invalidField(
+          `${at}.min`,
+          `is ${min}, and a logUniform range must be above 0`,
+          'Set `min` above 0, or use `distribution: uniform`.'
+        )
+      );
       return null;
     }
     if (type === 'int') {
-      for (const [key, v] of [['min', min], ['max', max], ['step', step]] as const)
+      for (const [key, v] of [
+        ['min', min],
+        ['max', max],
+        ['step', step]
+      ] as const)
         if (v !== null && !Number.isInteger(v)) {
-          this.report(tuneError.invalidField(`${at}.${key}`, `is ${v}, not a whole number`, 'Use whole numbers for an `int` parameter, or make it `double`.'));
+          this.report(
+            tuneError.invalidField(
+              `${at}.${key}`,
+              `is ${v}, not a whole number`,
+              'Use whole numbers for an `int` parameter, or make it `double`.'
+            )
+          );
           return null;
         }
       if (log && step !== null && step !== 1) {
-        this.report(tuneError.invalidField(`${at}.step`, `is ${step} with logUniform`, 'Remove `step` (a logUniform int steps by 1), or use `distribution: uniform`.'));
+        this.report(
+          tuneError.invalidField(
+            `${at}.step`,
+            `is ${step} with logUniform`,
+            'Remove `step` (a logUniform int steps by 1), or use `distribution: uniform`.'
+          )
+        );
         return null;
       }
       if (algorithm === 'grid' && log) {
-        this.report(tuneError.invalidField(`${at}.distribution`, 'is logUniform in a grid search', 'List the grid\'s values as a `discrete` parameter instead.'));
+        this.report(
+          tuneError.invalidField(
+            `${at}.distribution`,
+            'is logUniform in a grid search',
+            "List the grid's values as a `discrete` parameter instead."
+          )
+        );
         return null;
       }
       return { name, parameterType: 'int', min, max: lastOnGrid(min, max, step ?? 1), step: step ?? 1, log };
     }
     if (log && step !== null) {
-      this.report(tuneError.invalidField(`${at}.step`, 'is set with logUniform', 'Remove `step`, or use `distribution: uniform`; for chosen values use a `discrete` list.'));
+      this.report(
+        tuneError.invalidField(
+          `${at}.step`,
+          'is set with logUniform',
+          'Remove `step`, or use `distribution: uniform`; for chosen values use a `discrete` list.'
+        )
+      );
       return null;
     }
     if (algorithm === 'grid' && (log || step === null)) {
       this.report(
         log
-          ? tuneError.invalidField(`${at}.distribution`, 'is logUniform in a grid search', "List the grid's values as a `discrete` parameter instead.")
-          : tuneError.missingField(`${at}.step`, 'A grid search over a `double` needs a `step` (the values are min, min+step, ... up to max).')
+          ? tuneError.invalidField(
+              `${at}.distribution`,
+              'is logUniform in a grid search',
+              "List the grid's values as a `discrete` parameter instead."
+            )
+          : tuneError.missingField(
+              `${at}.step`,
+              'A grid search over a `double` needs a `step` (the values are min, min+step, ... up to max).'
+            )
       );
       return null;
     }
@@ -346,15 +497,35 @@ class SpecReader {
   ): ParameterSpace | null {
     for (const key of ['min', 'max', 'step'])
       if (space[key] !== undefined) {
-        this.report(tuneError.invalidField(`${at}.${key}`, `is set for a \`${type}\` parameter`, 'Give its values in `list` only, or make it `int`/`double`.'));
+        this.report(
+          tuneError.invalidField(
+            `${at}.${key}`,
+            `is set for a \`${type}\` parameter`,
+            'Give its values in `list` only, or make it `int`/`double`.'
+          )
+        );
         return null;
       }
     if (!Array.isArray(space.list) || space.list.length === 0) {
-      this.report(tuneError.emptySpace(`${at}.list`, space.list === undefined ? 'it is missing' : Array.isArray(space.list) ? 'it is empty' : 'it is not a list', 'List the values to try.'));
+      this.report(
+        tuneError.emptySpace(
+          `${at}.list`,
+          space.list === undefined ? 'it is missing' : Array.isArray(space.list) ? 'it is empty' : 'it is not a list',
+          'List the values to try.'
+        )
+      );
       return null;
     }
     if (type === 'discrete' && parameter.type !== 'number') {
-      this.report(tuneError.parameterTypeMismatch(`${at}.list`, name, type, parameter.type, 'Make it `categorical`: `discrete` lists numbers.'));
+      this.report(
+        tuneError.parameterTypeMismatch(
+          `${at}.list`,
+          name,
+          type,
+          parameter.type,
+          'Make it `categorical`: `discrete` lists numbers.'
+        )
+      );
       return null;
     }
     const values: ParameterValue[] = [];
@@ -364,7 +535,13 @@ class SpecReader {
       if (value === null) {
         ok = false;
         this.report(
-          tuneError.parameterTypeMismatch(`${at}.list[${i}]`, name, `${show(item)}`, parameter.type, `List ${parameter.type === 'boolean' ? '`"true"` and `"false"`' : `${parameter.type}s`} only, as the parameters cell gives \`${name}\`.`)
+          tuneError.parameterTypeMismatch(
+            `${at}.list[${i}]`,
+            name,
+            `${show(item)}`,
+            parameter.type,
+            `List ${parameter.type === 'boolean' ? '`"true"` and `"false"`' : `${parameter.type}s`} only, as the parameters cell gives \`${name}\`.`
+          )
         );
       } else if (values.some(v => v === value)) {
         ok = false;
@@ -398,12 +575,20 @@ class SpecReader {
   private knownMetric(field: string, name: string): boolean {
     const metrics = this.notebook.metrics;
     if (!metrics || metrics.some(m => m.name === name)) return true;
-    this.report(tuneError.unknownMetric(field, name, metrics.map(m => m.name)));
+    this.report(
+      tuneError.unknownMetric(
+        field,
+        name,
+        metrics.map(m => m.name)
+      )
+    );
     return false;
   }
 
   private objectMissing(value: unknown, field: string, fix: string): void {
-    this.report(value === undefined ? tuneError.missingField(field, fix) : tuneError.invalidField(field, 'is not an object', fix));
+    this.report(
+      value === undefined ? tuneError.missingField(field, fix) : tuneError.invalidField(field, 'is not an object', fix)
+    );
   }
 
   private report(diagnostic: Diagnostic): void {

@@ -24,7 +24,12 @@ test('the truncated normal stays finite and inside its bounds 100 sigmas out', (
   // log Φ mass of [-inf-ish, 0] is log 0.5; of [-101, -100] is about -5005.
   close(logGaussMass(-40, 0), Math.log(0.5));
   assert.ok(Math.abs(logGaussMass(-101, -100) - -5005.524) < 1e-2);
-  for (const [a, b] of [[-101, -100], [100, 101], [-3, 2], [0.5, 0.6]]) {
+  for (const [a, b] of [
+    [-101, -100],
+    [100, 101],
+    [-3, 2],
+    [0.5, 0.6]
+  ]) {
     for (const q of [1e-9, 0.25, 0.5, 0.75, 1 - 1e-9]) {
       const x = ppf(q, a, b);
       assert.ok(x >= a - 1e-9 && x <= b + 1e-9, `ppf(${q}, ${a}, ${b}) = ${x}`);

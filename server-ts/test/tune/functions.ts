@@ -13,7 +13,14 @@ export interface TestFunction {
   evaluate(a: Assignment): number;
 }
 
-const double = (name: string, min: number, max: number): ParameterSpace => ({ name, parameterType: 'double', min, max, step: null, log: false });
+const double = (name: string, min: number, max: number): ParameterSpace => ({
+  name,
+  parameterType: 'double',
+  min,
+  max,
+  step: null,
+  log: false
+});
 
 export const branin: TestFunction = {
   name: 'branin',

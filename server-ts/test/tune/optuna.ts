@@ -13,8 +13,14 @@ const script = join(serverRoot, 'test', 'tune', 'optuna_oracle.py');
 
 export type OptunaResult = { version: string; best: number[] } | { unavailable: string };
 
-export function runOptuna(fn: TestFunction, trials: number, seeds: readonly number[], multivariate: boolean): OptunaResult {
-  if (!existsSync(python)) return { unavailable: `${python} is missing: run scripts/dev-env.sh to make .venv with optuna` };
+export function runOptuna(
+  fn: TestFunction,
+  trials: number,
+  seeds: readonly number[],
+  multivariate: boolean
+): OptunaResult {
+  if (!existsSync(python))
+    return { unavailable: `${python} is missing: run scripts/dev-env.sh to make .venv with optuna` };
   const request = JSON.stringify({ function: fn.name, trials, seeds, multivariate });
   const child = spawnSync(python, [script, request], { encoding: 'utf8' });
   if (child.status === 3) return { unavailable: `optuna is not installed in ${python}: run scripts/dev-env.sh` };

@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createSampler } from '../../src/tune/samplers/index.js';
 import { GridSampler } from '../../src/tune/samplers/grid.js';
-import { type AlgorithmName, type Assignment, type ExperimentSpec, isListSpace, type ParameterSpace, type TrialObservation } from '../../src/tune/types.js';
+import {
+  type AlgorithmName,
+  type Assignment,
+  type ExperimentSpec,
+  isListSpace,
+  type ParameterSpace,
+  type TrialObservation
+} from '../../src/tune/types.js';
 
 const space: ParameterSpace[] = [
   { name: 'units', parameterType: 'int', min: 4, max: 30, step: 4, log: false },
@@ -49,7 +56,10 @@ function drive(algorithm: AlgorithmName, seed: number, trials: number): Assignme
 }
 
 function assertInSpace(a: Assignment): void {
-  assert.deepEqual(Object.keys(a), space.map(p => p.name));
+  assert.deepEqual(
+    Object.keys(a),
+    space.map(p => p.name)
+  );
   for (const p of space) {
     const v = a[p.name];
     if (isListSpace(p)) {
@@ -78,14 +88,23 @@ for (const algorithm of ['random', 'tpe', 'multivariate-tpe'] as const) {
     const suggestions = drive(algorithm, 7, 40);
     suggestions.forEach(assertInSpace);
     // Log scale: a uniform draw over [1e-5, 1] would put ~99.99% above 1e-4; a log-uniform one ~80%.
-    const startup = suggestions.slice(0, 10).concat(drive(algorithm, 8, 10), drive(algorithm, 9, 10), drive(algorithm, 10, 10));
-    assert.ok(startup.some(a => (a.rate as number) < 1e-3), 'small rates are drawn on a log scale');
+    const startup = suggestions
+      .slice(0, 10)
+      .concat(drive(algorithm, 8, 10), drive(algorithm, 9, 10), drive(algorithm, 10, 10));
+    assert.ok(
+      startup.some(a => (a.rate as number) < 1e-3),
+      'small rates are drawn on a log scale'
+    );
     assert.ok(new Set(startup.map(a => a.optimizer)).size === 3, 'each categorical value comes up');
   });
 
   test(`${algorithm}: a suggestion depends only on the seed and the history (a resumed experiment repeats it)`, () => {
     const sampler = createSampler(spec(algorithm), 5);
-    const history: TrialObservation[] = drive(algorithm, 5, 15).map(assignment => ({ assignment, state: 'completed', value: loss(assignment) }));
+    const history: TrialObservation[] = drive(algorithm, 5, 15).map(assignment => ({
+      assignment,
+      state: 'completed',
+      value: loss(assignment)
+    }));
     const again = createSampler(spec(algorithm), 5);
     assert.deepEqual(again.suggest(history), sampler.suggest(history));
     assert.deepEqual(sampler.suggest(history.slice(0, 12)), again.suggest(history.slice(0, 12)));
@@ -114,6 +133,11 @@ test('grid enumerates exactly the product of the values, each once, then stops',
     assert.ok(history.length <= 18, 'the grid ends');
   }
   const expected: Assignment[] = [];
-  for (const units of [4, 8, 12]) for (const dropout of [0.1, 0.2, 0.3]) for (const optimizer of ['adam', 'sgd']) expected.push({ units, dropout, optimizer });
-  assert.deepEqual(history.map(t => t.assignment), expected);
+  for (const units of [4, 8, 12])
+    for (const dropout of [0.1, 0.2, 0.3])
+      for (const optimizer of ['adam', 'sgd']) expected.push({ units, dropout, optimizer });
+  assert.deepEqual(
+    history.map(t => t.assignment),
+    expected
+  );
 });

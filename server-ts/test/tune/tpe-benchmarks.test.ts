@@ -26,8 +26,14 @@ test('on Branin at 30 trials, TPE beats random search (median best over 10 seeds
 
 test('on Hartmann-6 and the multimodal 1-D function too, TPE beats random search (median regret over 10 seeds)', () => {
   for (const fn of TEST_FUNCTIONS.filter(f => f !== branin)) {
-    const tpeRegret = medianRegret(fn, seeds(10).map(s => bestAfter(tpe(fn, s), fn, TRIALS)));
-    const randomRegret = medianRegret(fn, seeds(10).map(s => bestAfter(new RandomSampler(fn.space, s), fn, TRIALS)));
+    const tpeRegret = medianRegret(
+      fn,
+      seeds(10).map(s => bestAfter(tpe(fn, s), fn, TRIALS))
+    );
+    const randomRegret = medianRegret(
+      fn,
+      seeds(10).map(s => bestAfter(new RandomSampler(fn.space, s), fn, TRIALS))
+    );
     assert.ok(tpeRegret < randomRegret, `${fn.name}: TPE ${tpeRegret} < random ${randomRegret}`);
   }
 });
@@ -42,7 +48,10 @@ for (const multivariate of [false, true]) {
         t.skip(`Optuna is not available (${optuna.unavailable})`);
         return;
       }
-      const ours = medianRegret(fn, seeds(20).map(s => bestAfter(tpe(fn, s, multivariate), fn, TRIALS)));
+      const ours = medianRegret(
+        fn,
+        seeds(20).map(s => bestAfter(tpe(fn, s, multivariate), fn, TRIALS))
+      );
       const theirs = medianRegret(fn, optuna.best);
       ratios.push(`${fn.name} ${(ours / theirs).toFixed(2)} (${ours.toPrecision(3)} vs ${theirs.toPrecision(3)})`);
       // Loose on purpose: different random streams; 0.01 absolute for regrets both near 0.

@@ -5,7 +5,10 @@ import { RandomSampler } from './random.js';
 import { TpeSampler } from './tpe.js';
 
 /** `seed` is the spec's `random_state`, or the one the experiment drew and recorded when it set none. */
-export function createSampler(spec: Pick<ExperimentSpec, 'algorithm' | 'parameters' | 'objective'>, seed: number): Sampler {
+export function createSampler(
+  spec: Pick<ExperimentSpec, 'algorithm' | 'parameters' | 'objective'>,
+  seed: number
+): Sampler {
   const { algorithm, parameters, objective } = spec;
   switch (algorithm.algorithmName) {
     case 'grid':

@@ -41,7 +41,10 @@ interface ChoiceKernels {
 export function observationWeights(n: number): number[] {
   if (n < 25) return Array.from({ length: n }, () => 1);
   const ramp = n - 25;
-  return [...Array.from({ length: ramp }, (_, i) => (ramp === 1 ? 1 / n : 1 / n + ((1 - 1 / n) * i) / (ramp - 1))), ...Array.from({ length: 25 }, () => 1)];
+  return [
+    ...Array.from({ length: ramp }, (_, i) => (ramp === 1 ? 1 / n : 1 / n + ((1 - 1 / n) * i) / (ramp - 1))),
+    ...Array.from({ length: 25 }, () => 1)
+  ];
 }
 
 export class ParzenEstimator {
@@ -69,7 +72,10 @@ export class ParzenEstimator {
       const drawn = truncnormDraw(random.next(), kernels.mus[k], kernels.sigmas[k], low, high);
       const value = dimension.log ? Math.exp(drawn) : drawn;
       if (dimension.step === null) return value;
-      return Math.min(dimension.max, Math.max(dimension.min, dimension.min + Math.round((value - dimension.min) / dimension.step) * dimension.step));
+      return Math.min(
+        dimension.max,
+        Math.max(dimension.min, dimension.min + Math.round((value - dimension.min) / dimension.step) * dimension.step)
+      );
     });
   }
 
@@ -95,7 +101,9 @@ function numericLogPdf(kernels: NumericKernels, k: number, value: number): numbe
   const half = dimension.step / 2;
   const left = dimension.log ? Math.log(value - half) : value - half;
   const right = dimension.log ? Math.log(value + half) : value + half;
-  return logGaussMass((left - mu) / sigma, (right - mu) / sigma) - logGaussMass((low - mu) / sigma, (high - mu) / sigma);
+  return (
+    logGaussMass((left - mu) / sigma, (right - mu) / sigma) - logGaussMass((low - mu) / sigma, (high - mu) / sigma)
+  );
 }
 
 function numericKernels(column: readonly number[], dimension: Dimension & { kind: 'numeric' }): NumericKernels {

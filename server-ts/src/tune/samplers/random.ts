@@ -3,7 +3,15 @@
  * an int is a uniform draw over [min - step/2, max + step/2] rounded to the grid; a logUniform
  * range is uniform in log space; a list entry is uniform).
  */
-import { type Assignment, isListSpace, lastOnGrid, type NumericSpace, type ParameterSpace, type Sampler, type TrialObservation } from '../types.js';
+import {
+  type Assignment,
+  isListSpace,
+  lastOnGrid,
+  type NumericSpace,
+  type ParameterSpace,
+  type Sampler,
+  type TrialObservation
+} from '../types.js';
 import { type Random, suggestionStream } from './rng.js';
 
 export class RandomSampler implements Sampler {

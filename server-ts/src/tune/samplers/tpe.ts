@@ -7,7 +7,14 @@
  * parameter on its own (Optuna's multivariate=False, Katib's `tpe`); `multivariate-tpe` scores
  * them jointly (Katib's `multivariate-tpe`, Optuna 5's default). Failed trials are left out.
  */
-import { type Assignment, isListSpace, type ObjectiveType, type ParameterSpace, type Sampler, type TrialObservation } from '../types.js';
+import {
+  type Assignment,
+  isListSpace,
+  type ObjectiveType,
+  type ParameterSpace,
+  type Sampler,
+  type TrialObservation
+} from '../types.js';
 import { ParzenEstimator, dimensionOf } from './parzen-estimator.js';
 import { sampleUniformly } from './random.js';
 import { type Random, suggestionStream } from './rng.js';
@@ -40,7 +47,9 @@ export class TpeSampler implements Sampler {
     const below = new Set(ranked.slice(0, gamma(completed.length)));
     // Split, then back in trial order: the observation weights ramp by age.
     const good = history.filter(t => below.has(t));
-    const bad = history.filter(t => (t.state === 'completed' && completed.includes(t) && !below.has(t)) || t.state === 'running');
+    const bad = history.filter(
+      t => (t.state === 'completed' && completed.includes(t) && !below.has(t)) || t.state === 'running'
+    );
 
     const groups = this.options.multivariate ? [this.space.map((_, d) => d)] : this.space.map((_, d) => [d]);
     const internal: number[] = new Array(this.space.length);
@@ -51,10 +60,16 @@ export class TpeSampler implements Sampler {
     return Object.fromEntries(this.space.map((p, d) => [p.name, external(p, internal[d])]));
   }
 
-  private sampleGroup(group: number[], good: readonly TrialObservation[], bad: readonly TrialObservation[], random: Random): number[] {
+  private sampleGroup(
+    group: number[],
+    good: readonly TrialObservation[],
+    bad: readonly TrialObservation[],
+    random: Random
+  ): number[] {
     const params = group.map(d => this.space[d]);
     const dimensions = params.map(dimensionOf);
-    const observe = (trials: readonly TrialObservation[]) => trials.map(t => params.map(p => toInternal(p, t.assignment[p.name])));
+    const observe = (trials: readonly TrialObservation[]) =>
+      trials.map(t => params.map(p => toInternal(p, t.assignment[p.name])));
     const l = new ParzenEstimator(observe(good), dimensions);
     const g = new ParzenEstimator(observe(bad), dimensions);
     let best: number[] = [];
