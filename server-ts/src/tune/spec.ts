@@ -260,7 +260,7 @@ class SpecReader {
       }
       seen.add(setting.name);
       const number = toNumber(setting.value);
-      const min = setting.name === 'random_state' ? 0 : 1;
+      const min = setting.name === 'n_ei_candidates' ? 1 : 0;
       if (
         number === null ||
         !Number.isSafeInteger(number) ||
