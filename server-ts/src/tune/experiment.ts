@@ -101,6 +101,8 @@ export async function runExperiment(record: ExperimentRecord, deps: ExperimentDe
         trial.runId = handle.id;
         runIds.add(handle.id);
         save();
+        // Cancelled while the run was being submitted: the abort handler could not see it yet.
+        if (deps.signal?.aborted) await deps.engine.cancel(handle.id);
         settle(trial, await handle.done, spec);
         runIds.delete(handle.id);
       } catch (error) {

@@ -50,8 +50,9 @@ class FunctionEngine implements Engine {
       const finish = () => {
         this.inFlight--;
         const x1 = options.parameters.x1 as number;
-        const final =
-          x1 > 9
+        const final = this.cancelled.has(id)
+          ? record('cancelled', {})
+          : x1 > 9
             ? { ...record('failed', {}), steps: { train: { status: 'failed' } } as unknown as RunRecord['steps'] }
             : record('succeeded', { loss: branin.evaluate(options.parameters) });
         this.records.set(id, final);
@@ -70,7 +71,9 @@ class FunctionEngine implements Engine {
   list(): Promise<RunView[]> {
     return Promise.resolve([...this.records.values()]);
   }
-  cancel(): Promise<void> {
+  readonly cancelled = new Set<string>();
+  cancel(runId: string): Promise<void> {
+    this.cancelled.add(runId);
     return Promise.resolve();
   }
   logs(): never {
@@ -260,4 +263,38 @@ test('an experiment stopped mid-way resumes from its record: no trial lost or ru
     resumed.trials.slice(0, 10).map(t => t.assignment),
     stopped.trials.map(t => t.assignment)
   );
+});
+
+test('cancelling stops the runs in flight; their trials run again on resume', async () => {
+  const engine = new FunctionEngine(true);
+  const controller = new AbortController();
+  const experiment = newExperiment('e6', 'nb.ipynb', spec('random', { maxTrialCount: 6 }), 0);
+  const store = memory();
+  const running = runExperiment(experiment, {
+    engine,
+    compiled,
+    baseParameters: {},
+    store,
+    concurrency: 3,
+    signal: controller.signal
+  });
+  for (let turn = 0; turn < 100 && engine.held.length < 3; turn++) await new Promise(resolve => setImmediate(resolve));
+  controller.abort();
+  await new Promise(resolve => setImmediate(resolve));
+  assert.equal(engine.cancelled.size, 3);
+  for (const finish of engine.held.splice(0)) finish();
+  const record = await running;
+  assert.equal(record.status, 'cancelled');
+  assert.equal(record.trials.length, 3);
+  assert.ok(record.trials.every(t => t.status === 'cancelled'));
+  const again = await runExperiment(record, {
+    engine: new FunctionEngine(),
+    compiled,
+    baseParameters: {},
+    store,
+    concurrency: 3
+  });
+  assert.equal(again.status, 'succeeded');
+  assert.equal(again.trials.length, 6);
+  assert.ok(again.trials.every(t => t.status === 'succeeded' || t.status === 'failed'));
 });
