@@ -827,6 +827,14 @@ export const tuneError = {
         ? `Use one of ${list(known)}, or add \`${name}\` to the cell tagged \`pipeline-metrics\`.`
         : `Add \`${name}\` to a cell tagged \`pipeline-metrics\`, so each trial reports it.`
     ),
+  unknownExperiment: (id: string, stateDir: string) =>
+    make(
+      'unknown-experiment',
+      'error',
+      nowhere,
+      `There is no experiment \`${id}\` in ${stateDir}.`,
+      'Give the id `cellflow tune` printed when it started (the folders under `.cellflow/experiments/` beside the notebook).'
+    ),
   noBudget: (algorithm: string) =>
     make(
       'tune-no-budget',
