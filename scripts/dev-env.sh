@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes .venv (git-ignored): JupyterLab 4, jupyter-server-proxy, this package
+# Makes .venv (git-ignored): JupyterLab 4, jupyter-server-proxy, optuna (the TPE tests' oracle), this package
 # (editable: the labextension and the backend from this checkout) and the
 # tslab kernel, whose kernelspec points at the pinned tslab in .venv/tslab.
 # Safe to run again: each part is skipped when it is already there.
@@ -19,6 +19,9 @@ if [ ! -x "$VENV/bin/jupyter-lab" ] || ! "$VENV/bin/python" -c 'import jupyter_s
   "$VENV/bin/pip" install --quiet 'jupyterlab>=4.4,<5' 'jupyter-server-proxy>=4.1' 'hatchling>=1.5' \
     'hatch-nodejs-version>=0.3.2' 'hatch-jupyter-builder>=0.5' editables
 fi
+
+# Optuna, pinned (scripts/test-venv.sh): the oracle the TPE tests and `npm run bench -- tpe` use.
+scripts/test-venv.sh
 
 # The extension and the backend, then the package pointing at them.
 PATH="$VENV/bin:$PATH" npm run build:prod --silent

@@ -16,6 +16,7 @@ import { runStraightThrough } from '../src/engine/local/straight-run.js';
 import type { RunRecord } from '../src/engine/types.js';
 import { chainNotebook, largeNotebook } from './generate.js';
 import { benchCheckCost, benchHandOver } from './plan-check.js';
+import { benchTpe } from './tpe.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../..');
@@ -256,6 +257,10 @@ if (!only || only === 'plan-check') {
 if (!only || only === 'chain') {
   log('bench: a 5-step chain vs straight-through (pure overhead)');
   results.chain = await benchChain();
+}
+if (!only || only === 'tpe') {
+  log("bench: TPE against random search on Branin, and against Optuna's TPE");
+  results.tpe = benchTpe();
 }
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'bench.json'), JSON.stringify(results, null, 2) + '\n');

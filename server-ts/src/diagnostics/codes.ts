@@ -822,6 +822,85 @@ export const serveError = {
     )
 };
 
+/** The tuning spec (`katib_metadata`, Katib's Experiment field names): each names the field and the fix. */
+const specField = (field: string) => `\`katib_metadata.${field}\``;
+export const tuneError = {
+  invalidField: (field: string, problem: string, fix: string) =>
+    make('tune-invalid-field', 'error', nowhere, `${specField(field)} ${problem}.`, fix),
+  missingField: (field: string, fix: string) =>
+    make('tune-missing-field', 'error', nowhere, `${specField(field)} is missing; tuning needs it.`, fix),
+  unknownAlgorithm: (field: string, name: string, known: readonly string[]) =>
+    make(
+      'tune-unknown-algorithm',
+      'error',
+      nowhere,
+      `${specField(field)} is \`${name}\`, an algorithm cellflow's tuner does not run.`,
+      `Use one of ${list(known)} (Katib's names).`
+    ),
+  unknownSetting: (field: string, name: string, algorithm: string, known: readonly string[]) =>
+    make(
+      'tune-unknown-setting',
+      'error',
+      nowhere,
+      `${specField(field)} names \`${name}\`, which is not a setting of \`${algorithm}\`.`,
+      known.length > 0 ? `Use one of ${list(known)}, or remove it.` : `\`${algorithm}\` takes no settings: remove it.`
+    ),
+  unknownParameter: (field: string, name: string, known: readonly string[]) =>
+    make(
+      'tune-unknown-parameter',
+      'error',
+      nowhere,
+      `${specField(field)} is \`${name}\`, which is not a parameter of the notebook's parameters cell.`,
+      known.length > 0
+        ? `Tune one of ${list(known)}, or add \`${name}\` to the cell tagged \`pipeline-parameters\`.`
+        : `Add \`${name}\` to a cell tagged \`pipeline-parameters\` (\`const ${name} = ...;\`).`
+    ),
+  duplicateParameter: (field: string, name: string) =>
+    make(
+      'tune-duplicate-parameter',
+      'error',
+      nowhere,
+      `${specField(field)} tunes \`${name}\` a second time.`,
+      `Keep one entry for \`${name}\` in \`katib_metadata.parameters\`.`
+    ),
+  parameterTypeMismatch: (field: string, name: string, parameterType: string, notebookType: string, fix: string) =>
+    make(
+      'tune-parameter-type-mismatch',
+      'error',
+      nowhere,
+      `${specField(field)} is \`${parameterType}\`, but \`${name}\` is a ${notebookType} in the parameters cell.`,
+      fix
+    ),
+  emptySpace: (field: string, why: string, fix: string) =>
+    make('tune-empty-space', 'error', nowhere, `${specField(field)} holds no value to try: ${why}.`, fix),
+  unknownMetric: (field: string, name: string, known: readonly string[]) =>
+    make(
+      'tune-unknown-metric',
+      'error',
+      nowhere,
+      `${specField(field)} is \`${name}\`, which the notebook's metrics cell does not report.`,
+      known.length > 0
+        ? `Use one of ${list(known)}, or add \`${name}\` to the cell tagged \`pipeline-metrics\`.`
+        : `Add \`${name}\` to a cell tagged \`pipeline-metrics\`, so each trial reports it.`
+    ),
+  unknownExperiment: (id: string, stateDir: string) =>
+    make(
+      'unknown-experiment',
+      'error',
+      nowhere,
+      `There is no experiment \`${id}\` in ${stateDir}.`,
+      'Give the id `cellflow tune` printed when it started (the folders under `.cellflow/experiments/` beside the notebook).'
+    ),
+  noBudget: (algorithm: string) =>
+    make(
+      'tune-no-budget',
+      'error',
+      nowhere,
+      `${specField('maxTrialCount')} is missing, and \`${algorithm}\` search never runs out of values to try.`,
+      'Set `maxTrialCount` (or pass `--max-trials N`).'
+    )
+};
+
 type CodesOf<Group> = {
   [Name in keyof Group]: Group[Name] extends (...args: never[]) => { code: infer C } ? C : never;
 }[keyof Group];
@@ -841,4 +920,5 @@ export type DiagnosticCode =
   | CodesOf<typeof planCheckError>
   | CodesOf<typeof stepError>
   | CodesOf<typeof serverError>
-  | CodesOf<typeof serveError>;
+  | CodesOf<typeof serveError>
+  | CodesOf<typeof tuneError>;
