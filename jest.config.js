@@ -1,0 +1,29 @@
+// Frontend unit tests, set up as the JupyterLab extension template does:
+// @jupyterlab/testing's jest configuration (ts-jest, jsdom), tests in
+// src/**/__tests__/*.spec.ts(x).
+const jestJupyterLab = require('@jupyterlab/testing/lib/jest-config');
+
+const esModules = [
+  '@codemirror',
+  '@jupyter/ydoc',
+  '@jupyterlab/',
+  'lib0',
+  'nanoid',
+  'vscode-ws-jsonrpc',
+  'y-protocols',
+  'y-websocket',
+  'yjs'
+].join('|');
+
+const baseConfig = jestJupyterLab(__dirname);
+
+module.exports = {
+  ...baseConfig,
+  automock: false,
+  collectCoverageFrom: ['src/**/*.{ts,tsx}', '!src/**/*.d.ts', '!src/**/__tests__/**'],
+  coverageReporters: ['lcov', 'text'],
+  // No jest-junit or GitHub annotations: CI reads the console.
+  reporters: ['default'],
+  testRegex: 'src/(.*/)?__tests__/.*\\.spec\\.tsx?$',
+  transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`]
+};
