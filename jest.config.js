@@ -5,8 +5,15 @@ const jestJupyterLab = require('@jupyterlab/testing/lib/jest-config');
 
 const esModules = [
   '@codemirror',
+  '@jupyter/react-components',
+  '@jupyter/web-components',
   '@jupyter/ydoc',
   '@jupyterlab/',
+  '@marijn',
+  '@microsoft',
+  'color',
+  'exenv-es6',
+  'marked',
   'lib0',
   'nanoid',
   'vscode-ws-jsonrpc',
@@ -20,6 +27,8 @@ const baseConfig = jestJupyterLab(__dirname);
 module.exports = {
   ...baseConfig,
   automock: false,
+  // Built copies (the labextension, .venv's tslab) would collide with the sources in jest's module map.
+  modulePathIgnorePatterns: ['<rootDir>/cellflow/', '<rootDir>/.venv/', '<rootDir>/ui-tests/'],
   collectCoverageFrom: ['src/**/*.{ts,tsx}', '!src/**/*.d.ts', '!src/**/__tests__/**'],
   coverageReporters: ['lcov', 'text'],
   // No jest-junit or GitHub annotations: CI reads the console.

@@ -42,7 +42,10 @@ export function SplitPreview(props: ISplitPreviewProps): JSX.Element {
             <span>{trans._n('cell %2', 'cells %2', step.cells.length, cellList(step.cells))}</span>
             {step.prev.length > 0 && <span> · {trans.__('after %1', step.prev.join(', '))}</span>}
             {step.ins.length > 0 && (
-              <span> · {trans.__('receives %1', step.ins.map(i => `${i.name} (${i.from})`).join(', '))}</span>
+              <span>
+                {' '}
+                · {trans.__('receives %1', step.ins.map(i => trans.__('%1 from %2', i.name, i.from)).join(', '))}
+              </span>
             )}
             {step.outs.length > 0 && <span> · {trans.__('hands on %1', step.outs.join(', '))}</span>}
           </li>
