@@ -28,7 +28,12 @@ module.exports = {
   ...baseConfig,
   automock: false,
   // Built copies (the labextension, .venv's tslab) would collide with the sources in jest's module map.
-  modulePathIgnorePatterns: ['<rootDir>/cellflow/', '<rootDir>/.venv/', '<rootDir>/ui-tests/'],
+  modulePathIgnorePatterns: [
+    '<rootDir>/cellflow/',
+    '<rootDir>/.venv/',
+    '<rootDir>/ui-tests/',
+    '<rootDir>/server-ts/.test-work/'
+  ],
   collectCoverageFrom: ['src/**/*.{ts,tsx}', '!src/**/*.d.ts', '!src/**/__tests__/**'],
   coverageReporters: ['lcov', 'text'],
   // No jest-junit or GitHub annotations: CI reads the console.

@@ -45,6 +45,18 @@ async function scrolledCell(page: IJupyterLabPageFixture, index: number) {
   return page.locator(`.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell[data-windowed-list-index="${index}"]`);
 }
 
+/** `count` code cells, a step every ten, each step reading the one before. */
+function chainedCells(count: number) {
+  return Array.from({ length: count }, (_, i) => ({
+    cell_type: 'code',
+    execution_count: null,
+    id: `cell${i}`,
+    metadata: { tags: i % 10 === 0 ? [`step:s${i / 10}`, ...(i > 0 ? [`prev:s${i / 10 - 1}`] : [])] : [] },
+    outputs: [],
+    source: i % 10 === 0 ? `let v${i} = ${i > 0 ? `v${i - 10}` : '0'} + 1;` : `v${i - (i % 10)} += ${i};`
+  }));
+}
+
 /** Runs a command without waiting for it (it may wait on a dialog). */
 async function startCommand(page: IJupyterLabPageFixture, id: string): Promise<void> {
   await page.evaluate(command => {
@@ -162,15 +174,7 @@ test.describe('cellflow on the cells', () => {
   });
 
   test('decorations follow the cells of a long notebook as they are scrolled into view', async ({ page, tmpPath }) => {
-    const cells = Array.from({ length: 120 }, (_, i) => ({
-      cell_type: 'code',
-      execution_count: null,
-      id: `cell${i}`,
-      metadata: { tags: i % 10 === 0 ? [`step:s${i / 10}`, ...(i > 0 ? [`prev:s${i / 10 - 1}`] : [])] : [] },
-      outputs: [],
-      source: i % 10 === 0 ? `let v${i} = ${i > 0 ? `v${i - 10}` : '0'} + 1;` : `v${i - (i % 10)} += ${i};`
-    }));
-    const long = { ...JSON.parse(UNTAGGED), cells };
+    const long = { ...JSON.parse(UNTAGGED), cells: chainedCells(120) };
     await page.contents.uploadContent(JSON.stringify(long), 'text', `${tmpPath}/long.ipynb`);
     await page.notebook.open('long.ipynb');
     await expect((await scrolledCell(page, 0)).locator('.jp-cellflow-Badge')).toHaveText('s0');
@@ -185,6 +189,59 @@ test.describe('cellflow on the cells', () => {
     await expect((await scrolledCell(page, 110)).locator('.jp-cellflow-FlowIn[data-from="s10"]')).toContainText('v100');
     const first = await scrolledCell(page, 0);
     await expect(first.locator('.jp-cellflow-Badge')).toHaveText('s0');
+  });
+
+  test('typing in a 200-cell notebook re-decorates only the cell whose decoration changed', async ({
+    page,
+    tmpPath
+  }) => {
+    const long = { ...JSON.parse(UNTAGGED), cells: chainedCells(200) };
+    await page.contents.uploadContent(JSON.stringify(long), 'text', `${tmpPath}/long200.ipynb`);
+    await page.notebook.open('long200.ipynb');
+    await expect((await scrolledCell(page, 0)).locator('.jp-cellflow-Badge')).toHaveText('s0');
+    const target = await scrolledCell(page, 100);
+    await expect(target.locator('.jp-cellflow-Badge')).toHaveText('s10');
+
+    // Which cells' badge lines change from here on, and how long each key takes to reach the screen.
+    await page.evaluate(() => {
+      const w = window as any;
+      w.cellflowTouched = new Set<string>();
+      w.cellflowKeyToPaint = [] as number[];
+      const notebook = w.jupyterapp.shell.currentWidget.content.node as HTMLElement;
+      new MutationObserver(records => {
+        for (const record of records) {
+          const node = record.target instanceof Element ? record.target : record.target.parentElement;
+          const info = node?.closest('.jp-cellflow-CellInfo');
+          const index = info?.closest('.jp-Cell')?.getAttribute('data-windowed-list-index');
+          if (index) {
+            w.cellflowTouched.add(index);
+          }
+        }
+      }).observe(notebook, { subtree: true, childList: true, characterData: true, attributes: true });
+      notebook.addEventListener(
+        'keydown',
+        () => {
+          const start = performance.now();
+          requestAnimationFrame(() => setTimeout(() => w.cellflowKeyToPaint.push(performance.now() - start)));
+        },
+        true
+      );
+    });
+
+    await target.locator('.cm-content').click();
+    await page.keyboard.press('Control+End');
+    // Every prefix parses (a read of an undefined name), so no analysis on the way touches other cells.
+    await page.keyboard.type('\nundefinedThing', { delay: 30 });
+    await expect(target.locator('.jp-cellflow-CellDiagnostic').filter({ hasText: 'undefinedThing' })).toBeVisible();
+
+    const touched: string[] = await page.evaluate(() => [...(window as any).cellflowTouched]);
+    expect(touched).toEqual(['100']);
+    const times: number[] = await page.evaluate(() => (window as any).cellflowKeyToPaint);
+    // Reported, not asserted: timings depend on the machine.
+    const sorted = [...times].sort((a, b) => a - b);
+    const report = `keys ${times.length}, median ${sorted[Math.floor(sorted.length / 2)]?.toFixed(1)} ms, max ${sorted[sorted.length - 1]?.toFixed(1)} ms`;
+    test.info().annotations.push({ type: 'keystroke-to-paint, 200 cells', description: report });
+    console.log(`cellflow: keystroke-to-paint in a 200-cell notebook: ${report}`);
   });
 
   test('split an untagged notebook into steps: preview, then accept', async ({ page }) => {
