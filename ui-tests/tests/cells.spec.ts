@@ -202,16 +202,21 @@ test.describe('cellflow on the cells', () => {
     const target = await scrolledCell(page, 100);
     await expect(target.locator('.jp-cellflow-Badge')).toHaveText('s10');
 
-    // Which cells' badge lines change from here on, and how long each key takes to reach the screen.
+    // Which cells' badge lines change from here on (cells rendered for the first time as the edited cell grows
+    // do not count), and how long each key takes to reach the screen.
     await page.evaluate(() => {
       const w = window as any;
       w.cellflowTouched = new Set<string>();
       w.cellflowKeyToPaint = [] as number[];
       const notebook = w.jupyterapp.shell.currentWidget.content.node as HTMLElement;
+      const shown = new Set(notebook.querySelectorAll('.jp-cellflow-CellInfo'));
       new MutationObserver(records => {
         for (const record of records) {
           const node = record.target instanceof Element ? record.target : record.target.parentElement;
           const info = node?.closest('.jp-cellflow-CellInfo');
+          if (!info || !shown.has(info)) {
+            continue;
+          }
           const index = info?.closest('.jp-Cell')?.getAttribute('data-windowed-list-index');
           if (index) {
             w.cellflowTouched.add(index);
