@@ -1,14 +1,15 @@
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette, Notification } from '@jupyterlab/apputils';
-import { INotebookTracker } from '@jupyterlab/notebook';
+import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { backendWatch } from './backend-watch';
+import { CellDecorator } from './cell-decorator';
 import { addCommands } from './commands';
 import { CellflowSidebar } from './components/CellflowSidebar';
 import { PipelineModel } from './model';
 import { checkBackend } from './server';
-import { ICellflow } from './tokens';
+import { CommandIDs, ICellflow } from './tokens';
 
 export { ICellflow, Cellflow, CommandIDs } from './tokens';
 export type * from './ir';
@@ -59,7 +60,7 @@ const plugin: JupyterFrontEndPlugin<ICellflow> = {
 
     if (settingRegistry) {
       const applySettings = (settings: ISettingRegistry.ISettings) => {
-        model.analyzeDelayMs = settings.get('analyzeDelayMs').composite as number;
+        model.analysisDelay = settings.get('analysisDelay').composite as number;
         model.autoAnalyze = settings.get('autoAnalyze').composite as boolean;
       };
       settingRegistry
@@ -108,4 +109,53 @@ const sidebarPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [plugin, sidebarPlugin];
+/**
+ * The pipeline on the cells: each step's colour and badge, what it receives
+ * and hands on, and the diagnostics on their cell and line.
+ */
+const cellsPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'cellflow:cells',
+  description: 'Shows on each notebook cell its step, data flow and problems; the badge opens the annotation editor.',
+  autoStart: true,
+  requires: [ICellflow, INotebookTracker],
+  optional: [ITranslator],
+  activate: (
+    app: JupyterFrontEnd,
+    cellflow: ICellflow,
+    tracker: INotebookTracker,
+    translator: ITranslator | null
+  ): void => {
+    const trans = (translator ?? nullTranslator).load('cellflow');
+    const decorators = new Map<NotebookPanel, CellDecorator>();
+    const decoratorOf = (panel: NotebookPanel): CellDecorator => {
+      let decorator = decorators.get(panel);
+      if (!decorator) {
+        decorator = new CellDecorator({
+          panel,
+          trans,
+          onEdit: cell => {
+            const index = panel.content.widgets.indexOf(cell);
+            panel.content.activeCellIndex = index;
+            void app.commands.execute(CommandIDs.editAnnotation, { cellIndex: index });
+          }
+        });
+        decorators.set(panel, decorator);
+        panel.disposed.connect(() => {
+          decorators.get(panel)?.dispose();
+          decorators.delete(panel);
+        });
+      }
+      return decorator;
+    };
+    // Only the followed notebook is analyzed; others keep what they showed last.
+    cellflow.irChanged.connect((_, ir) => {
+      const panel = cellflow.notebook;
+      const ids = cellflow.analyzedCellIds;
+      if (panel && ir && ids) {
+        decoratorOf(panel).update({ ir, cellIds: ids });
+      }
+    });
+  }
+};
+
+export default [plugin, sidebarPlugin, cellsPlugin];

@@ -2,25 +2,28 @@ import { NotebookPanel } from '@jupyterlab/notebook';
 import { ServerConnection } from '@jupyterlab/services';
 import { ITranslator, nullTranslator, TranslationBundle } from '@jupyterlab/translation';
 import { VDomModel } from '@jupyterlab/ui-components';
+import { Debouncer } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
+import { cellsForAnalysis, RequestSequence } from './analysis-request';
+import type { IAnalyzeRequest } from './api/types';
 import { PipelineIR } from './ir';
 import { requestAPI } from './request';
 import { describeFailure } from './server';
 import { Cellflow, ICellflow } from './tokens';
 
 /**
- * Holds the analysis of the active notebook. It re-analyzes, debounced, when
- * the notebook file changes: the backend reads the saved file, so analyzing
- * on every keystroke would report the old content; unsaved edits only mark
- * the analysis stale.
+ * Holds the analysis of the active notebook. It analyzes the notebook's
+ * unsaved cells (the saved file still gives the kernel and settings), after
+ * each edit, debounced by `analysisDelay`; only the answer to the latest
+ * request is kept.
  */
 export class PipelineModel extends VDomModel implements ICellflow {
   constructor(options: PipelineModel.IOptions = {}) {
     super();
     this._serverSettings = options.serverSettings;
-    this._analyzeDelayMs = options.analyzeDelayMs ?? 500;
     this._autoAnalyze = options.autoAnalyze ?? true;
     this._trans = (options.translator ?? nullTranslator).load('cellflow');
+    this._debouncer = this._makeDebouncer(options.analysisDelay ?? 300);
   }
 
   get notebook(): NotebookPanel | null {
@@ -35,9 +38,12 @@ export class PipelineModel extends VDomModel implements ICellflow {
     this._unfollow();
     this._notebook = panel;
     this._ir = null;
+    this._analyzedCellIds = null;
+    this._lastSent = null;
     this._error = null;
     this._isStale = false;
     this._status = 'idle';
+    this._requests.invalidate();
     this._irChanged.emit(null);
     this.stateChanged.emit();
     if (panel) {
@@ -52,6 +58,10 @@ export class PipelineModel extends VDomModel implements ICellflow {
 
   get ir(): PipelineIR | null {
     return this._ir;
+  }
+
+  get analyzedCellIds(): readonly string[] | null {
+    return this._analyzedCellIds;
   }
 
   get status(): Cellflow.AnalysisStatus {
@@ -80,15 +90,19 @@ export class PipelineModel extends VDomModel implements ICellflow {
     return this._irChanged;
   }
 
-  /** Milliseconds to wait after a save before analyzing, so bursts analyze once. */
-  get analyzeDelayMs(): number {
-    return this._analyzeDelayMs;
+  /** Milliseconds to wait after an edit before analyzing, so typing analyzes once per pause. */
+  get analysisDelay(): number {
+    return this._debouncer.limit;
   }
-  set analyzeDelayMs(value: number) {
-    this._analyzeDelayMs = Math.max(0, value);
+  set analysisDelay(value: number) {
+    const delay = Math.max(0, value);
+    if (delay !== this._debouncer.limit) {
+      this._debouncer.dispose();
+      this._debouncer = this._makeDebouncer(delay);
+    }
   }
 
-  /** Whether saving the notebook re-analyzes it. */
+  /** Whether edits and saves re-analyze the notebook. */
   get autoAnalyze(): boolean {
     return this._autoAnalyze;
   }
@@ -97,30 +111,30 @@ export class PipelineModel extends VDomModel implements ICellflow {
   }
 
   async analyze(): Promise<PipelineIR | null> {
-    this._cancelScheduled();
+    this._debouncer.stop();
     const panel = this._notebook;
     const path = this.notebookPath;
     if (!panel || !path) {
       return null;
     }
-    // Only the latest request may store its answer; older ones finish unseen.
-    const request = ++this._requestCount;
+    const { cells, ids } = cellsForAnalysis(panel.context.model.cells);
+    const body: IAnalyzeRequest = { path, cells };
+    const payload = JSON.stringify(body);
+    const request = this._requests.next();
+    this._lastSent = payload;
+    this._editedSinceRequest = false;
     this._status = 'analyzing';
     this.stateChanged.emit();
 
-    const body: Cellflow.IAnalyzeRequest = { path };
     try {
-      const ir = await requestAPI<PipelineIR>(
-        'analyze',
-        { method: 'POST', body: JSON.stringify(body) },
-        this._serverSettings
-      );
+      const ir = await requestAPI<PipelineIR>('analyze', { method: 'POST', body: payload }, this._serverSettings);
       if (!this._isCurrent(request, panel)) {
         return null;
       }
       this._ir = ir;
+      this._analyzedCellIds = ids;
       this._error = null;
-      this._isStale = panel.context.model.dirty;
+      this._isStale = this._editedSinceRequest;
       this._status = 'ready';
       this._irChanged.emit(ir);
       this.stateChanged.emit();
@@ -129,6 +143,8 @@ export class PipelineModel extends VDomModel implements ICellflow {
       if (!this._isCurrent(request, panel)) {
         return null;
       }
+      // Asking again with the same cells is worth it after a failure (the backend may be back).
+      this._lastSent = null;
       this._error = describeFailure(error, this._trans);
       this._status = 'error';
       this.stateChanged.emit();
@@ -136,13 +152,9 @@ export class PipelineModel extends VDomModel implements ICellflow {
     }
   }
 
-  /** Analyzes after `analyzeDelayMs`, restarting the wait on each call. */
+  /** Analyzes after `analysisDelay`, restarting the wait on each call. */
   scheduleAnalyze(): void {
-    this._cancelScheduled();
-    this._timer = window.setTimeout(() => {
-      this._timer = null;
-      void this.analyze();
-    }, this._analyzeDelayMs);
+    this._debouncer.invoke().catch(() => undefined);
   }
 
   dispose(): void {
@@ -151,8 +163,27 @@ export class PipelineModel extends VDomModel implements ICellflow {
     }
     this._unfollow();
     this._notebook = null;
+    this._debouncer.dispose();
     Signal.clearData(this);
     super.dispose();
+  }
+
+  private _makeDebouncer(delay: number): Debouncer<void> {
+    return new Debouncer(() => this._analyzeIfChanged(), delay);
+  }
+
+  /** Edits that leave the cells as they were last sent (outputs, a run) need no new analysis. */
+  private async _analyzeIfChanged(): Promise<void> {
+    const panel = this._notebook;
+    const path = this.notebookPath;
+    if (!panel || !path) {
+      return;
+    }
+    const body: IAnalyzeRequest = { path, cells: cellsForAnalysis(panel.context.model.cells).cells };
+    if (JSON.stringify(body) === this._lastSent && this._status !== 'error') {
+      return;
+    }
+    await this.analyze();
   }
 
   private _follow(panel: NotebookPanel): void {
@@ -169,7 +200,7 @@ export class PipelineModel extends VDomModel implements ICellflow {
   }
 
   private _unfollow(): void {
-    this._cancelScheduled();
+    this._debouncer.stop();
     const panel = this._notebook;
     if (!panel) {
       return;
@@ -180,17 +211,22 @@ export class PipelineModel extends VDomModel implements ICellflow {
     panel.disposed.disconnect(this._onNotebookDisposed, this);
   }
 
+  /** A save or rename: the file's metadata (kernel, settings) may differ, so analyze even with the same cells. */
   private _onFileChanged(): void {
+    this._lastSent = null;
     if (this._autoAnalyze) {
       this.scheduleAnalyze();
     }
   }
 
   private _onContentChanged(): void {
-    const dirty = this._notebook?.context.model.dirty ?? false;
-    if (this._ir && dirty !== this._isStale) {
-      this._isStale = dirty;
+    this._editedSinceRequest = true;
+    if (this._ir && !this._isStale) {
+      this._isStale = true;
       this.stateChanged.emit();
+    }
+    if (this._autoAnalyze) {
+      this.scheduleAnalyze();
     }
   }
 
@@ -199,26 +235,21 @@ export class PipelineModel extends VDomModel implements ICellflow {
   }
 
   private _isCurrent(request: number, panel: NotebookPanel): boolean {
-    return !this.isDisposed && request === this._requestCount && panel === this._notebook;
-  }
-
-  private _cancelScheduled(): void {
-    if (this._timer !== null) {
-      window.clearTimeout(this._timer);
-      this._timer = null;
-    }
+    return !this.isDisposed && this._requests.isLatest(request) && panel === this._notebook;
   }
 
   private _notebook: NotebookPanel | null = null;
   private _ir: PipelineIR | null = null;
+  private _analyzedCellIds: readonly string[] | null = null;
   private _error: Cellflow.IError | null = null;
   private _status: Cellflow.AnalysisStatus = 'idle';
   private _isStale = false;
+  private _editedSinceRequest = false;
+  private _lastSent: string | null = null;
   private _backendRestartedAt: Date | null = null;
-  private _analyzeDelayMs: number;
   private _autoAnalyze: boolean;
-  private _requestCount = 0;
-  private _timer: number | null = null;
+  private _debouncer: Debouncer<void>;
+  private _requests = new RequestSequence();
   private _serverSettings: ServerConnection.ISettings | undefined;
   private _trans: TranslationBundle;
   private _irChanged = new Signal<this, PipelineIR | null>(this);
@@ -228,8 +259,8 @@ export namespace PipelineModel {
   export interface IOptions {
     /** Defaults to `ServerConnection.makeSettings()`. */
     serverSettings?: ServerConnection.ISettings;
-    /** Default 500. */
-    analyzeDelayMs?: number;
+    /** Milliseconds after an edit before analyzing; default 300. */
+    analysisDelay?: number;
     /** Default true. */
     autoAnalyze?: boolean;
     translator?: ITranslator;

@@ -23,12 +23,15 @@ export interface ICellflow extends VDomRenderer.IModel {
   /** The latest analysis; null before the first one or after the notebook closes. */
   readonly ir: PipelineIR | null;
 
+  /** The ids of the cells `ir` was analyzed from, in order: the IR numbers cells by position. */
+  readonly analyzedCellIds: readonly string[] | null;
+
   readonly status: Cellflow.AnalysisStatus;
 
   /** Why the last analysis failed; null when it did not. */
   readonly error: Cellflow.IError | null;
 
-  /** True when the notebook has edits that are not saved, hence not analyzed. */
+  /** True when the notebook was edited since the analysis `ir` holds was asked for. */
   readonly isStale: boolean;
 
   /** When the backend was last found restarted (after a crash); null if never. */
@@ -37,7 +40,7 @@ export interface ICellflow extends VDomRenderer.IModel {
   /** Emitted when a new IR is stored (or cleared). */
   readonly irChanged: ISignal<ICellflow, PipelineIR | null>;
 
-  /** Analyzes the saved notebook now; resolves with the IR, or null on failure. */
+  /** Analyzes the notebook's current (unsaved) cells now; resolves with the IR, or null on failure. */
   analyze(): Promise<PipelineIR | null>;
 }
 
@@ -88,6 +91,8 @@ export namespace CommandIDs {
   export const analyze = 'cellflow:analyze';
   export const selectCell = 'cellflow:select-cell';
   export const openSidebar = 'cellflow:open-sidebar';
+  export const editAnnotation = 'cellflow:edit-annotation';
+  export const splitIntoSteps = 'cellflow:split-into-steps';
 }
 
 /** The id of the pipeline sidebar widget, for `shell.activateById`. */

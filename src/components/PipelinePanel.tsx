@@ -40,9 +40,7 @@ export function PipelinePanel(props: IPipelinePanelProps): JSX.Element {
         </button>
       </header>
       {model.isStale && (
-        <p className="jp-cellflow-Stale">
-          {trans.__('The notebook has unsaved changes; save it to update the analysis.')}
-        </p>
+        <p className="jp-cellflow-Stale">{trans.__('Edited since this analysis; it updates when you pause typing.')}</p>
       )}
       {model.backendRestartedAt && (
         <p className="jp-cellflow-BackendRestarted" role="status">

@@ -1,6 +1,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
 import { Step } from '../ir';
+import { stepColors, stepsInNotebookOrder } from '../step-colors';
 import { Cellflow } from '../tokens';
 
 export interface IStepListProps {
@@ -17,10 +18,18 @@ export function StepList(props: IStepListProps): JSX.Element {
       <p className="jp-cellflow-Empty">{trans.__('No steps yet: tag a code cell step:<name> to start a pipeline.')}</p>
     );
   }
+  // The same colour as the step's cells.
+  const colors = stepColors(stepsInNotebookOrder(steps));
   return (
     <ol className="jp-cellflow-StepList">
       {steps.map(step => (
-        <StepItem key={step.name} step={step} onSelectCell={props.onSelectCell} trans={trans} />
+        <StepItem
+          key={step.name}
+          step={step}
+          color={colors.get(step.name)}
+          onSelectCell={props.onSelectCell}
+          trans={trans}
+        />
       ))}
     </ol>
   );
@@ -28,6 +37,7 @@ export function StepList(props: IStepListProps): JSX.Element {
 
 interface IStepItemProps {
   step: Step;
+  color?: string;
   onSelectCell: (args: Cellflow.ISelectCellArgs) => void;
   trans: TranslationBundle;
 }
@@ -37,7 +47,7 @@ function StepItem(props: IStepItemProps): JSX.Element {
   const firstCell = step.cells[0];
   const none = <span className="jp-cellflow-None">{trans.__('none')}</span>;
   return (
-    <li className="jp-cellflow-Step" data-step={step.name}>
+    <li className="jp-cellflow-Step" data-step={step.name} style={{ borderLeftColor: props.color }}>
       <div className="jp-cellflow-StepHeader">
         <button
           className="jp-cellflow-StepName"

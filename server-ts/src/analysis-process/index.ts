@@ -8,6 +8,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { serverError } from '../diagnostics/codes.js';
 import { CellflowError, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Proposal } from '../annotate/propose.js';
 import type { PipelineIR } from '../ir.js';
 import type { AnalysisReply, AnalysisRequest } from './protocol.js';
 
@@ -15,7 +16,7 @@ const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
 
 interface Pending {
   path: string;
-  resolve: (ir: PipelineIR) => void;
+  resolve: (answer: any) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout;
 }
@@ -39,7 +40,17 @@ export class AnalysisProcess {
     this.heapMiB = options.heapMiB ?? 2048;
   }
 
-  analyze(path: string): Promise<PipelineIR> {
+  /** The pipeline IR of the notebook at `path`, or of `cells` (unsaved) under that notebook's metadata. */
+  analyze(path: string, cells?: unknown[]): Promise<PipelineIR> {
+    return this.request('analyze', path, cells);
+  }
+
+  /** `cellflow annotate`'s proposal for the notebook at `path`, or for `cells` under its metadata. */
+  annotate(path: string, cells?: unknown[]): Promise<Proposal> {
+    return this.request('annotate', path, cells);
+  }
+
+  private request(task: AnalysisRequest['task'], path: string, cells: unknown[] | undefined): Promise<any> {
     const child = this.child ?? this.start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -48,7 +59,7 @@ export class AnalysisProcess {
         this.timeoutMs
       );
       this.pending.set(id, { path, resolve, reject, timer });
-      child.send({ id, path } satisfies AnalysisRequest);
+      child.send({ id, task, path, ...(cells === undefined ? {} : { cells }) } satisfies AnalysisRequest);
     });
   }
 
@@ -79,6 +90,7 @@ export class AnalysisProcess {
     if (!request) return;
     this.settle(reply.id);
     if ('ir' in reply) request.resolve(reply.ir);
+    else if ('proposal' in reply) request.resolve(reply.proposal);
     else if ('diagnostic' in reply) request.reject(new CellflowError(reply.diagnostic));
     else request.reject(Object.assign(new Error(reply.failure.message), { code: reply.failure.code }));
   }

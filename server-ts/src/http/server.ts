@@ -33,6 +33,8 @@ export interface CreateServerOptions {
   allowedHosts?: readonly string[];
   /** Passed in so the HTTP layer does not depend on how analysis is done. */
   analyzeNotebookFile: AnalyzeNotebookFile;
+  /** `cellflow annotate`'s proposal for a notebook (same arguments); without it, /api/annotate is not served. */
+  annotateNotebookFile?: AnalyzeNotebookFile;
   /** Largest request body accepted, in bytes (default 1 MiB). */
   maxBodyBytes?: number;
   /** Where server-side failures are reported (default: stderr). */
@@ -73,7 +75,17 @@ export async function createServer(options: CreateServerOptions): Promise<Cellfl
       root,
       analyzeNotebookFile: options.analyzeNotebookFile,
       maxBodyBytes
-    })
+    }),
+    ...(options.annotateNotebookFile
+      ? [
+          analyzeRoute({
+            root,
+            analyzeNotebookFile: options.annotateNotebookFile,
+            maxBodyBytes,
+            path: '/api/annotate'
+          })
+        ]
+      : [])
   ];
   const router = createRouter(routes);
 

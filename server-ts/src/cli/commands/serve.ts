@@ -39,7 +39,8 @@ export function registerServe(program: Command): void {
         root: options.root,
         ...(useSocket ? { socketPath: options.socket } : { port: options.port, secret }),
         allowedHosts: options.allowHost,
-        analyzeNotebookFile: path => analysis.analyze(path)
+        analyzeNotebookFile: (path, cells) => analysis.analyze(path, cells),
+        annotateNotebookFile: (path, cells) => analysis.annotate(path, cells)
       }).catch(error => {
         analysis.close();
         throw error;

@@ -6,30 +6,34 @@ import type { Route } from '../router.js';
 export interface AnalyzeRequest {
   /** The notebook path relative to the Jupyter root, `/`-separated. */
   path: string;
+  /** The notebook's unsaved cells (nbformat JSON); the file at `path` still gives the kernel and settings. */
+  cells?: unknown[];
 }
 
-/** Reads and analyzes one notebook file; returns the pipeline IR. */
-export type AnalyzeNotebookFile = (absolutePath: string) => Promise<unknown>;
+/** Reads and analyzes one notebook file (with `cells` in place of its own when given); returns the pipeline IR. */
+export type AnalyzeNotebookFile = (absolutePath: string, cells?: unknown[]) => Promise<unknown>;
 
 export interface AnalyzeRouteOptions {
   root: ServerRoot;
   analyzeNotebookFile: AnalyzeNotebookFile;
   maxBodyBytes: number;
+  /** Default `/api/analyze`; `/api/annotate` answers the proposal with the same request. */
+  path?: string;
 }
 
-/** `POST /api/analyze` with `{ path }`: answers the notebook's pipeline IR. */
+/** `POST /api/analyze` with `{ path, cells? }`: answers the notebook's pipeline IR. */
 export function analyzeRoute(options: AnalyzeRouteOptions): Route {
   return {
     method: 'POST',
-    path: '/api/analyze',
+    path: options.path ?? '/api/analyze',
     handle: async ({ request }) => {
       const body = await readJsonBody(request, options.maxBodyBytes);
-      const { path: requested } = parseAnalyzeRequest(body);
+      const { path: requested, cells } = parseAnalyzeRequest(body);
       const absolutePath = await resolveFileInsideRoot(options.root, requested);
       try {
         return {
           status: 200,
-          body: await options.analyzeNotebookFile(absolutePath)
+          body: await options.analyzeNotebookFile(absolutePath, cells)
         };
       } catch (error) {
         throw analysisError(error, requested);
@@ -39,15 +43,19 @@ export function analyzeRoute(options: AnalyzeRouteOptions): Route {
 }
 
 function parseAnalyzeRequest(body: unknown): AnalyzeRequest {
-  const hint = 'Send {"path": "<notebook path relative to the Jupyter root>"}.';
+  const hint =
+    'Send {"path": "<notebook path relative to the Jupyter root>"}, with "cells": [<nbformat cells>] for unsaved content.';
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw httpError.invalidRequest('The request body is not a JSON object.', hint);
   }
-  const { path } = body as Record<string, unknown>;
+  const { path, cells } = body as Record<string, unknown>;
   if (typeof path !== 'string' || path.trim() === '') {
     throw httpError.invalidRequest('"path" must be a non-empty string.', hint);
   }
-  return { path };
+  if (cells !== undefined && !Array.isArray(cells)) {
+    throw httpError.invalidRequest('"cells" must be a list of notebook cells.', hint);
+  }
+  return cells === undefined ? { path } : { path, cells };
 }
 
 /**
