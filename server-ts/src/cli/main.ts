@@ -7,6 +7,7 @@ import { registerCompile } from './commands/compile.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerServe } from './commands/serve.js';
+import { registerSnapshots } from './commands/snapshots.js';
 import { registerVerify } from './commands/verify.js';
 import { reportError } from './report-error.js';
 import { version } from '../version.js';
@@ -21,6 +22,7 @@ registerCompile(program);
 registerRun(program);
 registerRuns(program);
 registerServe(program);
+registerSnapshots(program);
 registerVerify(program);
 
 // Which command ran, and whether it was asked for JSON: errors then print as JSON on stdout too.

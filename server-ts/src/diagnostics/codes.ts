@@ -824,6 +824,14 @@ export const snapshotError = {
       `${dir} already holds files; a snapshot is restored only into a new or empty folder.`,
       'Name a folder that does not exist yet, or empty this one first.'
     ),
+  damagedPins: (path: string, detail: string) =>
+    make(
+      'damaged-snapshot-pins',
+      'error',
+      nowhere,
+      `The list of pinned snapshots (${path}) cannot be read: ${detail}.`,
+      'Fix it by hand (a JSON list of snapshot ids) or remove it and pin again with `cellflow pin <snapshot>`; `cellflow gc` will not run until then.'
+    ),
   referencesUnreadable: (path: string, detail: string) =>
     make(
       'gc-references-unreadable',

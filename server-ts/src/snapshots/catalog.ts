@@ -1,5 +1,6 @@
 /** The store as people see it: the snapshots there (newest first, with size and pin), pinning and unpinning. */
 import { resolve } from 'node:path';
+import { CellflowError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { readManifest, manifestIds, resolveSnapshotId } from './manifest-store.js';
 import { readPins, writePins } from './pins.js';
 import { realFs, type SnapshotFs } from './snapshot-fs.js';
@@ -11,6 +12,8 @@ export interface SnapshotSummary {
   files: number;
   bytesTotal: number;
   pinned: boolean;
+  /** Set when its manifest cannot be read (the other fields are then empty). */
+  damaged?: Diagnostic;
 }
 
 export function listSnapshots(workspace: string, options: { fs?: SnapshotFs } = {}): SnapshotSummary[] {
@@ -18,8 +21,14 @@ export function listSnapshots(workspace: string, options: { fs?: SnapshotFs } = 
   const layout = new StoreLayout(resolve(workspace));
   const pins = new Set(readPins(fsys, layout));
   return manifestIds(fsys, layout)
-    .map(id => {
-      const manifest = readManifest(fsys, layout, id);
+    .map((id): SnapshotSummary => {
+      let manifest;
+      try {
+        manifest = readManifest(fsys, layout, id);
+      } catch (error) {
+        if (!(error instanceof CellflowError)) throw error;
+        return { id, createdAt: '', files: 0, bytesTotal: 0, pinned: pins.has(id), damaged: error.diagnostic };
+      }
       const files = manifest.entries.flatMap(e => (e.kind === 'file' ? [e] : []));
       return {
         id,

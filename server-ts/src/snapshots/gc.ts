@@ -3,16 +3,13 @@
  * names. Manifests go first, so a kill midway leaves only unnamed objects, never a manifest naming a missing one.
  * Files younger than `graceMs` are kept: a snapshot being taken has stored objects its manifest does not name yet.
  */
-import { join } from 'node:path';
-import { CellflowError } from '../diagnostics/diagnostic.js';
-import { snapshotError } from '../diagnostics/codes.js';
+import { join, resolve } from 'node:path';
 import { readManifest, manifestIds } from './manifest-store.js';
 import { readPins } from './pins.js';
 import { referencedSnapshots } from './references.js';
 import { realFs, type SnapshotFs } from './snapshot-fs.js';
 import { StoreLayout } from './store-layout.js';
 import { HASH_PATTERN } from './hash.js';
-import { resolve } from 'node:path';
 
 export interface GcOptions {
   dryRun?: boolean;
@@ -40,13 +37,7 @@ export function gc(workspace: string, options: GcOptions = {}): GcReport {
   const graceMs = options.graceMs ?? 60 * 60 * 1000;
   const now = Date.now();
   const isYoung = (path: string) => now - Number(fsys.lstatSync(path, { bigint: true }).mtimeMs) < graceMs;
-  let pins: string[];
-  try {
-    pins = readPins(fsys, layout);
-  } catch (error) {
-    throw new CellflowError(snapshotError.referencesUnreadable(layout.pins(), (error as Error).message));
-  }
-  const wanted = new Set([...pins, ...referencedSnapshots(fsys, root), ...(options.keep ?? [])]);
+  const wanted = new Set([...readPins(fsys, layout), ...referencedSnapshots(fsys, root), ...(options.keep ?? [])]);
   const report: GcReport = {
     dryRun: Boolean(options.dryRun),
     kept: [],
