@@ -16,6 +16,7 @@ import { runStraightThrough } from '../src/engine/local/straight-run.js';
 import type { RunRecord } from '../src/engine/types.js';
 import { chainNotebook, largeNotebook } from './generate.js';
 import { benchCheckCost, benchHandOver } from './plan-check.js';
+import { benchSnapshot } from './snapshot.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../..');
@@ -256,6 +257,10 @@ if (!only || only === 'plan-check') {
 if (!only || only === 'chain') {
   log('bench: a 5-step chain vs straight-through (pure overhead)');
   results.chain = await benchChain();
+}
+if (!only || only === 'snapshot') {
+  log('bench: a snapshot of a 1 GB workspace in 10,000 files with 1 MB changed, against stat-ing every file');
+  results.snapshot = await benchSnapshot();
 }
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'bench.json'), JSON.stringify(results, null, 2) + '\n');

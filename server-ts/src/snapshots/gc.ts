@@ -10,6 +10,7 @@ import { referencedSnapshots } from './references.js';
 import { realFs, type SnapshotFs } from './snapshot-fs.js';
 import { StoreLayout } from './store-layout.js';
 import { HASH_PATTERN } from './hash.js';
+import { pruneStatCache } from './stat-cache.js';
 
 export interface GcOptions {
   dryRun?: boolean;
@@ -61,6 +62,8 @@ export function gc(workspace: string, options: GcOptions = {}): GcReport {
     report.removedSnapshots.push(id);
   }
   const objectsDir = layout.objectsDir();
+  const kept = new Set(liveObjects);
+  const doomedObjects: string[] = [];
   if (fsys.existsSync(objectsDir))
     for (const shard of fsys.readdirSync(objectsDir, { withFileTypes: true })) {
       if (!shard.isDirectory()) continue;
@@ -70,13 +73,20 @@ export function gc(workspace: string, options: GcOptions = {}): GcReport {
         const stat = fsys.lstatSync(path, { bigint: true });
         if (now - Number(stat.mtimeMs) < graceMs) {
           report.young++;
+          kept.add(object.name);
           continue;
         }
-        if (!report.dryRun) fsys.unlinkSync(path);
+        doomedObjects.push(path);
         report.removedObjects++;
         report.removedBytes += Number(stat.size);
       }
     }
+  if (!report.dryRun && doomedObjects.length > 0) {
+    // The stat cache first: snapshots trust its hashes without looking for the object, so it must never name
+    // one that is gone, even if gc is killed halfway.
+    pruneStatCache(fsys, layout, kept);
+    for (const path of doomedObjects) fsys.unlinkSync(path);
+  }
   report.kept.sort();
   return report;
 }

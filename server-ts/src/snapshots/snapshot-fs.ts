@@ -50,12 +50,21 @@ export function writeAll(fsys: SnapshotFs, fd: number, buffer: Buffer, length = 
   while (done < length) done += fsys.writeSync(fd, buffer, done, length - done);
 }
 
-/** Writes a whole file under a temporary name and renames it into place: readers see the old file or the new one. */
-export function writeFileAtomicSync(fsys: SnapshotFs, path: string, bytes: Buffer, tempPath: string): void {
+/**
+ * Writes a whole file under a temporary name and renames it into place: readers see the old file or the new one.
+ * `durable` syncs it to the disk first (manifests); a cache need not pay for that.
+ */
+export function writeFileAtomicSync(
+  fsys: SnapshotFs,
+  path: string,
+  bytes: Buffer,
+  tempPath: string,
+  durable = true
+): void {
   const fd = fsys.openSync(tempPath, 'wx', 0o644);
   try {
     writeAll(fsys, fd, bytes);
-    fsys.fsyncSync(fd);
+    if (durable) fsys.fsyncSync(fd);
   } catch (error) {
     fsys.closeSync(fd);
     removeQuietly(fsys, tempPath);

@@ -60,9 +60,22 @@ export class StatCache {
   save(): void {
     try {
       const bytes = Buffer.from(JSON.stringify(Object.fromEntries(this.next)));
-      writeFileAtomicSync(this.fsys, this.layout.statCache(), bytes, this.layout.temp('stat-cache'));
+      writeFileAtomicSync(this.fsys, this.layout.statCache(), bytes, this.layout.temp('stat-cache'), false);
     } catch {
       // Left as it was (writeFileAtomicSync removed its temp file).
     }
   }
+}
+
+/** After gc: entries whose object is gone are dropped, so the next snapshot stores those files again. */
+export function pruneStatCache(fsys: SnapshotFs, layout: StoreLayout, liveObjects: ReadonlySet<string>): void {
+  let raw: Record<string, CachedStat>;
+  try {
+    raw = JSON.parse(fsys.readFileSync(layout.statCache()).toString('utf8')) as Record<string, CachedStat>;
+  } catch {
+    return; // none, or damaged (a snapshot reads a damaged one as empty)
+  }
+  const kept = Object.fromEntries(Object.entries(raw).filter(([, entry]) => liveObjects.has(entry.hash)));
+  fsys.mkdirSync(layout.tmpDir(), { recursive: true });
+  writeFileAtomicSync(fsys, layout.statCache(), Buffer.from(JSON.stringify(kept)), layout.temp('stat-cache'));
 }

@@ -142,8 +142,9 @@ class Walk {
       return;
     }
     if (!stat.isFile()) return;
+    // A cache hit is trusted without checking the object is there: gc prunes the cache of what it removes.
     let hash = this.cache.lookup(path, stat);
-    if (hash === null || !this.objects.has(hash)) {
+    if (hash === null) {
       let stored;
       try {
         stored = this.objects.put(full);
