@@ -30,6 +30,8 @@ export interface StepRecord {
   unplannedWrites?: UnplannedWrite[];
   /** Where each value it loaded came from (the nearest upstream step that saved it). */
   inputsFrom?: Record<string, string>;
+  /** The snapshot of the step's state after it ran (not taken yet by the local engine; see docs/architecture.md). */
+  snapshot?: string;
 }
 
 /** One display of a step, as a file of the run. */
@@ -62,6 +64,8 @@ export interface RunRecord {
   displays: DisplayArtifact[];
   /** Why the run stopped when no step's own failure says it (its files could not be written). */
   error?: Diagnostic;
+  /** The workspace snapshot taken before the run started (`cellflow snapshots`); `gc` keeps it while the record exists. */
+  snapshot?: string;
 }
 
 export type RunEvent =

@@ -121,3 +121,16 @@ test('gc keeps young unreferenced snapshots (one being taken) and stops on an un
   );
   assert.equal(listSnapshots(ws).length, 1, 'nothing removed');
 });
+
+test("after gc removes an unchanged file's only object, the next snapshot stores it again", async () => {
+  const ws = tempWorkspace();
+  writeFiles(ws, { 'kept.txt': 'same all along' });
+  await snapshotWorkspace(ws);
+  const report = gc(ws, { graceMs: 0 });
+  assert.equal(report.removedObjects, 1);
+  const again = await snapshotWorkspace(ws);
+  assert.equal(again.statCacheHits, 0, 'the stat cache no longer vouches for the removed object');
+  assertConsistent(ws);
+  const out = join(tempWorkspace('out-'), 'r');
+  assert.equal((await materialize(ws, again.id, out)).files, 1);
+});

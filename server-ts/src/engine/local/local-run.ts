@@ -35,6 +35,8 @@ export interface LocalRunSettings {
   killGraceMs: number;
   /** The GPUs steps may use. */
   gpus: GpuPool;
+  /** The workspace snapshot taken before the run. */
+  snapshot?: string;
 }
 
 const FINAL: ReadonlySet<StepStatus> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
@@ -89,7 +91,8 @@ export class LocalRun {
       ),
       metrics: {},
       artifacts: [],
-      displays: []
+      displays: [],
+      ...(options.snapshot !== undefined ? { snapshot: options.snapshot } : {})
     };
     this.done = new Promise(resolve => (this.resolveDone = resolve));
   }
