@@ -57,7 +57,10 @@ export async function benchSnapshot() {
     const [first, firstSeconds] = await secondsAsync(() => snapshotWorkspace(root));
     for (let i = 0; i < changed; i++) {
       const k = Math.floor((i * files) / changed);
-      writeFileSync(join(root, `d${String(Math.floor(k / 100)).padStart(3, '0')}`, `f${k}.bin`), randomBytes(FILE_BYTES));
+      writeFileSync(
+        join(root, `d${String(Math.floor(k / 100)).padStart(3, '0')}`, `f${k}.bin`),
+        randomBytes(FILE_BYTES)
+      );
     }
     const [statted, statSeconds] = seconds(() => statAll(root));
     const [second, secondSeconds] = await secondsAsync(() => snapshotWorkspace(root));

@@ -52,7 +52,8 @@ export function gc(workspace: string, options: GcOptions = {}): GcReport {
   for (const id of manifestIds(fsys, layout)) {
     if (wanted.has(id) || isYoung(layout.manifest(id))) {
       // A kept manifest that cannot be read would hide which objects it needs: stop before removing anything.
-      for (const entry of readManifest(fsys, layout, id).entries) if (entry.kind === 'file') liveObjects.add(entry.hash);
+      for (const entry of readManifest(fsys, layout, id).entries)
+        if (entry.kind === 'file') liveObjects.add(entry.hash);
       if (wanted.has(id)) report.kept.push(id);
       else report.young++;
     } else doomed.push(id);

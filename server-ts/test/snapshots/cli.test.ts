@@ -30,13 +30,16 @@ test('snapshots lists, pin keeps through gc, gc --dry-run only reports', async (
   assert.equal(report.dryRun, true);
   assert.deepEqual(report.kept, [first.id]);
   assert.deepEqual(report.removedSnapshots, []);
-  assert.match(cli(['gc', ws]).stdout, /^Removed 0 snapshot\(s\) .* kept 1 referenced snapshot\(s\) and \d+ taken in the last hour\./);
+  assert.match(
+    cli(['gc', ws]).stdout,
+    /^Removed 0 snapshot\(s\) .* kept 1 referenced snapshot\(s\) and \d+ taken in the last hour\./
+  );
 
   assert.equal(cli(['unpin', first.id, '--dir', ws]).code, 0);
-  assert.deepEqual((JSON.parse(cli(['snapshots', ws, '--json']).stdout) as { pinned: boolean }[]).map(s => s.pinned), [
-    false,
-    false
-  ]);
+  assert.deepEqual(
+    (JSON.parse(cli(['snapshots', ws, '--json']).stdout) as { pinned: boolean }[]).map(s => s.pinned),
+    [false, false]
+  );
 });
 
 test('an unknown snapshot and a damaged pins file are coded errors, not stack traces', async () => {

@@ -71,7 +71,11 @@ test('unchanged files are neither read nor stored again (stat cache)', async () 
     'only the changed file is read'
   );
   assert.equal(two.statCacheHits, 19);
-  assert.equal(two.bytesNew - two.manifestBytes, 'changed'.length, 'only the changed file is stored, beside a manifest');
+  assert.equal(
+    two.bytesNew - two.manifestBytes,
+    'changed'.length,
+    'only the changed file is stored, beside a manifest'
+  );
   assert.ok(two.manifestBytes > 0);
   assert.notEqual(two.id, one.id);
 });
@@ -109,11 +113,7 @@ test('a corrupted object is refused, naming the file, and nothing is restored', 
     return true;
   });
   assert.ok(!existsSync(out), 'no half-restored folder');
-  assert.deepEqual(
-    readdirSync(join(out, '..')),
-    [],
-    'no staging folder left'
-  );
+  assert.deepEqual(readdirSync(join(out, '..')), [], 'no staging folder left');
 });
 
 test('an unknown or ambiguous id and a non-empty target are coded errors', async () => {

@@ -78,6 +78,7 @@ export function registerSnapshots(program: Command): void {
           (report.young > 0 ? ` and ${report.young} taken in the last hour` : '') +
           '.\n'
       );
-      for (const id of report.removedSnapshots) process.stdout.write(`  ${report.dryRun ? 'would remove' : 'removed'} ${id}\n`);
+      for (const id of report.removedSnapshots)
+        process.stdout.write(`  ${report.dryRun ? 'would remove' : 'removed'} ${id}\n`);
     });
 }
