@@ -5,7 +5,7 @@
  * and throws a coded diagnostic; objects stored before it stay (valid, unnamed: `gc` removes them).
  */
 import type { BigIntStats } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { snapshotError } from '../diagnostics/codes.js';
 import { CellflowError } from '../diagnostics/diagnostic.js';
 import { isDiskFull } from '../runtime/step-failure.js';
@@ -25,6 +25,11 @@ export interface SnapshotOptions {
   exclude?: readonly string[];
   /** Only these workspace-relative paths (files or folders), e.g. what one step wrote. Default: everything. */
   only?: readonly string[];
+  /**
+   * The workspace whose store keeps the snapshot, when `root` is another folder: a step's outputs under
+   * `.cellflow/runs/…` go into the workspace's store (and `gc` sees them there). Default: `root`.
+   */
+  storeIn?: string;
   fs?: SnapshotFs;
 }
 
@@ -46,13 +51,13 @@ export interface SnapshotResult {
 export async function snapshotWorkspace(root: string, options: SnapshotOptions = {}): Promise<SnapshotResult> {
   const fsys = options.fs ?? realFs;
   const workspace = resolve(root);
-  const layout = new StoreLayout(workspace);
+  const layout = new StoreLayout(resolve(options.storeIn ?? root));
   try {
     fsys.mkdirSync(layout.tmpDir(), { recursive: true });
     sweepStaleTemps(fsys, layout);
     const startedNs = BigInt(Date.now()) * 1_000_000n;
     const walk = new Walk(fsys, workspace, new ObjectStore(fsys, layout, await contentHasher()), {
-      exclusions: workspaceExclusions(fsys, workspace, options.exclude),
+      exclusions: workspaceExclusions(fsys, workspace, [...(options.exclude ?? []), ...storeInside(workspace, layout)]),
       cache: new StatCache(fsys, layout, startedNs)
     });
     const starts = options.only ? options.only.map(p => p.replace(/\\/g, '/').replace(/\/+$/, '')) : [''];
@@ -188,6 +193,12 @@ class Walk {
       throw error;
     }
   }
+}
+
+/** The store itself, when it lies inside the folder being snapshotted under another name than `.cellflow`. */
+function storeInside(root: string, layout: StoreLayout): string[] {
+  const inside = relative(root, layout.dir);
+  return inside === '' || inside.startsWith('..') || isAbsolute(inside) ? [] : [`/${inside.split(sep).join('/')}/`];
 }
 
 const gone = (error: unknown) => ['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '');

@@ -185,3 +185,15 @@ test('a snapshot taken before an edit keeps the old bytes (the store copies, it 
   await materialize(ws, before.id, out);
   assert.equal(readFileSync(join(out, 'params.json'), 'utf8'), '{"lr":0.1}');
 });
+
+test("a folder inside the state (a step's outputs) snapshots into the workspace's store", async () => {
+  const ws = tempWorkspace();
+  writeFiles(ws, { 'nb.ipynb': '{}', '.cellflow/runs/r1/steps/train/outputs/model.v8': 'weights' });
+  const stepDir = join(ws, '.cellflow/runs/r1/steps/train');
+  const snap = await snapshotWorkspace(stepDir, { storeIn: ws });
+  assert.equal(snap.files, 1);
+  assert.ok(!existsSync(join(stepDir, '.cellflow')), 'no store inside the step folder');
+  const out = join(tempWorkspace('out-'), 'r');
+  await materialize(ws, snap.id, out);
+  assert.equal(readFileSync(join(out, 'outputs/model.v8'), 'utf8'), 'weights');
+});
