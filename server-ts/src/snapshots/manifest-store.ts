@@ -5,10 +5,16 @@ import { decodeManifest, encodeManifest, type Manifest } from './manifest.js';
 import { writeFileAtomicSync, type SnapshotFs } from './snapshot-fs.js';
 import { MANIFEST_SUFFIX, type StoreLayout } from './store-layout.js';
 
-export function writeManifest(fsys: SnapshotFs, layout: StoreLayout, manifest: Manifest): number {
-  const bytes = encodeManifest(manifest);
+/** `lines`: the entries as `entryLines` made them (the id is their hash). */
+export function writeManifest(
+  fsys: SnapshotFs,
+  layout: StoreLayout,
+  head: Omit<Manifest, 'entries'>,
+  lines: string
+): number {
+  const bytes = encodeManifest(head, lines);
   fsys.mkdirSync(layout.manifestsDir(), { recursive: true });
-  writeFileAtomicSync(fsys, layout.manifest(manifest.id), bytes, layout.temp('manifest'));
+  writeFileAtomicSync(fsys, layout.manifest(head.id), bytes, layout.temp('manifest'));
   return bytes.length;
 }
 

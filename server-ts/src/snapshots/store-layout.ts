@@ -1,7 +1,7 @@
 /**
  * Where the snapshot store keeps things, under `<workspace>/.cellflow/snapshots/`:
  * `objects/<2 hex>/<hash>` (file contents, read-only), `manifests/<id>.json.gz`, `pins.json`,
- * `stat-cache.json`, and `tmp/` for files being written (renamed into place whole, swept when stale).
+ * `stat-cache.tsv`, and `tmp/` for files being written (renamed into place whole, swept when stale).
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -34,7 +34,7 @@ export class StoreLayout {
   }
 
   statCache(): string {
-    return join(this.dir, 'stat-cache.json');
+    return join(this.dir, 'stat-cache.tsv');
   }
 
   tmpDir(): string {

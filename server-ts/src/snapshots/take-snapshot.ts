@@ -12,8 +12,8 @@ import { isDiskFull } from '../runtime/step-failure.js';
 import { contentHasher, hashBytes } from './hash.js';
 import { workspaceExclusions, type Exclusions } from './exclusions.js';
 import { lockfileFor } from './lockfiles.js';
-import { identityText, type Manifest, type ManifestEntry } from './manifest.js';
-import { manifestIds, writeManifest } from './manifest-store.js';
+import { entryLines, type ManifestEntry } from './manifest.js';
+import { writeManifest } from './manifest-store.js';
 import { ObjectStore } from './object-store.js';
 import { realFs, type SnapshotFs } from './snapshot-fs.js';
 import { StatCache } from './stat-cache.js';
@@ -64,12 +64,14 @@ export async function snapshotWorkspace(root: string, options: SnapshotOptions =
     for (const start of starts) walk.from(start);
     await walk.hashLockfiles();
     const entries = [...walk.entries.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    const id = await hashBytes(identityText(entries));
-    const created = !manifestIds(fsys, layout).includes(id);
+    // The id hashes the entries alone (not when or where it was taken): the same workspace, the same id.
+    const lines = entryLines(entries);
+    const id = await hashBytes(lines);
+    const created = !fsys.existsSync(layout.manifest(id));
     let manifestBytes = 0;
     if (created) {
-      const manifest: Manifest = { version: 1, id, createdAt: new Date().toISOString(), root: workspace, entries };
-      manifestBytes = writeManifest(fsys, layout, manifest);
+      const head = { version: 1 as const, id, createdAt: new Date().toISOString(), root: workspace };
+      manifestBytes = writeManifest(fsys, layout, head, lines);
     }
     walk.cache.save();
     const files = entries.filter(e => e.kind === 'file');
