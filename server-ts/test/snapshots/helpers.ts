@@ -1,10 +1,18 @@
-import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { realFs, type SnapshotFs } from '../../src/snapshots/index.js';
 
+const made: string[] = [];
+// Removed when the test file's process ends (restored copies hold read-only objects' bytes, not the objects).
+process.on('exit', () => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempWorkspace(prefix = 'snap-'): string {
-  return mkdtempSync(join(tmpdir(), `cellflow-${prefix}`));
+  const dir = mkdtempSync(join(tmpdir(), `cellflow-${prefix}`));
+  made.push(dir);
+  return dir;
 }
 
 /** Writes files (path → text) and dates them an hour back, as files in a workspace usually are (not "racy"). */
