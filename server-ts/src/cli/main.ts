@@ -8,6 +8,7 @@ import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerServe } from './commands/serve.js';
 import { registerTune } from './commands/tune.js';
+import { registerSnapshots } from './commands/snapshots.js';
 import { registerVerify } from './commands/verify.js';
 import { reportError } from './report-error.js';
 import { version } from '../version.js';
@@ -23,6 +24,7 @@ registerRun(program);
 registerRuns(program);
 registerServe(program);
 registerTune(program);
+registerSnapshots(program);
 registerVerify(program);
 
 // Which command ran, and whether it was asked for JSON: errors then print as JSON on stdout too.

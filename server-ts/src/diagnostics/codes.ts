@@ -901,6 +901,82 @@ export const tuneError = {
     )
 };
 
+/** The workspace snapshot store (`.cellflow/snapshots/`): taking, restoring, pinning and collecting snapshots. */
+export const snapshotError = {
+  diskFull: (root: string, detail: string) =>
+    make(
+      'snapshot-disk-full',
+      'error',
+      nowhere,
+      `The snapshot of ${root} could not be stored: the disk is full (${detail}). The store is unchanged but for objects no snapshot names yet.`,
+      'Free space on the disk that holds the workspace (`cellflow gc` removes snapshots nothing references; `cellflow gc --dry-run` shows what), then try again.'
+    ),
+  storageFailed: (root: string, detail: string) =>
+    make(
+      'snapshot-storage-failed',
+      'error',
+      nowhere,
+      `The snapshot of ${root} could not be stored: ${detail}.`,
+      'Check that the workspace and its `.cellflow/snapshots` folder are writable, then try again.'
+    ),
+  unknownSnapshot: (id: string, storeDir: string) =>
+    make(
+      'unknown-snapshot',
+      'error',
+      nowhere,
+      `There is no snapshot \`${id}\` in ${storeDir}.`,
+      '`cellflow snapshots <folder>` lists the snapshots there; an id may be shortened to any unique prefix.'
+    ),
+  ambiguousSnapshot: (prefix: string, matches: readonly string[]) =>
+    make(
+      'ambiguous-snapshot',
+      'error',
+      nowhere,
+      `\`${prefix}\` names more than one snapshot: ${list(matches.slice(0, 5))}${matches.length > 5 ? ', …' : ''}.`,
+      'Give more of the id (`cellflow snapshots` lists them).'
+    ),
+  damagedManifest: (id: string, path: string, detail: string) =>
+    make(
+      'damaged-snapshot-manifest',
+      'error',
+      nowhere,
+      `The manifest of snapshot \`${id}\` (${path}) cannot be read: ${detail}.`,
+      'The snapshot cannot be restored; take a new one. `cellflow gc` removes it once nothing references it.'
+    ),
+  corruptObject: (file: string, snapshotId: string, detail: string) =>
+    make(
+      'snapshot-object-corrupt',
+      'error',
+      nowhere,
+      `\`${file}\` of snapshot \`${snapshotId}\` cannot be restored: its stored copy is damaged (${detail}).`,
+      'Nothing was restored over it. The file cannot be recovered from this snapshot; restore from another snapshot or run again to take a new one.'
+    ),
+  targetNotEmpty: (dir: string) =>
+    make(
+      'restore-target-not-empty',
+      'error',
+      nowhere,
+      `${dir} already holds files; a snapshot is restored only into a new or empty folder.`,
+      'Name a folder that does not exist yet, or empty this one first.'
+    ),
+  damagedPins: (path: string, detail: string) =>
+    make(
+      'damaged-snapshot-pins',
+      'error',
+      nowhere,
+      `The list of pinned snapshots (${path}) cannot be read: ${detail}.`,
+      'Fix it by hand (a JSON list of snapshot ids) or remove it and pin again with `cellflow pin <snapshot>`; `cellflow gc` will not run until then.'
+    ),
+  referencesUnreadable: (path: string, detail: string) =>
+    make(
+      'gc-references-unreadable',
+      'error',
+      nowhere,
+      `Garbage collection stopped before removing anything: ${path} cannot be read (${detail}), so what it references is unknown.`,
+      'Repair or remove that record (`cellflow runs` names damaged runs), then run `cellflow gc` again.'
+    )
+};
+
 type CodesOf<Group> = {
   [Name in keyof Group]: Group[Name] extends (...args: never[]) => { code: infer C } ? C : never;
 }[keyof Group];
@@ -921,4 +997,5 @@ export type DiagnosticCode =
   | CodesOf<typeof stepError>
   | CodesOf<typeof serverError>
   | CodesOf<typeof serveError>
-  | CodesOf<typeof tuneError>;
+  | CodesOf<typeof tuneError>
+  | CodesOf<typeof snapshotError>;

@@ -30,6 +30,8 @@ export interface StepRecord {
   unplannedWrites?: UnplannedWrite[];
   /** Where each value it loaded came from (the nearest upstream step that saved it). */
   inputsFrom?: Record<string, string>;
+  /** The snapshot of the step's state after it ran (not taken yet by the local engine; see docs/architecture.md). */
+  snapshot?: string;
   /** In a partial run, a step taken from an earlier result with its current cache key: the cache, or a past run. */
   reusedFrom?: ReusedFrom;
 }
@@ -75,6 +77,8 @@ export interface RunRecord {
   error?: Diagnostic;
   /** What a partial run was asked to run; absent for a whole run. */
   selection?: StepSelectionRequest;
+  /** The workspace snapshot taken before the run started (`cellflow snapshots`); `gc` keeps it while the record exists. */
+  snapshot?: string;
 }
 
 export type RunEvent =

@@ -33,10 +33,20 @@ import { cancelRequested, clearCancelRequest, lockRun, requestCancel } from './r
 import { RunStore } from './run-store.js';
 import { StepCache } from './step-cache.js';
 import { storageFailure } from './storage-failure.js';
+import { snapshotWorkspace } from '../../snapshots/index.js';
 
 export { launchOrder } from './launch-order.js';
 export { writeProgram } from './program-files.js';
 export { LocalRun } from './local-run.js';
+
+/**
+ * The workspace as the run starts, in the snapshot store (a coded `snapshot-…` error when it cannot be stored).
+ * `CELLFLOW_SNAPSHOT=off` skips it, for a workspace too large to copy (better: exclude its bulk in `.cellflowignore`).
+ */
+async function workspaceSnapshot(workspaceDir: string): Promise<string | undefined> {
+  if (process.env.CELLFLOW_SNAPSHOT === 'off') return undefined;
+  return (await snapshotWorkspace(workspaceDir)).id;
+}
 
 export interface LocalEngineOptions {
   /** Grace period between SIGTERM and SIGKILL when cancelling (default 3 s). */
@@ -67,6 +77,8 @@ export class LocalEngine implements Engine {
     let unlock: () => Promise<void>;
     let events: EventLogWriter;
     let run: LocalRun | undefined;
+    // Before the run's folder exists, so a snapshot that fails (a full disk) leaves no run behind: it is its error.
+    const snapshot = await workspaceSnapshot(this.store.workspaceDir);
     try {
       runId = this.store.createRun();
       const runDir = this.store.runDir(runId);
@@ -86,7 +98,8 @@ export class LocalEngine implements Engine {
           killGraceMs: this.options.killGraceMs ?? 3000,
           gpus: this.options.gpus ?? GpuPool.detect(),
           partial,
-          selection: partial && (options.only !== undefined ? { only: options.only } : { from: options.from! })
+          selection: partial && (options.only !== undefined ? { only: options.only } : { from: options.from! }),
+          snapshot
         },
         runId,
         events

@@ -41,6 +41,8 @@ export interface LocalRunSettings {
   partial?: PartialRun;
   /** What the partial run was asked for, for its record. */
   selection?: StepSelectionRequest;
+  /** The workspace snapshot taken before the run. */
+  snapshot?: string;
 }
 
 const FINAL: ReadonlySet<StepStatus> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
@@ -96,7 +98,8 @@ export class LocalRun {
       metrics: {},
       artifacts: [],
       displays: [],
-      ...(options.selection ? { selection: options.selection } : {})
+      ...(options.selection ? { selection: options.selection } : {}),
+      ...(options.snapshot !== undefined ? { snapshot: options.snapshot } : {})
     };
     this.done = new Promise(resolve => (this.resolveDone = resolve));
   }

@@ -1,0 +1,6 @@
+/** Workspace snapshots: a content-addressed store under `<workspace>/.cellflow/snapshots/`. */
+export { snapshotWorkspace, type SnapshotOptions, type SnapshotResult } from './take-snapshot.js';
+export { materialize, type MaterializeResult } from './materialize.js';
+export { listSnapshots, pin, unpin, type SnapshotSummary } from './catalog.js';
+export { gc, type GcOptions, type GcReport } from './gc.js';
+export { realFs, type SnapshotFs } from './snapshot-fs.js';
