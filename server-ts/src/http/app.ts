@@ -22,8 +22,6 @@ import { eventRoutes } from './routes/events.js';
 import { artifactRoutes } from './routes/artifacts.js';
 import { openApiComponents } from './schemas/components.js';
 
-export type App = FastifyInstance & { withTypeProvider<T>(): FastifyInstance };
-
 export interface AppOptions {
   root: ServerRoot;
   guard: GuardOptions;

@@ -7,6 +7,9 @@ import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { httpError } from './errors.js';
 
+/** Linux's PATH_MAX; macOS allows less, and says ENAMETOOLONG itself. */
+const MAX_PATH_BYTES = 4096;
+
 export interface ServerRoot {
   /** The root as configured, made absolute. */
   resolved: string;
@@ -41,6 +44,8 @@ export async function resolveFileInsideRoot(root: ServerRoot, requested: string)
     throw httpError.pathOutsideRoot(requested);
   }
   const lexical = path.resolve(root.resolved, requested);
+  // Longer than any path the file system takes (PATH_MAX): refused before it is looked up.
+  if (Buffer.byteLength(lexical) >= MAX_PATH_BYTES) throw httpError.pathTooLong();
   if (!isInside(root.resolved, lexical)) {
     throw httpError.pathOutsideRoot(requested);
   }
