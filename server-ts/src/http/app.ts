@@ -20,7 +20,7 @@ import { notebookRoutes } from './routes/notebook.js';
 import { runRoutes } from './routes/runs.js';
 import { eventRoutes } from './routes/events.js';
 import { artifactRoutes } from './routes/artifacts.js';
-import { openApiComponents } from './schemas/components.js';
+import { sharedSchemas } from './schemas/components.js';
 
 export interface AppOptions {
   root: ServerRoot;
@@ -110,11 +110,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         version,
         description:
           'The cellflow backend, reached through jupyter-server-proxy at <base_url>/cellflow. Errors answer `{ error: { code, message, hint } }`.'
-      },
-      // TypeBox schemas are JSON Schema; the OpenAPI types want their own spelling of the same.
-      components: { schemas: openApiComponents as unknown as Record<string, object> }
-    }
+      }
+    },
+    // Shared schemas keep their names in `components.schemas`.
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) }
   });
+  for (const [name, schema] of Object.entries(sharedSchemas)) app.addSchema({ ...schema, $id: name });
 
   const deps: RouteDeps = {
     root: options.root,

@@ -12,9 +12,8 @@ import type { RunRecord, SequencedRunEvent } from '../../engine/types.js';
 import type { RouteDeps } from '../app.js';
 import { httpError } from '../errors.js';
 import type { ServerRoot } from '../paths.js';
-import { errorResponses } from '../schemas/components.js';
+import { errorResponses, ref } from '../schemas/components.js';
 import { RunParamsSchema } from '../schemas/api.js';
-import { SequencedRunEventSchema } from '../schemas/runs.js';
 import { apiRunRecord, apiStepRecord, locate } from './runs.js';
 
 const SEQ = '^(0|[1-9][0-9]{0,15})$';
@@ -51,7 +50,7 @@ export function eventRoutes(app: FastifyInstance, deps: RouteDeps): void {
         response: {
           200: {
             description: 'text/event-stream: per event `id: <seq>`, `event: <type>`, `data: <SequencedRunEvent>`.',
-            content: { 'text/event-stream': { schema: SequencedRunEventSchema } }
+            content: { 'text/event-stream': { schema: ref('SequencedRunEvent') } }
           },
           ...errorResponses(400, 404)
         }

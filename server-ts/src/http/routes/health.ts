@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Static } from 'typebox';
 import { version } from '../../version.js';
 import { HealthResponseSchema, ReadyResponseSchema } from '../schemas/api.js';
-import { errorResponses } from '../schemas/components.js';
+import { errorResponses, ref } from '../schemas/components.js';
 
 export type HealthResponse = Static<typeof HealthResponseSchema>;
 
@@ -17,7 +17,7 @@ export function healthRoutes(app: FastifyInstance): void {
     {
       schema: {
         summary: 'The backend: its version, and an instance id new for every process (a change means a restart).',
-        response: { 200: HealthResponseSchema, ...errorResponses() }
+        response: { 200: ref('HealthResponse'), ...errorResponses() }
       }
     },
     async (): Promise<HealthResponse> => ({ name: 'cellflow', version, instance, startedAt })

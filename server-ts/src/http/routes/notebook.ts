@@ -12,9 +12,8 @@ import type { NotebookCell } from '../../notebook/nbformat.js';
 import { HttpError, httpError } from '../errors.js';
 import { relativeToRoot, resolveFileInsideRoot } from '../paths.js';
 import type { RouteDeps } from '../app.js';
-import { CompileResponseSchema, NotebookRequestSchema, ProposalSchema } from '../schemas/api.js';
-import { errorResponses } from '../schemas/components.js';
-import { PipelineIRSchema } from '../schemas/ir.js';
+import { CompileResponseSchema, NotebookRequestSchema } from '../schemas/api.js';
+import { errorResponses, ref } from '../schemas/components.js';
 
 export type NotebookRequest = Static<typeof NotebookRequestSchema>;
 export type CompileResponse = Static<typeof CompileResponseSchema>;
@@ -28,7 +27,7 @@ export function notebookRoutes(app: FastifyInstance, deps: RouteDeps): void {
       schema: {
         summary: "The notebook's pipeline IR: steps, what each receives and hands on, diagnostics.",
         body: NotebookRequestSchema,
-        response: { 200: PipelineIRSchema, ...notebookErrors() }
+        response: { 200: ref('PipelineIR'), ...notebookErrors() }
       }
     },
     async request => {
@@ -43,7 +42,7 @@ export function notebookRoutes(app: FastifyInstance, deps: RouteDeps): void {
       schema: {
         summary: 'Compiles the notebook for the embedded engine, as `cellflow compile` does; refused with its errors.',
         body: NotebookRequestSchema,
-        response: { 200: CompileResponseSchema, ...notebookErrors() }
+        response: { 200: ref('CompileResponse'), ...notebookErrors() }
       }
     },
     async (request): Promise<CompileResponse> => {
@@ -75,7 +74,7 @@ export function notebookRoutes(app: FastifyInstance, deps: RouteDeps): void {
       schema: {
         summary: 'Proposed step tags for the notebook, as `cellflow annotate --json` gives them; nothing is written.',
         body: NotebookRequestSchema,
-        response: { 200: ProposalSchema, ...notebookErrors() }
+        response: { 200: ref('Proposal'), ...notebookErrors() }
       }
     },
     async request => {

@@ -17,11 +17,10 @@ import {
   CancelResponseSchema,
   RunParamsSchema,
   RunsQuerySchema,
-  StepLogsSchema,
   StepParamsSchema,
   SubmitRunRequestSchema
 } from '../schemas/api.js';
-import { errorResponses } from '../schemas/components.js';
+import { errorResponses, ref } from '../schemas/components.js';
 import { RunViewSchema } from '../schemas/runs.js';
 import { Type } from 'typebox';
 
@@ -41,7 +40,7 @@ export function runRoutes(app: FastifyInstance, deps: RouteDeps): void {
       schema: {
         summary: 'Compiles the saved notebook and starts a run on the embedded engine.',
         body: SubmitRunRequestSchema,
-        response: { 201: RunViewSchema, ...errorResponses(400, 404, 413, 415, 422) }
+        response: { 201: ref('RunView'), ...errorResponses(400, 404, 413, 415, 422) }
       }
     },
     async (request, reply) => {
@@ -72,7 +71,7 @@ export function runRoutes(app: FastifyInstance, deps: RouteDeps): void {
       schema: {
         summary: "The notebook's runs, newest first.",
         querystring: RunsQuerySchema,
-        response: { 200: Type.Object({ runs: Type.Array(RunViewSchema) }), ...errorResponses(400, 404) }
+        response: { 200: Type.Object({ runs: Type.Array(ref('RunView')) }), ...errorResponses(400, 404) }
       }
     },
     async request => {
@@ -89,7 +88,7 @@ export function runRoutes(app: FastifyInstance, deps: RouteDeps): void {
         summary: "A run's record, with its steps' states.",
         params: RunParamsSchema,
         querystring: RunLookupQuerySchema,
-        response: { 200: RunViewSchema, ...errorResponses(400, 404) }
+        response: { 200: ref('RunView'), ...errorResponses(400, 404) }
       }
     },
     async request => {
@@ -123,7 +122,7 @@ export function runRoutes(app: FastifyInstance, deps: RouteDeps): void {
         summary: 'What a step printed, whole.',
         params: StepParamsSchema,
         querystring: RunLookupQuerySchema,
-        response: { 200: StepLogsSchema, ...errorResponses(404) }
+        response: { 200: ref('StepLogs'), ...errorResponses(404) }
       }
     },
     async request => {

@@ -1,0 +1,49 @@
+/**
+ * The API's shapes for the frontend, named: aliases of the types openapi-typescript generates
+ * (`schema.d.ts`, from server-ts/openapi.json, which the server generates from its own schemas). One
+ * contract, nothing copied by hand; `npm run api-types` regenerates them.
+ */
+import type { components, paths } from './schema';
+
+type Schemas = components['schemas'];
+
+export type PipelineIR = Schemas['PipelineIR'];
+export type Diagnostic = Schemas['Diagnostic'];
+export type Step = PipelineIR['steps'][number];
+export type StepInput = Step['ins'][number];
+export type StepSettings = Step['settings'];
+export type Parameter = PipelineIR['parameters'][number];
+export type ParameterValue = Parameter['default'];
+export type ParameterType = Parameter['type'];
+export type Metric = PipelineIR['metrics'][number];
+export type PreludeCell = PipelineIR['prelude'][number];
+export type NotebookSettings = PipelineIR['settings'];
+export type Language = PipelineIR['language'];
+export type Severity = Diagnostic['severity'];
+
+export type CompileResponse = Schemas['CompileResponse'];
+export type Proposal = Schemas['Proposal'];
+export type HealthResponse = Schemas['HealthResponse'];
+export type ErrorBody = Schemas['ErrorBody'];
+export type RunView = Schemas['RunView'];
+export type SequencedRunEvent = Schemas['SequencedRunEvent'];
+export type RunEvent = SequencedRunEvent['event'];
+export type StepRecord = RunView['steps'][string];
+export type StepLogs = Schemas['StepLogs'];
+
+type JsonContent<R> = R extends { content: { 'application/json': infer T } } ? T : never;
+type Operation<P extends keyof paths, M extends keyof paths[P]> = paths[P][M];
+
+/** The JSON body a route takes, e.g. `ApiBody<'/api/runs', 'post'>`. */
+export type ApiBody<P extends keyof paths, M extends keyof paths[P]> =
+  Operation<P, M> extends { requestBody: { content: { 'application/json': infer T } } } ? T : never;
+
+/** The JSON answer a route gives on success, e.g. `ApiAnswer<'/api/analyze', 'post'>`. */
+export type ApiAnswer<P extends keyof paths, M extends keyof paths[P]> =
+  Operation<P, M> extends { responses: infer R }
+    ? JsonContent<
+        R extends { 200: infer OK } ? OK : R extends { 201: infer C } ? C : R extends { 202: infer A } ? A : never
+      >
+    : never;
+
+export type { components, paths };
