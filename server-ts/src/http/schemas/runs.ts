@@ -15,9 +15,14 @@ const StepFailureSchema = Type.Object({
   stack: Type.String({ description: "The notebook code's own stack, as the step printed it." })
 });
 
-export const StepStatusSchema = Type.Union(
-  ['pending', 'running', 'succeeded', 'failed', 'skipped', 'cancelled'].map(s => Type.Literal(s))
-);
+export const StepStatusSchema = Type.Union([
+  Type.Literal('pending'),
+  Type.Literal('running'),
+  Type.Literal('succeeded'),
+  Type.Literal('failed'),
+  Type.Literal('skipped'),
+  Type.Literal('cancelled')
+]);
 
 export const StepRecordSchema = Type.Object(
   {
@@ -58,7 +63,12 @@ const RunRecordFields = {
   version: Type.Literal(1),
   id: Type.String(),
   notebookPath: Type.String({ description: 'Relative to the Jupyter root.' }),
-  status: Type.Union(['running', 'succeeded', 'failed', 'cancelled'].map(s => Type.Literal(s))),
+  status: Type.Union([
+    Type.Literal('running'),
+    Type.Literal('succeeded'),
+    Type.Literal('failed'),
+    Type.Literal('cancelled')
+  ]),
   pid: Type.Integer(),
   startedAt: Type.String(),
   finishedAt: Type.Optional(Type.String()),
