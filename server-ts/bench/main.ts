@@ -16,6 +16,7 @@ import { runStraightThrough } from '../src/engine/local/straight-run.js';
 import type { RunRecord } from '../src/engine/types.js';
 import { chainNotebook, largeNotebook } from './generate.js';
 import { benchCheckCost, benchHandOver } from './plan-check.js';
+import { benchEditToDiagnostic, benchSseLogLines } from './http-api.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../..');
@@ -256,6 +257,12 @@ if (!only || only === 'plan-check') {
 if (!only || only === 'chain') {
   log('bench: a 5-step chain vs straight-through (pure overhead)');
   results.chain = await benchChain();
+}
+if (!only || only === 'http') {
+  log('bench: edit-to-diagnostic through POST /api/analyze on a 200-cell notebook, against a health round trip');
+  results.editToDiagnostic = await benchEditToDiagnostic(workDir);
+  log("bench: an SSE client receiving a run's 10,000 log lines");
+  results.sseLogLines = await benchSseLogLines(workDir);
 }
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'bench.json'), JSON.stringify(results, null, 2) + '\n');

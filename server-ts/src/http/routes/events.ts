@@ -5,7 +5,6 @@
  * (and the proxies on its way) open.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { Type, type Static } from 'typebox';
 import type { RunRecord, SequencedRunEvent } from '../../engine/types.js';
@@ -124,5 +123,15 @@ function shown(sequenced: SequencedRunEvent, root: ServerRoot): SequencedRunEven
 /** Writes with backpressure: a slow client slows the replay down rather than filling the server's memory. */
 async function write(out: ServerResponse, text: string): Promise<void> {
   if (out.destroyed) return;
-  if (!out.write(text)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
+  if (out.write(text)) return;
+  // Whichever comes first; the other listener goes too, so a long stream does not pile them up.
+  await new Promise<void>(resolve => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
 }
