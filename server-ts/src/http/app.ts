@@ -41,6 +41,7 @@ export interface RouteDeps {
   work: NotebookWork;
   runs: RunLocator;
   heartbeatMs: number;
+  log: (line: string) => void;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -121,7 +122,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     root: options.root,
     work: options.work,
     runs: options.runs,
-    heartbeatMs: options.heartbeatMs
+    heartbeatMs: options.heartbeatMs,
+    log: options.log
   };
   healthRoutes(app);
   notebookRoutes(app, deps);

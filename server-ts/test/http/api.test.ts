@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { TSchema } from 'typebox';
@@ -370,9 +372,28 @@ describe('limits', () => {
     }
   });
 
-  test('the socket timeouts are set, so half-open connections close', () => {
+  test('the socket timeouts are set, and a half-open connection is closed by the server', async () => {
     assert.ok(server.httpServer.timeout > 0, 'connection (idle socket) timeout');
     assert.ok(server.httpServer.requestTimeout > 0);
     assert.ok(server.httpServer.keepAliveTimeout > 0);
+    const short = await createServer({
+      root: dir,
+      port: 0,
+      secret: SECRET,
+      timeouts: { connection: 300, request: 300 },
+      log: () => {}
+    });
+    try {
+      // A request that never finishes its headers, from a client that never closes: the server ends it.
+      const socket = connect(short.port, short.host);
+      socket.on('error', () => undefined);
+      socket.on('data', () => undefined);
+      await once(socket, 'connect');
+      socket.write('GET /api/health HTTP/1.1\r\nHost: localhost\r\n');
+      await once(socket, 'close');
+      assert.ok(socket.destroyed);
+    } finally {
+      await short.close();
+    }
   });
 });

@@ -59,7 +59,9 @@ export function runRoutes(app: FastifyInstance, deps: RouteDeps): void {
         ...(body.from === undefined ? {} : { from: body.from })
       });
       // The run goes on without this request; how it ends is in its record and events.
-      run.done.catch((error: unknown) => request.log.error(error));
+      run.done.catch((error: unknown) =>
+        deps.log(`cellflow: run ${run.id} failed: ${error instanceof Error ? error.stack : String(error)}`)
+      );
       reply.code(201);
       return apiRunView(await engine.get(run.id), deps.root);
     }
