@@ -1,13 +1,14 @@
 /**
  * One side of a value hand-over, run in its own process as a step would be:
- * `save <dir> <what>` makes the data and saves it; `load <dir> <what>` loads it
- * and fingerprints it as the plan check does (as loaded, with the objects it
- * reaches, and again as the step ends); `raw-write <file>` / `raw-read <file>` move the same bytes with plain
- * file I/O, the baseline. Prints timings in milliseconds as JSON.
+ * `save <dir> <what>` makes the data and saves it as a step does (with the plan check's fingerprints unless
+ * CELLFLOW_PLAN_CHECK=off); `load <dir> <what>` loads it and checks it as the plan check does (runtime/step.ts:
+ * as loaded, against the recorded fingerprint or by fingerprinting it, and as the step ends);
+ * `raw-write <file>` / `raw-read <file>` move the same bytes with plain file I/O, the baseline. Prints timings in
+ * milliseconds as JSON.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { fingerprint, fingerprintGraph } from '../src/runtime/fingerprint.js';
-import { loadValues, saveValues } from '../src/runtime/marshal.js';
+import { changedSinceLoad, fingerprintAsLoaded, type LoadedFingerprint } from '../src/runtime/load-check.js';
+import { loadValues, recordedFingerprints, saveValues } from '../src/runtime/marshal.js';
 
 const [mode, target, what = 'floats'] = process.argv.slice(2);
 const MB = 1024 * 1024;
@@ -31,7 +32,8 @@ function mixed(): Record<string, unknown> {
   return { parts, rows };
 }
 
-const ctx = { step: 'bench', consumers: {}, classes: {} };
+const planCheck = process.env.CELLFLOW_PLAN_CHECK !== 'off';
+const ctx = { step: 'bench', consumers: {}, classes: {}, fingerprints: planCheck };
 const time = async (work: () => unknown): Promise<number> => {
   const started = performance.now();
   await work();
@@ -48,13 +50,22 @@ if (mode === 'save') {
   const loadMs = await time(async () => {
     values = await loadValues(target!, names, { step: 'bench', consumer: 'bench', classes: {} });
   });
-  const fingerprintMs = await time(() => {
-    // What a step's runtime does (runtime/step.ts): as loaded, the fingerprint and the objects reached; as the
-    // step ends, the fingerprint again.
-    for (const name of names) fingerprintGraph(values[name]);
-    for (const name of names) fingerprint(values[name]);
+  const checks: Record<string, LoadedFingerprint> = {};
+  const asLoadedMs = await time(() => {
+    const fingerprints = recordedFingerprints(target!);
+    const again = async () => {
+      throw new Error('the bench does not change what it loaded');
+    };
+    for (const name of names) checks[name] = fingerprintAsLoaded(values[name], fingerprints[name], again);
   });
-  process.stdout.write(JSON.stringify({ loadMs, fingerprintMs }) + '\n');
+  const atEndMs = await time(async () => {
+    for (const name of names) {
+      if ((await changedSinceLoad(checks[name]!, values[name])).changed) throw new Error(`${name} changed`);
+    }
+  });
+  const fingerprintMs = asLoadedMs + atEndMs;
+  const how = Object.fromEntries(names.map(name => [name, checks[name]!.kind]));
+  process.stdout.write(JSON.stringify({ loadMs, fingerprintMs, asLoadedMs, atEndMs, how }) + '\n');
 } else if (mode === 'raw-write') {
   const array = floats();
   const writeMs = await time(() => writeFileSync(target!, new Uint8Array(array.buffer)));

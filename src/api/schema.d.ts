@@ -1341,6 +1341,17 @@ export interface components {
           inputsFrom?: {
             [key: string]: string;
           };
+          /** @description In a partial run, where this step's result was taken from. */
+          reusedFrom?:
+            | {
+                /** @enum {string} */
+                source: 'cache';
+              }
+            | {
+                /** @enum {string} */
+                source: 'run';
+                runId: string;
+              };
         };
       };
       metrics: {
@@ -1365,6 +1376,11 @@ export interface components {
         cellIndex: number | null;
         line: number | null;
         column: number | null;
+      };
+      /** @description What a partial run was asked to run; absent for a whole run. */
+      selection?: {
+        only?: string[];
+        from?: string;
       };
       /** @description It says running, but the engine that ran it is gone. */
       interrupted?: boolean;
@@ -1431,6 +1447,17 @@ export interface components {
               inputsFrom?: {
                 [key: string]: string;
               };
+              /** @description In a partial run, where this step's result was taken from. */
+              reusedFrom?:
+                | {
+                    /** @enum {string} */
+                    source: 'cache';
+                  }
+                | {
+                    /** @enum {string} */
+                    source: 'run';
+                    runId: string;
+                  };
             };
           }
         | {
@@ -1484,6 +1511,17 @@ export interface components {
                   inputsFrom?: {
                     [key: string]: string;
                   };
+                  /** @description In a partial run, where this step's result was taken from. */
+                  reusedFrom?:
+                    | {
+                        /** @enum {string} */
+                        source: 'cache';
+                      }
+                    | {
+                        /** @enum {string} */
+                        source: 'run';
+                        runId: string;
+                      };
                 };
               };
               metrics: {
@@ -1508,6 +1546,11 @@ export interface components {
                 cellIndex: number | null;
                 line: number | null;
                 column: number | null;
+              };
+              /** @description What a partial run was asked to run; absent for a whole run. */
+              selection?: {
+                only?: string[];
+                from?: string;
               };
             };
           };

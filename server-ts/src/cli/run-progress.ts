@@ -4,7 +4,7 @@
  */
 import { createLogUpdate } from 'log-update';
 import { applyRunEvent } from '../engine/run-view.js';
-import type { Engine, RunRecord, StepStatus } from '../engine/types.js';
+import type { Engine, ReusedFrom, RunRecord, StepStatus } from '../engine/types.js';
 
 const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const SYMBOL: Record<StepStatus, string> = {
@@ -42,8 +42,19 @@ export async function showProgress(
 function describe(record: RunRecord, step: string): string {
   const state = record.steps[step];
   const time = state.seconds !== undefined ? ` ${state.seconds.toFixed(1)}s` : '';
-  const extra = state.cached ? ' (cached)' : state.reason ? ` (${state.reason})` : '';
+  const extra = state.reusedFrom
+    ? ` (${reusedFrom(state.reusedFrom)})`
+    : state.cached
+      ? ' (cached)'
+      : state.reason
+        ? ` (${state.reason})`
+        : '';
   return `${step} ${state.status}${time}${extra}`;
+}
+
+/** Where a partial run took a step's result from, in words. */
+export function reusedFrom(from: ReusedFrom): string {
+  return from.source === 'cache' ? 'reused from the cache' : `reused from run ${from.runId}`;
 }
 
 function spinnerView(current: () => RunRecord, stream: NodeJS.WriteStream) {

@@ -505,6 +505,62 @@ export const commandError = {
     )
 };
 
+/**
+ * Running part of a pipeline ("Run this step", "Run from this step"): refused before anything runs when the
+ * selection names no step, or a step it needs has no result that is exactly what it would compute now.
+ */
+export const selectionError = {
+  unknownStep: (step: string, steps: readonly string[]) =>
+    make(
+      'step-not-in-pipeline',
+      'error',
+      nowhere,
+      `The pipeline has no step \`${step}\`.`,
+      steps.length > 0 ? `Its steps are ${list(steps)}.` : 'The pipeline has no steps.'
+    ),
+  emptySelection: () =>
+    make(
+      'empty-step-selection',
+      'error',
+      nowhere,
+      'No step was selected to run.',
+      'Name at least one step to run (`--step <name>`), a step to run from (`--from <name>`), or run the whole pipeline.'
+    ),
+  onlyAndFrom: () =>
+    make(
+      'step-selection-conflict',
+      'error',
+      nowhere,
+      'A run was asked for both with steps to run (`--step`) and a step to run from (`--from`).',
+      'Give one of them: `--step <name>` (repeatable) runs just those steps, `--from <name>` runs that step and everything downstream of it.'
+    ),
+  gap: (place: { step: string; cellIndex: number }, after: string, before: string) =>
+    make(
+      'step-selection-gap',
+      'error',
+      { cellIndex: place.cellIndex },
+      `The selected step \`${before}\` needs the result of step \`${place.step}\`, which is not selected and runs after the selected step \`${after}\`: its result from before \`${after}\` runs again would not be what the notebook computes.`,
+      `Select \`${place.step}\` too, or run from \`${after}\` (\`--from ${after}\`).`
+    ),
+  upstreamResultMissing: (
+    place: { step: string; cellIndex: number },
+    neededBy: readonly string[],
+    how: 'upstream' | 'check',
+    why: string
+  ) =>
+    make(
+      'upstream-result-missing',
+      'error',
+      { cellIndex: place.cellIndex },
+      `${list(neededBy)} ${neededBy.length === 1 ? 'needs' : 'need'} the result of step \`${place.step}\`${
+        how === 'check'
+          ? ` (it comes earlier in the notebook and works with the same values, prelude state or \`process.env\`: a change it makes there that the analysis cannot see would reach ${neededBy.length === 1 ? 'it' : 'them'} in the notebook, so its run must be checked)`
+          : ''
+      }, and there is none that is what it would compute now: ${why}. Nothing was run.`,
+      `Run from \`${place.step}\` (\`--from ${place.step}\`, or "Run from this step" on it), or run the whole pipeline; after that a single step can reuse its result.`
+    )
+};
+
 /** Single quotes for a POSIX shell: the hint's command can be pasted as it is. */
 const shellQuoted = (text: string) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`);
 
@@ -780,6 +836,7 @@ export type DiagnosticCode =
   | CodesOf<typeof codeError>
   | CodesOf<typeof runError>
   | CodesOf<typeof commandError>
+  | CodesOf<typeof selectionError>
   | CodesOf<typeof importError>
   | CodesOf<typeof planCheckError>
   | CodesOf<typeof stepError>

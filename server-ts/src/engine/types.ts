@@ -30,6 +30,17 @@ export interface StepRecord {
   unplannedWrites?: UnplannedWrite[];
   /** Where each value it loaded came from (the nearest upstream step that saved it). */
   inputsFrom?: Record<string, string>;
+  /** In a partial run, a step taken from an earlier result with its current cache key: the cache, or a past run. */
+  reusedFrom?: ReusedFrom;
+}
+
+/** Where a partial run took a step's result from (always one made under the step's current cache key). */
+export type ReusedFrom = { source: 'cache' } | { source: 'run'; runId: string };
+
+/** A partial run: just these steps (`only`), or this step and everything downstream of it (`from`). */
+export interface StepSelectionRequest {
+  only?: string[];
+  from?: string;
 }
 
 /** One display of a step, as a file of the run. */
@@ -62,6 +73,8 @@ export interface RunRecord {
   displays: DisplayArtifact[];
   /** Why the run stopped when no step's own failure says it (its files could not be written). */
   error?: Diagnostic;
+  /** What a partial run was asked to run; absent for a whole run. */
+  selection?: StepSelectionRequest;
 }
 
 export type RunEvent =
@@ -85,9 +98,12 @@ export interface SubmitOptions {
   useCache?: boolean;
   /** How many steps may run at once. */
   concurrency?: number;
-  /** Run just these steps; the others' values come from the cache or a past run with the same cache key. */
+  /**
+   * Run just these steps. Every step they need must come from a result made under its current cache key (the
+   * cache, or a past run whose outputs are still there), else `submit` refuses with `upstream-result-missing`.
+   */
   only?: string[];
-  /** Run this step and everything downstream of it; the rest as for `only`. */
+  /** Run this step and everything downstream of it; the steps they need come from earlier results, as for `only`. */
   from?: string;
 }
 

@@ -10,7 +10,14 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 /** Diagnostics that mean "no such thing" rather than "this is wrong". */
 const NOT_FOUND_CODES = new Set(['unknown-run', 'unknown-step', 'unknown-artifact']);
 /** Diagnostics about what the request asked for (a parameter, a step), not about the notebook. */
-const BAD_REQUEST_CODES = new Set(['unknown-parameter', 'bad-parameter-value', 'bad-parameter']);
+const BAD_REQUEST_CODES = new Set([
+  'unknown-parameter',
+  'bad-parameter-value',
+  'bad-parameter',
+  'step-not-in-pipeline',
+  'empty-step-selection',
+  'step-selection-conflict'
+]);
 
 export interface HttpErrorBody {
   error: {

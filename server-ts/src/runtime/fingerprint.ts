@@ -25,7 +25,21 @@
  * `hashSlice`: xxhash-wasm copies its input into wasm memory, which never
  * shrinks, so one call on a 200 MB array would hold a second 200 MB for the
  * rest of the step. Both ways give the same digest.
+ *
+ * A *portable* fingerprint (`portableFingerprint`) is the same hash with
+ * nothing that depends on the process: built-in prototypes by name, a
+ * view's buffer by its place in the walk. The producing step records it
+ * beside the value it saves, so a consuming step need not walk what it
+ * loaded: it walks once, as it ends, and compares with the record. Values
+ * holding anything known only by identity (functions, unique symbols,
+ * tensors, models, instances of the notebook's classes) have none.
+ * Its walk marks the objects it met with a private field of a class made
+ * for that walk (`newStamp`) rather than a Map: adding a field costs a
+ * fraction of a Map insertion over a million objects, and private fields
+ * are invisible to every reflection API, to v8.serialize and to the user's
+ * code.
  */
+import { builtinPrototypeName } from './builtins.js';
 import { xxhash } from './packages.js';
 import { isLayersModelLike, isTensorLike, isVariableLike, type TensorLike } from './tf-values.js';
 
@@ -75,6 +89,70 @@ export function fingerprintGraph(value: unknown): { fingerprint: string; objects
   const walk = new Walk();
   const fingerprint = walk.run(value);
   return { fingerprint, objects: walk };
+}
+
+/**
+ * The portable fingerprint, with the objects the value reaches (as `fingerprintGraph`), or null when the value
+ * holds something known only by identity in this process.
+ */
+export function portableFingerprint(value: unknown): { fingerprint: string; objects: ReachedObjects } | null {
+  const walk = new Walk(true);
+  try {
+    return { fingerprint: walk.run(value), objects: walk };
+  } catch (error) {
+    if (error === NOT_PORTABLE) return null;
+    throw error;
+  }
+}
+
+/** Thrown inside a portable walk that meets a value known only by identity. */
+const NOT_PORTABLE = Symbol('not portable');
+
+/** Built-in prototypes by a number every process agrees on: the order of a fixed list of names. */
+const portablePrototypeIds = new Map<object, number>();
+
+function portablePrototypeId(prototype: object): number {
+  let id = portablePrototypeIds.get(prototype);
+  if (id === undefined) {
+    const name = builtinPrototypeName(prototype);
+    if (name === undefined) throw NOT_PORTABLE;
+    id = 0;
+    for (let i = 0; i < name.length; i++) id = Math.imul(id ^ name.charCodeAt(i), 0x01000193);
+    portablePrototypeIds.set(prototype, id);
+  }
+  return id;
+}
+
+/**
+ * A mark a walk puts on each object it meets, holding the object's index in the walk: a private field of a class
+ * made for that walk alone (a base constructor returning the object lets a subclass add its field to any object).
+ */
+interface Stamp {
+  /** The index stamped on `object` by this walk, or -1. */
+  indexOf(object: object): number;
+  stamp(object: object, index: number): void;
+}
+
+function newStamp(): Stamp {
+  class Target {
+    constructor(object: object) {
+      return object;
+    }
+  }
+  class Marked extends Target {
+    #index: number;
+    constructor(object: object, index: number) {
+      super(object);
+      this.#index = index;
+    }
+    static indexOf(object: object): number {
+      return #index in object ? (object as Marked).#index : -1;
+    }
+    static stamp(object: object, index: number): void {
+      new Marked(object, index);
+    }
+  }
+  return Marked;
 }
 
 /**
@@ -147,6 +225,13 @@ class Walk implements ReachedObjects {
   private readonly seen = new Map<object, number>();
   /** Buffers under the views met (a view hashes its own bytes, not its whole buffer). */
   private readonly viewBuffers = new Set<object>();
+  /** In a portable walk: the marks that stand in for `seen` and `viewBuffers`, and their counts. */
+  private seenStamp: Stamp | null;
+  private bufferStamp: Stamp | null;
+  /** Whether `for..in` lists a plain object's own enumerable keys: Object.prototype has no enumerable ones. */
+  private keysByForIn = false;
+  private seenCount = 0;
+  private bufferCount = 0;
   private readonly pending: unknown[] = [];
   /**
    * The last plain object's key list and its hash: objects of one shape come in runs (rows of a table), and
@@ -156,14 +241,65 @@ class Walk implements ReachedObjects {
   private lastKeysA = 0;
   private lastKeysB = 0;
 
+  constructor(private readonly portable = false) {
+    this.seenStamp = portable ? newStamp() : null;
+    this.bufferStamp = portable ? newStamp() : null;
+  }
+
   has(object: object): boolean {
+    if (this.seenStamp) return this.seenStamp.indexOf(object) >= 0 || this.bufferStamp!.indexOf(object) >= 0;
     return this.seen.has(object) || this.viewBuffers.has(object);
   }
 
+  /** Prototypes, functions and tensor data hash by identity; a portable walk has no identities to give. */
+  private identity(value: object): number {
+    if (this.portable) throw NOT_PORTABLE;
+    return identityOf(value);
+  }
+
+  private prototypeId(prototype: object): number {
+    return this.portable ? portablePrototypeId(prototype) : identityOf(prototype);
+  }
+
+  /** A view's buffer: by identity, or in a portable walk by the order in which buffers were first met. */
+  private viewBuffer(buffer: object): number {
+    const stamp = this.bufferStamp;
+    if (!stamp) {
+      this.viewBuffers.add(buffer);
+      return identityOf(buffer);
+    }
+    let index = stamp.indexOf(buffer);
+    if (index < 0) stamp.stamp(buffer, (index = this.bufferCount++));
+    return index;
+  }
+
   run(root: unknown): string {
+    this.keysByForIn = objectPrototypeHasNoEnumerables();
+    this.pending.push(root);
+    while (this.pending.length > 0) this.visit(this.pending.pop());
+    // A getter the walk ran gave Object.prototype an enumerable property: `for..in` may have listed it.
+    if (this.keysByForIn && !objectPrototypeHasNoEnumerables()) return this.restart().runWithKeys(root);
+    return (this.a >>> 0).toString(16).padStart(8, '0') + (this.b >>> 0).toString(16).padStart(8, '0');
+  }
+
+  private runWithKeys(root: unknown): string {
+    this.keysByForIn = false;
     this.pending.push(root);
     while (this.pending.length > 0) this.visit(this.pending.pop());
     return (this.a >>> 0).toString(16).padStart(8, '0') + (this.b >>> 0).toString(16).padStart(8, '0');
+  }
+
+  private restart(): this {
+    this.a = 0x9e3779b9 | 0;
+    this.b = 0x85ebca6b | 0;
+    this.seen.clear();
+    this.viewBuffers.clear();
+    this.seenStamp = this.portable ? newStamp() : null;
+    this.bufferStamp = this.portable ? newStamp() : null;
+    this.seenCount = 0;
+    this.bufferCount = 0;
+    this.lastKeys = [];
+    return this;
   }
 
   private mix(word: number): void {
@@ -211,10 +347,20 @@ class Walk implements ReachedObjects {
         return this.symbol(value);
       case 'function':
         this.mix(Tag.Function);
-        return this.mix(identityOf(value));
+        return this.mix(this.identity(value));
     }
     if (value === null) return this.mix(Tag.Null);
     const object = value as object;
+    const stamp = this.seenStamp;
+    if (stamp) {
+      const seenAt = stamp.indexOf(object);
+      if (seenAt >= 0) {
+        this.mix(Tag.BackRef);
+        return this.mix(seenAt);
+      }
+      stamp.stamp(object, this.seenCount++);
+      return this.object(object);
+    }
     const seenAt = this.seen.get(object);
     if (seenAt !== undefined) {
       this.mix(Tag.BackRef);
@@ -227,6 +373,7 @@ class Walk implements ReachedObjects {
   private symbol(value: symbol): void {
     const registered = Symbol.keyFor(value);
     if (registered !== undefined) return this.string(`for:${registered}`);
+    if (this.portable) throw NOT_PORTABLE;
     let id = uniqueSymbols.get(value); // a unique symbol: by identity
     if (id === undefined) uniqueSymbols.set(value, (id = nextIdentity++));
     this.mix(id);
@@ -248,8 +395,7 @@ class Walk implements ReachedObjects {
     if (ArrayBuffer.isView(object)) {
       this.mix(Tag.View);
       this.string(Object.prototype.toString.call(object));
-      this.mix(identityOf(object.buffer));
-      this.viewBuffers.add(object.buffer);
+      this.mix(this.viewBuffer(object.buffer));
       this.mix(object.byteOffset);
       // Only the view's own bytes: small Buffers share Node's pool, whose other bytes are not this value.
       return this.bytes(new Uint8Array(object.buffer, object.byteOffset, object.byteLength));
@@ -260,7 +406,7 @@ class Walk implements ReachedObjects {
       this.bytes(new Uint8Array(object));
       return this.ownProperties(object, false);
     }
-    this.mix(identityOf(prototype as object));
+    this.mix(this.prototypeId(prototype as object));
     this.mix(Object.isExtensible(object) ? 1 : 0);
     if (object instanceof Date) {
       this.mix(Tag.Date);
@@ -312,7 +458,7 @@ class Walk implements ReachedObjects {
    */
   private ownProperties(object: object, plain: boolean): void {
     if (plain) {
-      const keys = Object.keys(object);
+      const keys = this.sameKeysAsLast(object) ? this.lastKeys : Object.keys(object);
       this.mix(Tag.Object);
       this.mix(keys.length);
       this.keys(keys);
@@ -334,6 +480,23 @@ class Walk implements ReachedObjects {
       if ('get' in descriptor) this.pending.push(descriptor.set, descriptor.get);
       else this.pending.push(descriptor.value);
     }
+  }
+
+  /**
+   * Whether a plain object's enumerable own keys are the last key list's, asked without making a new list (a
+   * million rows would make a million arrays for the collector): `for..in` lists the same keys in the same
+   * order when no prototype on the chain has enumerable properties of its own, as none of Object.prototype's do
+   * unless a library added one (then every object takes `Object.keys`).
+   */
+  private sameKeysAsLast(object: object): boolean {
+    if (!this.keysByForIn) return false;
+    const last = this.lastKeys;
+    let count = 0;
+    for (const key in object) {
+      if (key !== last[count]) return false;
+      count++;
+    }
+    return count === last.length;
   }
 
   /** Mixes a key list, in order: its two lanes are kept, so the next object of that shape reuses them. */
@@ -364,7 +527,7 @@ class Walk implements ReachedObjects {
   private tensor(tensor: TensorLike): void {
     if (isVariableLike(tensor)) {
       this.mix(Tag.Variable);
-      this.mix(identityOf(tensor));
+      this.mix(this.identity(tensor));
       this.mix(tensor.trainable ? 1 : 0);
       if (tensor.isDisposed) return this.mix(0);
       const data = tensor.dataSync() as ArrayLike<unknown>;
@@ -374,21 +537,21 @@ class Walk implements ReachedObjects {
     }
     // Tensors are immutable: the same data id, dtype and shape is the same value.
     this.mix(Tag.Tensor);
-    this.mix(identityOf(tensor.dataId));
+    this.mix(this.identity(tensor.dataId as object));
     this.mix(tensor.isDisposed ? 1 : 0);
     this.string(`${tensor.dtype}[${tensor.shape.join(',')}]`);
   }
 
   private model(model: object): void {
     this.mix(Tag.Model);
-    this.mix(identityOf(model));
+    this.mix(this.identity(model));
     const weights = (model as { weights?: { read?: () => unknown }[] }).weights ?? [];
     for (const weight of weights) {
       const variable = typeof weight.read === 'function' ? weight.read() : weight;
       if (typeof variable === 'object' && variable !== null && isTensorLike(variable)) this.tensor(variable);
     }
     const optimizer = (model as { optimizer?: unknown }).optimizer;
-    this.mix(typeof optimizer === 'object' && optimizer !== null ? identityOf(optimizer) : 0);
+    this.mix(typeof optimizer === 'object' && optimizer !== null ? this.identity(optimizer) : 0);
   }
 
   private keyMarker(key: string | symbol, flags: number): void {
@@ -399,6 +562,12 @@ class Walk implements ReachedObjects {
     } else this.string(key);
     this.mix(flags);
   }
+}
+
+/** Checked as a walk starts and ends: a getter run by the walk could add one. */
+function objectPrototypeHasNoEnumerables(): boolean {
+  for (const key in Object.prototype) return key === undefined;
+  return true;
 }
 
 /** An array hole on the walk's stack (a hole is not an `undefined` element). */

@@ -91,6 +91,7 @@ import { isTempFileOf, listFiles, readExactly, removeIfPresent, tempFileFor, wri
 import type { NotebookClass } from './notebook-class.js';
 import type { Skeleton } from './skeleton.js';
 import { isLayersModelLike, isTensorLike } from './tf-values.js';
+import { portableFingerprint } from './fingerprint.js';
 import { loadTf, type TfModule } from './tfjs.js';
 
 export type ValueKind =
@@ -105,6 +106,11 @@ export interface SaveValuesContext {
   classes: Readonly<Record<string, NotebookClass>>;
   /** Functions defined in the notebook's `functions` cells, by name. */
   functions?: Readonly<Record<string, NotebookClass>>;
+  /**
+   * Record each value's portable fingerprint in its manifest (the plan check's: a consuming step compares it with
+   * the value as its cells leave it, instead of fingerprinting the value as loaded too).
+   */
+  fingerprints?: boolean;
 }
 
 export interface LoadValuesContext {
@@ -159,6 +165,8 @@ export interface ValueManifest {
   requires: Requirement[];
   data: StoredFile;
   blobs: (StoredFile & { what: string })[];
+  /** Portable fingerprints of the values as saved, by name (runtime/fingerprint.ts); absent for values with none. */
+  fingerprints?: Record<string, string>;
 }
 
 export interface StoredFile {
@@ -193,7 +201,10 @@ export async function saveValues(
   const groups = encoded.map(group => {
     const groupNames = group.members.map(i => names[i]!);
     const sorted = [...groupNames].sort();
-    return { group, names: sorted, id: sorted[0]!, data: serialize(group, groupNames, ctx) };
+    const data = serialize(group, groupNames, ctx);
+    // Right after serializing, with no await between: the fingerprint is of the value as written.
+    const fingerprints = ctx.fingerprints ? portableFingerprints(groupNames, values) : undefined;
+    return { group, names: sorted, id: sorted[0]!, data, fingerprints };
   });
   await mkdir(dir, { recursive: true });
 
@@ -206,7 +217,7 @@ export async function saveValues(
   const manifests: { temp: string; file: string }[] = [];
   const infos: SavedValueInfo[] = [];
   try {
-    for (const { group, names: groupNames, id, data } of groups) {
+    for (const { group, names: groupNames, id, data, fingerprints } of groups) {
       const kinds: Record<string, ValueKind> = {};
       for (const name of groupNames) kinds[name] = kindOf(values[name], ctx.classes);
       const manifest: ValueManifest = {
@@ -222,7 +233,8 @@ export async function saveValues(
         needsTf: group.needsTf,
         requires: group.requires,
         data: { file: `${id}.v8`, bytes: await stage(id, `${id}.v8`, [data]) },
-        blobs: []
+        blobs: [],
+        ...(fingerprints && Object.keys(fingerprints).length > 0 ? { fingerprints } : {})
       };
       for (const [index, blob] of group.blobs.entries()) {
         const file = `${id}.${index}.bin`;
@@ -294,22 +306,49 @@ async function loadNamed(
 
 /** What a step's outputs folder holds: every saved name, and the groups they were saved in. */
 export function savedValueNames(dir: string): { names: string[]; groups: string[][] } {
+  const groups = readManifests(dir).map(manifest => [...namesOf(manifest)].sort());
+  return { names: groups.flat().sort(), groups };
+}
+
+/** The portable fingerprints the saving step recorded, by name (values with none are left out). */
+export function recordedFingerprints(dir: string): Record<string, string> {
+  const fingerprints: Record<string, string> = {};
+  for (const manifest of readManifests(dir)) {
+    const recorded = 'fingerprints' in manifest ? manifest.fingerprints : undefined;
+    for (const name of namesOf(manifest)) {
+      if (typeof recorded?.[name] === 'string') fingerprints[name] = recorded[name];
+    }
+  }
+  return fingerprints;
+}
+
+/** The folder's readable manifests, in file name order. */
+function readManifests(dir: string): (ValueManifest | ManifestV1)[] {
   let files: string[];
   try {
     files = readdirSync(dir);
   } catch {
-    return { names: [], groups: [] };
+    return [];
   }
-  const groups: string[][] = [];
+  const manifests: (ValueManifest | ManifestV1)[] = [];
   for (const file of files.filter(isManifestName).sort()) {
     try {
       const manifest = parseManifest(readFileSync(join(dir, file), 'utf8'));
-      if (manifest) groups.push([...namesOf(manifest)].sort());
+      if (manifest) manifests.push(manifest);
     } catch {
       // unreadable: not a value
     }
   }
-  return { names: groups.flat().sort(), groups };
+  return manifests;
+}
+
+function portableFingerprints(names: readonly string[], values: Readonly<Record<string, unknown>>) {
+  const fingerprints: Record<string, string> = {};
+  for (const name of names) {
+    const recorded = portableFingerprint(values[name]);
+    if (recorded) fingerprints[name] = recorded.fingerprint;
+  }
+  return fingerprints;
 }
 
 export async function saveValue(

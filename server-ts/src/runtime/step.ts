@@ -11,8 +11,9 @@ import type { ParameterValue } from '../ir.js';
 import { ValueComparison } from './compare.js';
 import { provideJupyterStandIn } from './deno-jupyter.js';
 import { packageNameOf } from './package-name.js';
-import { fingerprint, fingerprintGraph, reachedOwned, type ReachedObjects } from './fingerprint.js';
-import { loadValues, savedValueNames, saveValues } from './marshal.js';
+import { reachedOwned, type ReachedObjects } from './fingerprint.js';
+import { changedSinceLoad, fingerprintAsLoaded, type LoadedFingerprint } from './load-check.js';
+import { loadValues, recordedFingerprints, savedValueNames, saveValues } from './marshal.js';
 import { formatMetricLine } from './metrics.js';
 import { displays } from './displays.js';
 import { cellIsAsync, cellSettled, provideIJavascriptGlobals } from './kernels/ijavascript.js';
@@ -46,13 +47,12 @@ const planCheck = process.env.CELLFLOW_PLAN_CHECK !== 'off';
 /** A value as the step loaded it: checked against what it is when the step's cells are done. */
 interface LoadedValue {
   value: unknown;
-  fingerprint: string;
+  /** What tells whether the step's cells changed it (null with the plan check off). */
+  check: LoadedFingerprint | null;
   from: string;
   dir: string;
   /** The names saved with it as one group (they share objects), itself included. */
   group: string[];
-  /** Every object it reached as loaded: a new value holding one of them is saved in one group with it. */
-  objects: ReachedObjects;
 }
 
 export class StepRuntime {
@@ -166,13 +166,23 @@ export class StepRuntime {
         functions: this.functions
       });
       const { groups } = savedValueNames(dir);
+      const fingerprints = recordedFingerprints(dir);
+      const loadAfresh = async (name: string) =>
+        (
+          await loadValues(dir, [name], {
+            step: from,
+            consumer: context.step,
+            classes: this.classes,
+            functions: this.functions
+          })
+        )[name];
       for (const [name, value] of Object.entries(loaded)) {
         // A group mate that is also an input from elsewhere comes from there (its own, nearer, producer).
         if (!wanted.includes(name) && names.includes(name)) continue;
         values[name] = value;
         const group = groups.find(g => g.includes(name)) ?? [name];
-        const graph = planCheck ? fingerprintGraph(value) : { fingerprint: '', objects: new Set<object>() };
-        this.loaded.set(name, { value, fingerprint: graph.fingerprint, objects: graph.objects, from, dir, group });
+        const check = planCheck ? fingerprintAsLoaded(value, fingerprints[name], () => loadAfresh(name)) : null;
+        this.loaded.set(name, { value, check, from, dir, group });
       }
     }
     return values;
@@ -189,10 +199,18 @@ export class StepRuntime {
       const planned = new Set(context.outs.map(out => out.name));
       const current = (name: string): unknown => (bindings[name] ? bindings[name]() : this.loaded.get(name)!.value);
       const unplannedWrites: UnplannedWrite[] = [];
+      /** What each loaded value that the step left as it was reaches: a new value holding part of one is saved with it. */
+      const reached = new Map<string, ReachedObjects>();
       for (const [name, loaded] of this.loaded) {
-        if (planned.has(name) || !planCheck) continue;
+        if (planned.has(name) || !loaded.check) continue;
         const now = current(name);
-        const how = now !== loaded.value ? 'reassigned' : fingerprint(now) !== loaded.fingerprint ? 'mutated' : null;
+        let how: UnplannedWrite['how'] | null = null;
+        if (now !== loaded.value) how = 'reassigned';
+        else {
+          const { changed, objects } = await changedSinceLoad(loaded.check, now);
+          if (changed) how = 'mutated';
+          else reached.set(name, objects);
+        }
         if (how) unplannedWrites.push({ name, from: loaded.from, how });
       }
       const values: Record<string, unknown> = {};
@@ -200,8 +218,8 @@ export class StepRuntime {
       for (const write of unplannedWrites) values[write.name] = current(write.name);
       // A new value holding part of a loaded one (`holder = { ref: data }`) is saved with it, so they stay shared.
       if (planCheck) {
-        const loaded = [...this.loaded];
-        const ownerOf = (object: object) => loaded.find(([, l]) => l.objects.has(object))?.[0];
+        const unchanged = [...reached];
+        const ownerOf = (object: object) => unchanged.find(([, objects]) => objects.has(object))?.[0];
         for (const [name, value] of Object.entries(values)) {
           if (this.loaded.get(name)?.value === value) continue;
           for (const object of reachedOwned(value, o => ownerOf(o) !== undefined)) {
@@ -221,7 +239,8 @@ export class StepRuntime {
         step: context.step,
         consumers,
         classes: this.classes,
-        functions: this.functions
+        functions: this.functions,
+        fingerprints: planCheck
       });
       const result: StepResult = {
         saved: [...new Set(saved.map(info => info.name))].sort(),

@@ -10,6 +10,7 @@ import { analyzeNotebook } from '../../src/analyze/index.js';
 import { analyzeNotebookWithLearnt } from '../../src/compile/index.js';
 import { runStraightThrough } from '../../src/engine/local/straight-run.js';
 import { readNotebookFile } from '../../src/notebook/file.js';
+import { recordedFingerprints } from '../../src/runtime/marshal.js';
 import { makeWorkspace, writeNotebook, type CellSpec } from '../notebooks.js';
 import { cli, runNotebook } from './helpers.js';
 
@@ -38,6 +39,11 @@ test('a write through an alias the analysis cannot see is caught, handed on down
   const record = await runNotebook(path, { useCache: false });
   assert.equal(record.status, 'succeeded', JSON.stringify(record.steps, null, 1));
   assert.deepEqual(record.steps.scale.unplannedWrites, [{ name: 'rows', from: 'load', how: 'mutated' }]);
+  assert.match(
+    recordedFingerprints(record.steps.load.outputsDir!).rows ?? '',
+    /^[0-9a-f]{16}$/,
+    'scale checked rows against the fingerprint load recorded'
+  );
   assert.equal(record.steps.total.inputsFrom?.rows, 'scale', 'the downstream step gets the changed value');
   assert.deepEqual(record.metrics, { total: 12 });
   assert.deepEqual(record.metrics, await straightMetrics(path));
@@ -51,6 +57,24 @@ test('a write through an alias the analysis cannot see is caught, handed on down
   const shown = cli(['analyze', path]);
   assert.match(shown.stdout, /rows/);
   assert.match(shown.stdout, /learnt/);
+});
+
+test('a value with no recorded fingerprint (an instance of a notebook class) is checked as loaded instead', async () => {
+  const dir = makeWorkspace('check-');
+  const path = writeNotebook(dir, 'instance.ipynb', [
+    pickCell,
+    [['functions'], 'class Tally {\n  count = 1;\n}'],
+    [['step:make'], 'const tally = new Tally();'],
+    [['step:bump', 'prev:make'], 'pick(tally).count = 5;\nconst note = "bumped";'],
+    [['step:report', 'prev:bump'], 'const seen = tally.count;\nconsole.log(note);'],
+    [['pipeline-metrics'], 'seen']
+  ]);
+  const record = await runNotebook(path, { useCache: false });
+  assert.equal(record.status, 'succeeded', JSON.stringify(record.steps, null, 1));
+  assert.equal(recordedFingerprints(record.steps.make.outputsDir!).tally, undefined, 'no portable fingerprint');
+  assert.deepEqual(record.steps.bump.unplannedWrites, [{ name: 'tally', from: 'make', how: 'mutated' }]);
+  assert.deepEqual(record.metrics, { seen: 5 });
+  assert.deepEqual(record.metrics, await straightMetrics(path));
 });
 
 test('a write through another view of the same buffer is caught as well', async () => {

@@ -262,6 +262,22 @@ describe('the HTTP API on real notebooks', () => {
     assert.equal(unlisted.body.error.code, 'unknown-artifact');
     assert.equal((await get(server, '/api/runs/01NOSUCHRUN0000000000000000')).status, 404);
 
+    // A partial run: `only` reaches the engine, which takes the rest from this run's results.
+    const partial = await post(server, '/api/runs', { path: 'pipeline.ipynb', parameters: { n: 4 }, only: ['total'] });
+    assert.equal(partial.status, 201, JSON.stringify(partial.body));
+    assert.deepEqual(partial.body.selection, { only: ['total'] });
+    const partialEvents = parsed(
+      await (
+        await openEvents(server, `/api/runs/${partial.body.id}/events`, { secret: SECRET })
+      ).frames
+    );
+    const partialRecord = partialEvents.at(-1).event.record;
+    assert.equal(partialRecord.status, 'succeeded', JSON.stringify(partialRecord.steps));
+    assert.ok(partialRecord.steps.make.reusedFrom, JSON.stringify(partialRecord.steps.make));
+    const notAStep = await post(server, '/api/runs', { path: 'pipeline.ipynb', only: ['nope'] });
+    assert.equal(notAStep.status, 400, JSON.stringify(notAStep.body));
+    assert.equal(notAStep.body.error.code, 'step-not-in-pipeline');
+
     // A run once finished: cancelling it changes nothing.
     const cancelled = await post(server, `/api/runs/${run.id}/cancel`, undefined);
     assert.equal(cancelled.status, 202);

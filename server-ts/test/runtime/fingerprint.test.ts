@@ -5,15 +5,25 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import fc from 'fast-check';
-import { fingerprint, fingerprintGraph } from '../../src/runtime/fingerprint.js';
+import { fingerprint, fingerprintGraph, portableFingerprint } from '../../src/runtime/fingerprint.js';
+import { changedSinceLoad, fingerprintAsLoaded } from '../../src/runtime/load-check.js';
 
-/** Asserts that `change` alters the fingerprint of what `make` builds. */
+const portable = (value: unknown) => portableFingerprint(value)?.fingerprint ?? null;
+
+/**
+ * Asserts that `change` alters the fingerprint of what `make` builds, and its portable fingerprint when it has
+ * one (what a consuming step compares with the producer's record).
+ */
 function changes(what: string, make: () => unknown, change: (value: any) => void): void {
   const value = make();
   const before = fingerprint(value);
+  const portableBefore = portable(value);
   assert.equal(fingerprint(value), before, `${what}: fingerprint is stable`);
+  assert.equal(portable(value), portableBefore, `${what}: portable fingerprint is stable`);
   change(value);
   assert.notEqual(fingerprint(value), before, `${what}: the change is seen`);
+  if (portableBefore !== null)
+    assert.notEqual(portable(value), portableBefore, `${what}: the change is seen (portable)`);
 }
 
 const rows = (n: number) => Array.from({ length: n }, (_, i) => ({ id: i, score: i / 2, tag: `t${i % 3}` }));
@@ -216,4 +226,116 @@ test('plain data and its structured clone have one fingerprint; any leaf changed
       }
     )
   );
+});
+
+test('a portable fingerprint exists exactly for values with nothing known only by identity', () => {
+  const buffer = new ArrayBuffer(8);
+  const withBuiltins = {
+    rows: rows(3),
+    nothing: Object.create(null),
+    map: new Map([[{ k: 1 }, new Set([1])]]),
+    when: new Date(5),
+    pattern: /a/g,
+    boxed: new Number(1),
+    failure: new RangeError('r'),
+    views: [new Uint8Array(buffer), new Float64Array(buffer)],
+    registered: Symbol.for('app')
+  };
+  assert.notEqual(portable(withBuiltins), null);
+  class Point {
+    x = 1;
+  }
+  for (const [what, value] of [
+    ['function', { f: () => 1 }],
+    ['unique symbol', [Symbol('u')]],
+    ['class instance', { p: new Point() }],
+    ['object made from a class prototype', Object.create(Point.prototype)]
+  ] as const) {
+    assert.equal(portable(value), null, what);
+  }
+});
+
+test('views of one buffer: which buffer a view is over is part of the portable fingerprint', () => {
+  changes(
+    'views move to two buffers',
+    () => {
+      const buffer = new ArrayBuffer(8);
+      return [new Uint8Array(buffer, 0, 4), new Uint8Array(buffer, 4, 4)];
+    },
+    v => {
+      v[1] = new Uint8Array(new ArrayBuffer(8), 4, 4);
+    }
+  );
+  const shared = new ArrayBuffer(8);
+  const two = new ArrayBuffer(8);
+  assert.notEqual(
+    portable([new Uint8Array(shared), new Uint8Array(shared)]),
+    portable([new Uint8Array(shared), new Uint8Array(two)])
+  );
+});
+
+test('a portable fingerprint is the same in every walk and in a structured clone, and marks only that walk', () => {
+  const value = { list: rows(50), again: null as unknown };
+  value.again = value.list;
+  const first = portableFingerprint(value)!;
+  const second = portableFingerprint(value)!;
+  assert.equal(second.fingerprint, first.fingerprint);
+  assert.equal(portable(structuredClone(value)), first.fingerprint);
+  // Each walk answers for its own objects; the marks it left are invisible to reflection and cloning.
+  assert.equal(first.objects.has(value.list[7]!), true);
+  assert.equal(first.objects.has({}), false);
+  assert.deepEqual(Reflect.ownKeys(value.list[7]!), ['id', 'score', 'tag']);
+  assert.deepEqual(structuredClone(value.list[7]), { id: 7, score: 3.5, tag: 't1' });
+  const frozen = Object.freeze({ a: 1 });
+  assert.notEqual(portable(frozen), null);
+  assert.equal(Object.isFrozen(frozen), true);
+});
+
+test('a load check against a recorded fingerprint: a change is seen, and a wrong record cannot invent one', async () => {
+  const value = { list: rows(10) };
+  const record = portable(value)!;
+  const asSaved = structuredClone(value); // what loading the files afresh gives
+  const loaded = fingerprintAsLoaded(value, record, async () => asSaved);
+  assert.equal((await changedSinceLoad(loaded, value)).changed, false);
+  value.list[4]!.score = -1;
+  assert.equal((await changedSinceLoad(loaded, value)).changed, true);
+  // A record that disagrees with the value as loaded (it never should): loading it afresh decides.
+  const copy = { list: rows(10) };
+  const copySaved = structuredClone(copy);
+  const wrong = fingerprintAsLoaded(copy, '0123456789abcdef', async () => copySaved);
+  assert.equal((await changedSinceLoad(wrong, copy)).changed, false);
+  copy.list[0]!.id = 99;
+  assert.equal((await changedSinceLoad(wrong, copy)).changed, true);
+  // The value came to hold a function: it changed, whatever the record says.
+  const holder: Record<string, unknown> = { list: rows(2) };
+  const recorded = fingerprintAsLoaded(holder, portable(holder)!, async () => ({ list: rows(2) }));
+  holder.f = () => 1;
+  assert.equal((await changedSinceLoad(recorded, holder)).changed, true);
+});
+
+test('an enumerable property on Object.prototype does not hide an own key (for..in is not used then)', () => {
+  const proto = Object.prototype as Record<string, unknown>;
+  try {
+    proto.extra = 1;
+    const first = { a: 1, extra: 1 };
+    assert.notEqual(fingerprint([first, { a: 1 }]), fingerprint([first, { a: 1, extra: 1 }]));
+    assert.notEqual(portable([first, { a: 1 }]), portable([first, { a: 1, extra: 1 }]));
+  } finally {
+    delete proto.extra;
+  }
+  // Added by a getter while the walk runs: the walk starts again without for..in.
+  const sneaky = (own: boolean) => ({
+    get trap() {
+      proto.extra = 1;
+      return 0;
+    },
+    rows: [{ a: 1, extra: 1 }, own ? { a: 1, extra: 1 } : { a: 1 }]
+  });
+  try {
+    const without = fingerprint(sneaky(false));
+    delete proto.extra;
+    assert.notEqual(fingerprint(sneaky(true)), without);
+  } finally {
+    delete proto.extra;
+  }
 });

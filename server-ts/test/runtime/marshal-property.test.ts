@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { loadValues, MarshalError, savedValueNames, saveValues } from '../../src/runtime/index.js';
+import { portableFingerprint } from '../../src/runtime/fingerprint.js';
+import { recordedFingerprints } from '../../src/runtime/marshal.js';
 import type { NotebookClass } from '../../src/runtime/notebook-class.js';
 import { GraphComparer } from './graph-equal.js';
 
@@ -226,11 +228,20 @@ test('random graphs of every kind, several values saved together, load back exac
       const values = build(r);
       const names = Object.keys(values);
       await withDir(async dir => {
-        await saveValues(dir, values, saveContext(names));
-        assert.deepEqual(savedValueNames(dir).names, [...names].sort());
+        await saveValues(dir, values, { ...saveContext(names), fingerprints: true });
+        const saved = { ...savedValueNames(dir), fingerprints: recordedFingerprints(dir) };
+        assert.deepEqual(saved.names, [...names].sort());
         const back = await loadValues(dir, names, loadContext);
         const difference = new GraphComparer().compare(names.map(n => [back[n], values[n], n]));
         assert.equal(difference, undefined);
+        // The fingerprint the saving step recorded is the loading step's own of what it loaded, so the plan check
+        // can compare with it instead of fingerprinting the value as loaded.
+        for (const name of names) {
+          assert.equal(saved.fingerprints[name], portableFingerprint(values[name])?.fingerprint, `${name} recorded`);
+          if (saved.fingerprints[name] !== undefined) {
+            assert.equal(portableFingerprint(back[name])?.fingerprint, saved.fingerprints[name], `${name} as loaded`);
+          }
+        }
         // Each group loads on its own with the same result.
         for (const group of savedValueNames(dir).groups) {
           const alone = await loadValues(dir, [group[0]!], loadContext);

@@ -1,4 +1,7 @@
-/** `cellflow run <notebook> [--param k=v] [--no-cache] [--json]`: the pipeline on the embedded engine. */
+/**
+ * `cellflow run <notebook> [--param k=v] [--no-cache] [--step <name>]... [--from <name>] [--json]`: the pipeline on
+ * the embedded engine, whole or in part.
+ */
 import Table from 'cli-table3';
 import { InvalidArgumentError, type Command } from 'commander';
 import { dirname, join } from 'node:path';
@@ -7,7 +10,7 @@ import { LocalEngine } from '../../engine/local/engine.js';
 import { parseParameterOverrides, resolveParameterValues } from '../../engine/parameter-values.js';
 import type { Engine, RunRecord } from '../../engine/types.js';
 import { formatDiagnostic } from '../../diagnostics/diagnostic.js';
-import { showProgress } from '../run-progress.js';
+import { reusedFrom, showProgress } from '../run-progress.js';
 import { EXIT } from '../report-error.js';
 
 interface RunOptions {
@@ -15,6 +18,8 @@ interface RunOptions {
   cache: boolean;
   json?: boolean;
   concurrency?: number;
+  step: string[];
+  from?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -26,6 +31,13 @@ export function registerRun(program: Command): void {
     .option('--no-cache', 'run every step even when a cached result exists')
     .option('--json', 'print only a JSON summary on stdout')
     .option('--concurrency <n>', 'how many steps may run at once (default: number of cores)', positiveInteger)
+    .option(
+      '--step <name>',
+      'run just this step (repeatable); the steps it needs come from the cache or a past run with the same cache key',
+      collect,
+      []
+    )
+    .option('--from <name>', 'run this step and everything downstream of it; the rest as for --step')
     .action(async (notebook: string, options: RunOptions) => {
       const compiled = await compileNotebookFile(notebook);
       const parameters = resolveParameterValues(compiled.local.plan.parameters, parseParameterOverrides(options.param));
@@ -33,7 +45,9 @@ export function registerRun(program: Command): void {
       const run = await engine.submit(compiled, {
         parameters,
         useCache: options.cache,
-        concurrency: options.concurrency
+        concurrency: options.concurrency,
+        ...(options.step.length > 0 ? { only: options.step } : {}),
+        ...(options.from !== undefined ? { from: options.from } : {})
       });
 
       const cancel = () => void engine.cancel(run.id);
@@ -84,6 +98,8 @@ export function runSummary(record: RunRecord, runDir: string) {
         status: s.status,
         seconds: s.seconds ?? null,
         cached: s.cached,
+        ...(s.reusedFrom ? { reusedFrom: s.reusedFrom } : {}),
+        ...(s.reason ? { reason: s.reason } : {}),
         ...(s.error ? { error: s.error } : {})
       };
     }),
@@ -98,13 +114,29 @@ export function tableStyle(): { head: string[]; border: string[] } | undefined {
   return process.stdout.isTTY ? undefined : { head: [], border: [] };
 }
 
+/** A partial run's reused steps, each with where its result came from. */
+function reusedLines(record: RunRecord): string[] {
+  const reused = record.stepOrder.filter(name => record.steps[name].reusedFrom);
+  if (reused.length === 0) return [];
+  return [
+    'Reused (results made under the same cache key):',
+    ...reused.map(name => `  ${name}: ${reusedFrom(record.steps[name].reusedFrom!)}`)
+  ];
+}
+
 export function formatRun(record: RunRecord, runDir: string): string {
   const table = new Table({ head: ['step', 'status', 'time', 'cached'], style: tableStyle() });
   for (const name of record.stepOrder) {
     const s = record.steps[name];
-    table.push([name, s.status, s.seconds !== undefined ? `${s.seconds.toFixed(2)}s` : '-', s.cached ? 'yes' : '']);
+    table.push([
+      name,
+      s.status,
+      s.seconds !== undefined ? `${s.seconds.toFixed(2)}s` : '-',
+      s.reusedFrom ? 'reused' : s.cached ? 'yes' : ''
+    ]);
   }
   const lines = [`Run ${record.id} ${record.status} in ${record.seconds?.toFixed(2)}s`, table.toString()];
+  lines.push(...reusedLines(record));
   for (const name of record.stepOrder) {
     const s = record.steps[name];
     if (s.status === 'failed' && s.error) {

@@ -22,12 +22,16 @@ import type {
   SubmitOptions
 } from '../types.js';
 import { recordOf } from '../run-view.js';
+import { selectSteps } from '../step-selection.js';
 import { EVENTS_FILE, EventLogWriter, followEventLog } from './event-log.js';
 import { GpuPool } from './gpu-pool.js';
 import { LocalRun } from './local-run.js';
+import { planPartialRun, type PartialRun } from './partial-run.js';
+import { PastResults } from './past-results.js';
 import { writeProgram } from './program-files.js';
 import { cancelRequested, clearCancelRequest, lockRun, requestCancel } from './run-lock.js';
 import { RunStore } from './run-store.js';
+import { StepCache } from './step-cache.js';
 import { storageFailure } from './storage-failure.js';
 
 export { launchOrder } from './launch-order.js';
@@ -58,6 +62,7 @@ export class LocalEngine implements Engine {
   }
 
   async submit(compiled: CompiledNotebook, options: SubmitOptions): Promise<RunHandle> {
+    const partial = this.partialRun(compiled, options); // refused before the run has a folder
     let runId: string;
     let unlock: () => Promise<void>;
     let events: EventLogWriter;
@@ -79,7 +84,9 @@ export class LocalEngine implements Engine {
           useCache: options.useCache ?? true,
           concurrency: Math.max(1, options.concurrency ?? availableParallelism()),
           killGraceMs: this.options.killGraceMs ?? 3000,
-          gpus: this.options.gpus ?? GpuPool.detect()
+          gpus: this.options.gpus ?? GpuPool.detect(),
+          partial,
+          selection: partial && (options.only !== undefined ? { only: options.only } : { from: options.from! })
         },
         runId,
         events
@@ -102,6 +109,16 @@ export class LocalEngine implements Engine {
       await unlock().catch(() => undefined); // a lock already lost or removed has nothing to release
     });
     return { id: runId, done };
+  }
+
+  /** What a partial run reuses (undefined for a whole run); a coded refusal when it cannot be exact. */
+  private partialRun(compiled: CompiledNotebook, options: SubmitOptions): PartialRun | undefined {
+    const { plan } = compiled.local;
+    const selection = selectSteps(plan.steps, { only: options.only, from: options.from });
+    if (!selection) return undefined;
+    const useCache = options.useCache ?? true;
+    const past = new PastResults(this.store, new StepCache(this.store.cacheDir()), plan.notebookPath, useCache);
+    return planPartialRun(plan, selection, options.parameters, past);
   }
 
   async get(runId: string): Promise<RunView> {

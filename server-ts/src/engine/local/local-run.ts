@@ -11,12 +11,14 @@ import { parseMetricLines } from '../../runtime/metrics.js';
 import type { StepContextFile, StepFailure, StepResult } from '../../runtime/step-context.js';
 import { stepError } from '../../diagnostics/codes.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import type { RunEvent, RunRecord, StepRecord, StepStatus } from '../types.js';
+import type { RunEvent, RunRecord, StepRecord, StepSelectionRequest, StepStatus } from '../types.js';
 import type { EventLogWriter } from './event-log.js';
 import { nextDecision, type SchedulerStep } from './scheduler.js';
 import { RunStore } from './run-store.js';
 import { GpuPool } from './gpu-pool.js';
-import { StepCache, stepCacheKey } from './step-cache.js';
+import { StepCache } from './step-cache.js';
+import { currentStepKey } from './step-key.js';
+import type { PartialRun } from './partial-run.js';
 import { PlanCheck, type FinishedStep } from './plan-check.js';
 import { LearntWrites } from './learnt-writes.js';
 import { launchOrder } from './launch-order.js';
@@ -35,6 +37,10 @@ export interface LocalRunSettings {
   killGraceMs: number;
   /** The GPUs steps may use. */
   gpus: GpuPool;
+  /** A partial run: the steps it runs, the results it reuses, the steps it leaves out. */
+  partial?: PartialRun;
+  /** What the partial run was asked for, for its record. */
+  selection?: StepSelectionRequest;
 }
 
 const FINAL: ReadonlySet<StepStatus> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
@@ -89,7 +95,8 @@ export class LocalRun {
       ),
       metrics: {},
       artifacts: [],
-      displays: []
+      displays: [],
+      ...(options.selection ? { selection: options.selection } : {})
     };
     this.done = new Promise(resolve => (this.resolveDone = resolve));
   }
@@ -100,8 +107,40 @@ export class LocalRun {
 
   start(): this {
     this.save();
+    if (this.options.partial) this.applyPartial(this.options.partial);
     queueMicrotask(() => this.pump());
     return this;
+  }
+
+  /**
+   * A partial run's steps that do not run: the needed ones finish at once with the result found for them
+   * (checked against the plan as a cache hit is), the others are skipped.
+   */
+  private applyPartial(partial: PartialRun): void {
+    for (const [name, reused] of partial.reused) {
+      const paths = this.paths(name);
+      try {
+        copyCachedFiles(reused.files, paths);
+      } catch (error) {
+        this.failStepForStorage(name, error);
+        return;
+      }
+      this.collectResults(name, paths);
+      this.record.steps[name].cacheKey = reused.key;
+      this.record.steps[name].inputsFrom = Object.fromEntries(
+        Object.entries(reused.result.loaded)
+          .filter(([input]) => this.stepsByName.get(name)!.ins.some(i => i.name === input))
+          .map(([input, loaded]) => [input, loaded.from])
+      );
+      this.finishChecked(name, reused.result, {
+        status: 'succeeded',
+        cached: true,
+        outputsDir: reused.outputsDir,
+        seconds: 0,
+        reusedFrom: reused.from
+      });
+    }
+    for (const name of partial.unselected) this.finishStep(name, { status: 'skipped', reason: 'not selected' });
   }
 
   /** Stops running steps (SIGTERM, then SIGKILL after a grace period) and runs nothing more. */
@@ -222,22 +261,26 @@ export class LocalRun {
   private startStep(name: string): void {
     const step = this.stepsByName.get(name)!;
     const state = this.record.steps[name];
-    const resolved = this.check.resolveInputs(name, this.results);
-    if ('error' in resolved) {
+    const current = currentStepKey(
+      this.check,
+      step,
+      this.results,
+      this.options.parameters,
+      s => this.record.steps[s].cacheKey!
+    );
+    if ('error' in current) {
       this.discardWarm(name);
-      this.failCheck(name, [resolved.error]);
+      this.failCheck(name, [current.error]);
       return;
     }
-    state.inputsFrom = Object.fromEntries(Object.entries(resolved.inputs).map(([n, i]) => [n, i.from]));
-    const inputKeys = Object.fromEntries(
-      Object.entries(resolved.inputs).map(([n, i]) => [n, `${i.from}:${this.record.steps[i.from].cacheKey!}`])
-    );
-    const env = this.check.envFor(name, this.results);
-    const key = stepCacheKey(step, this.options.parameters, inputKeys, env);
+    const { key, inputs, env } = current;
+    state.inputsFrom = Object.fromEntries(Object.entries(inputs).map(([n, i]) => [n, i.from]));
     state.cacheKey = key;
     const paths = this.paths(name);
 
-    const hit = this.cachingAllowed(step) && this.options.useCache ? this.cache.lookup(key) : undefined;
+    // A step a partial run selected always runs: that is what was asked for.
+    const selected = this.options.partial?.selected.has(name) ?? false;
+    const hit = !selected && this.cachingAllowed(step) && this.options.useCache ? this.cache.lookup(key) : undefined;
     const hitResult = hit && readResult(hit.resultFile);
     if (hit && hitResult) {
       this.discardWarm(name);
@@ -265,7 +308,7 @@ export class LocalRun {
 
     const running = this.processes.get(name) ?? this.spawnStep(name, false);
     if (!running) return; // its files could not be written: the step failed, and the run stops
-    running.release({ inputs: resolved.inputs, env });
+    running.release({ inputs, env });
     if (step.settings.timeoutSeconds) running.limitTime(step.settings.timeoutSeconds, this.options.killGraceMs);
     // A warm process that already ended (its prelude failed) is reported now, as the step it was to run.
     running.onEnd(exit => queueMicrotask(() => this.ended(name, running, exit)));

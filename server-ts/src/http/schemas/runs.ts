@@ -47,7 +47,16 @@ export const StepRecordSchema = Type.Object(
         })
       )
     ),
-    inputsFrom: Type.Optional(Type.Record(Type.String(), Type.String()))
+    inputsFrom: Type.Optional(Type.Record(Type.String(), Type.String())),
+    reusedFrom: Type.Optional(
+      Type.Union(
+        [
+          Type.Object({ source: Type.Literal('cache') }),
+          Type.Object({ source: Type.Literal('run'), runId: Type.String() })
+        ],
+        { description: "In a partial run, where this step's result was taken from." }
+      )
+    )
   },
   { title: 'StepRecord' }
 );
@@ -79,7 +88,13 @@ const RunRecordFields = {
   metrics: Type.Record(Type.String(), Type.Number()),
   artifacts: Type.Array(Type.String()),
   displays: Type.Array(DisplayArtifactSchema),
-  error: Type.Optional(DiagnosticSchema)
+  error: Type.Optional(DiagnosticSchema),
+  selection: Type.Optional(
+    Type.Object(
+      { only: Type.Optional(Type.Array(Type.String())), from: Type.Optional(Type.String()) },
+      { description: 'What a partial run was asked to run; absent for a whole run.' }
+    )
+  )
 };
 
 export const RunRecordSchema = Type.Object(RunRecordFields, { title: 'RunRecord' });

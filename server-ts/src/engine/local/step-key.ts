@@ -1,0 +1,31 @@
+/**
+ * A step's cache key as of now, from the results of the steps before it: where each input comes from (the
+ * nearest upstream step that saved it), that producer's key, and the `process.env` changes it inherits. One
+ * function for a run starting a step and for a partial run finding the results it reuses, so both agree.
+ */
+import type { PlanStep } from '../../compile/local/plan.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { ParameterValue } from '../../ir.js';
+import type { EnvChange } from '../../runtime/state-watch.js';
+import type { StepContextFile } from '../../runtime/step-context.js';
+import type { FinishedStep, PlanCheck } from './plan-check.js';
+import { stepCacheKey } from './step-cache.js';
+
+export type CurrentStepKey = { key: string; inputs: StepContextFile['inputs']; env: EnvChange } | { error: Diagnostic };
+
+export function currentStepKey(
+  check: PlanCheck,
+  step: PlanStep,
+  finished: ReadonlyMap<string, FinishedStep>,
+  parameters: Record<string, ParameterValue>,
+  /** A finished step's key. */
+  keyOf: (step: string) => string
+): CurrentStepKey {
+  const resolved = check.resolveInputs(step.name, finished);
+  if ('error' in resolved) return resolved;
+  const inputKeys = Object.fromEntries(
+    Object.entries(resolved.inputs).map(([name, input]) => [name, `${input.from}:${keyOf(input.from)}`])
+  );
+  const env = check.envFor(step.name, finished);
+  return { key: stepCacheKey(step, parameters, inputKeys, env), inputs: resolved.inputs, env };
+}
