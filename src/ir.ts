@@ -1,7 +1,6 @@
 /**
- * The pipeline IR and diagnostics as the backend's `POST analyze` answers
- * them: one contract, declared once in server-ts/src/ir.ts. Types only, so
- * nothing of the backend is bundled into the extension.
+ * The pipeline IR and diagnostics as the backend's `POST analyze` answers them: the types generated from the
+ * server's OpenAPI document (src/api/), so the frontend and the backend share one contract.
  */
 export type {
   Diagnostic,
@@ -17,4 +16,4 @@ export type {
   Step,
   StepInput,
   StepSettings
-} from '@cellflow/server/ir';
+} from './api/types';

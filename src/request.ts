@@ -1,6 +1,7 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import { backendWatch } from './backend-watch';
+import type { ApiAnswer, ErrorBody, paths } from './api/types';
 import { Cellflow } from './tokens';
 
 /** Statuses with which the proxy says the backend did not answer (it may be restarting). */
@@ -23,6 +24,31 @@ export class CellflowResponseError extends ServerConnection.ResponseError {
   ) {
     super(response, message);
   }
+}
+
+/** The API's routes under `/api/`, as the generated types name them (`analyze`, `runs/{id}`, ...). */
+type EndPointOf<P> = P extends `/api/${infer E}` ? E : never;
+
+/**
+ * One route of the API, typed from the generated contract: `callAPI('/api/analyze', 'post', body)` answers
+ * the IR. Path parameters are filled in by the caller (`'/api/runs/{id}'` with `{ id }`).
+ */
+export async function callAPI<P extends keyof paths, M extends keyof paths[P] & ('get' | 'post')>(
+  route: P,
+  method: M,
+  options: { body?: unknown; params?: Record<string, string>; query?: Record<string, string> } = {},
+  serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings()
+): Promise<ApiAnswer<P, M>> {
+  let endPoint: string = route.slice('/api/'.length) as EndPointOf<P>;
+  for (const [name, value] of Object.entries(options.params ?? {})) {
+    endPoint = endPoint.replace(`{${name}}`, encodeURIComponent(value));
+  }
+  const query = options.query ? `?${new URLSearchParams(options.query).toString()}` : '';
+  const init: RequestInit = { method: method.toUpperCase() };
+  if (options.body !== undefined) {
+    init.body = JSON.stringify(options.body);
+  }
+  return requestAPI<ApiAnswer<P, M>>(endPoint + query, init, serverSettings);
 }
 
 /**
@@ -117,7 +143,7 @@ async function requestOnce<T>(
   }
 
   if (!response.ok) {
-    const failure = (data as Partial<Cellflow.IErrorResponse> | null)?.error;
+    const failure = (data as Partial<ErrorBody> | null)?.error;
     if (failure && typeof failure.message === 'string') {
       throw new CellflowResponseError(response, failure.message, failure.code ?? null, failure.hint ?? null);
     }

@@ -2,6 +2,7 @@ import { NotebookPanel } from '@jupyterlab/notebook';
 import { VDomRenderer } from '@jupyterlab/ui-components';
 import { Token } from '@lumino/coreutils';
 import { ISignal } from '@lumino/signaling';
+import type { ApiBody, ErrorBody, HealthResponse } from './api/types';
 import { PipelineIR } from './ir';
 
 /**
@@ -54,26 +55,18 @@ export namespace Cellflow {
     hint: string;
   }
 
-  /** `POST analyze` request body. */
-  export interface IAnalyzeRequest {
-    /** The notebook path relative to the Jupyter root. */
-    path: string;
-  }
+  /** `POST analyze` request body: `{ path }`, with `cells` for unsaved content. */
+  export type IAnalyzeRequest = ApiBody<'/api/analyze', 'post'>;
 
-  /** `GET health` response body. */
-  export interface IHealth {
-    name: 'cellflow';
-    version: string;
-    /** New for every backend process: a change means the backend was restarted. */
-    instance?: string;
-    /** When the backend process started (ISO 8601). */
-    startedAt?: string;
-  }
+  /**
+   * `GET health` response body. `instance` and `startedAt` may be missing from an older backend: the
+   * version check must still say what to do then.
+   */
+  export type IHealth = Omit<HealthResponse, 'instance' | 'startedAt'> &
+    Partial<Pick<HealthResponse, 'instance' | 'startedAt'>>;
 
   /** The backend's error body: `{ error: { code, message, hint } }`. */
-  export interface IErrorResponse {
-    error: IError & { diagnostic?: unknown };
-  }
+  export type IErrorResponse = ErrorBody;
 
   /** Arguments of the `cellflow:select-cell` command. */
   export interface ISelectCellArgs {

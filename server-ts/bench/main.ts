@@ -18,6 +18,7 @@ import { chainNotebook, largeNotebook } from './generate.js';
 import { benchCheckCost, benchHandOver } from './plan-check.js';
 import { benchTpe } from './tpe.js';
 import { benchSnapshot } from './snapshot.js';
+import { benchEditToDiagnostic, benchSseLogLines } from './http-api.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../..');
@@ -267,6 +268,13 @@ if (!only || only === 'tpe') {
 if (!only || only === 'snapshot') {
   log('bench: a snapshot of a 1 GB workspace in 10,000 files with 1 MB changed, against stat-ing every file');
   results.snapshot = await benchSnapshot();
+}
+
+if (!only || only === 'http') {
+  log('bench: edit-to-diagnostic through POST /api/analyze on a 200-cell notebook, against a health round trip');
+  results.editToDiagnostic = await benchEditToDiagnostic(workDir);
+  log("bench: an SSE client receiving a run's 10,000 log lines");
+  results.sseLogLines = await benchSseLogLines(workDir);
 }
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'bench.json'), JSON.stringify(results, null, 2) + '\n');

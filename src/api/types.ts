@@ -1,47 +1,56 @@
 /**
- * Request and response shapes of the HTTP API this extension uses beyond the
- * pipeline IR (src/ir.ts). Declared here, in one place, until the types
- * generated from the server's OpenAPI document (src/api/schema.d.ts) replace
- * them.
+ * The API's shapes for the frontend, named: aliases of the types openapi-typescript generates
+ * (`schema.d.ts`, from server-ts/openapi.json, which the server generates from its own schemas). One
+ * contract, nothing copied by hand; `npm run api-types` regenerates them.
  */
-import type { Diagnostic, StepInput } from '../ir';
+import type { components, paths } from './schema';
 
+type Schemas = components['schemas'];
+
+export type PipelineIR = Schemas['PipelineIR'];
+export type Diagnostic = Schemas['Diagnostic'];
+export type Step = PipelineIR['steps'][number];
+export type StepInput = Step['ins'][number];
+export type StepSettings = Step['settings'];
+export type Parameter = PipelineIR['parameters'][number];
+export type ParameterValue = Parameter['default'];
+export type ParameterType = Parameter['type'];
+export type Metric = PipelineIR['metrics'][number];
+export type PreludeCell = PipelineIR['prelude'][number];
+export type NotebookSettings = PipelineIR['settings'];
+export type Language = PipelineIR['language'];
+export type Severity = Diagnostic['severity'];
+
+export type CompileResponse = Schemas['CompileResponse'];
+export type Proposal = Schemas['Proposal'];
+export type HealthResponse = Schemas['HealthResponse'];
+export type ErrorBody = Schemas['ErrorBody'];
+export type RunView = Schemas['RunView'];
+export type SequencedRunEvent = Schemas['SequencedRunEvent'];
+export type RunEvent = SequencedRunEvent['event'];
+export type StepRecord = RunView['steps'][string];
+export type StepLogs = Schemas['StepLogs'];
+
+type JsonContent<R> = R extends { content: { 'application/json': infer T } } ? T : never;
+type Operation<P extends keyof paths, M extends keyof paths[P]> = paths[P][M];
+
+/** The JSON body a route takes, e.g. `ApiBody<'/api/runs', 'post'>`. */
+export type ApiBody<P extends keyof paths, M extends keyof paths[P]> =
+  Operation<P, M> extends { requestBody: { content: { 'application/json': infer T } } } ? T : never;
+
+/** The JSON answer a route gives on success, e.g. `ApiAnswer<'/api/analyze', 'post'>`. */
+export type ApiAnswer<P extends keyof paths, M extends keyof paths[P]> =
+  Operation<P, M> extends { responses: infer R }
+    ? JsonContent<
+        R extends { 200: infer OK } ? OK : R extends { 201: infer C } ? C : R extends { 202: infer A } ? A : never
+      >
+    : never;
+
+/** `POST /api/analyze` and `POST /api/annotate`: the notebook's path, and its unsaved cells. */
+export type IAnalyzeRequest = ApiBody<'/api/analyze', 'post'>;
 /** A notebook cell as the analysis reads it: nbformat JSON without outputs. */
-export interface IAnalysisCell {
-  id?: string;
-  cell_type: string;
-  source: string;
-  metadata: Record<string, unknown>;
-  outputs?: [];
-  execution_count?: null;
-}
-
-/** `POST /api/analyze` and `POST /api/annotate`. */
-export interface IAnalyzeRequest {
-  /** The notebook path relative to the Jupyter root; its file gives the kernel and settings. */
-  path: string;
-  /** The unsaved cells, analyzed in place of the file's. */
-  cells?: IAnalysisCell[];
-}
-
-/** One step of a proposed split (`cellflow annotate --json`). */
-export interface IProposedStep {
-  name: string;
-  cells: number[];
-  prev: string[];
-  ins: StepInput[];
-  outs: string[];
-}
-
+export type IAnalysisCell = NonNullable<IAnalyzeRequest['cells']>[number];
 /** `POST /api/annotate`: the proposed tags for a notebook without step tags. */
-export interface IAnnotateProposal {
-  /** `split`: several steps; `one-step`: one step; `unchanged`: nothing proposed (see notes). */
-  outcome: 'split' | 'one-step' | 'unchanged';
-  /** Every code cell whose tags change, with its new tags. */
-  cells: Array<{ index: number; tags: string[] }>;
-  prelude: Array<{ index: number; kind: 'imports' | 'functions' }>;
-  steps: IProposedStep[];
-  notes: string[];
-  /** The notebook's own errors, when they stop a proposal. */
-  diagnostics: Diagnostic[];
-}
+export type IAnnotateProposal = Proposal;
+
+export type { components, paths };

@@ -8,15 +8,17 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { serverError } from '../diagnostics/codes.js';
 import { CellflowError, type Diagnostic } from '../diagnostics/diagnostic.js';
-import type { Proposal } from '../annotate/propose.js';
 import type { PipelineIR } from '../ir.js';
-import type { AnalysisReply, AnalysisRequest } from './protocol.js';
+import type { NotebookCell } from '../notebook/nbformat.js';
+import type { AnalysisJob, AnalysisReply, AnalysisRequest, JobResults } from './protocol.js';
+
+export type { JobResults } from './protocol.js';
 
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
 
 interface Pending {
   path: string;
-  resolve: (answer: any) => void;
+  resolve: (result: JobResults[AnalysisJob]) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout;
 }
@@ -40,17 +42,22 @@ export class AnalysisProcess {
     this.heapMiB = options.heapMiB ?? 2048;
   }
 
-  /** The pipeline IR of the notebook at `path`, or of `cells` (unsaved) under that notebook's metadata. */
-  analyze(path: string, cells?: unknown[]): Promise<PipelineIR> {
+  /** The notebook's pipeline IR; `cells` (unsaved) replace the file's. */
+  analyze(path: string, cells?: NotebookCell[]): Promise<PipelineIR> {
     return this.request('analyze', path, cells);
   }
 
-  /** `cellflow annotate`'s proposal for the notebook at `path`, or for `cells` under its metadata. */
-  annotate(path: string, cells?: unknown[]): Promise<Proposal> {
+  /** Compiled for the embedded engine, or the errors that refuse it. */
+  compile(path: string, cells?: NotebookCell[]): Promise<JobResults['compile']> {
+    return this.request('compile', path, cells);
+  }
+
+  /** `cellflow annotate`'s proposal of steps. */
+  annotate(path: string, cells?: NotebookCell[]): Promise<JobResults['annotate']> {
     return this.request('annotate', path, cells);
   }
 
-  private request(task: AnalysisRequest['task'], path: string, cells: unknown[] | undefined): Promise<any> {
+  private request<J extends AnalysisJob>(job: J, path: string, cells?: NotebookCell[]): Promise<JobResults[J]> {
     const child = this.child ?? this.start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -58,8 +65,9 @@ export class AnalysisProcess {
         () => this.crashed(child, 'it ran longer than the analysis may take', id),
         this.timeoutMs
       );
-      this.pending.set(id, { path, resolve, reject, timer });
-      child.send({ id, task, path, ...(cells === undefined ? {} : { cells }) } satisfies AnalysisRequest);
+      this.pending.set(id, { path, resolve: resolve as Pending['resolve'], reject, timer });
+      const request: AnalysisRequest = { id, job, path, ...(cells === undefined ? {} : { cells }) };
+      child.send(request);
     });
   }
 
@@ -89,8 +97,7 @@ export class AnalysisProcess {
     const request = this.pending.get(reply.id);
     if (!request) return;
     this.settle(reply.id);
-    if ('ir' in reply) request.resolve(reply.ir);
-    else if ('proposal' in reply) request.resolve(reply.proposal);
+    if ('result' in reply) request.resolve(reply.result);
     else if ('diagnostic' in reply) request.reject(new CellflowError(reply.diagnostic));
     else request.reject(Object.assign(new Error(reply.failure.message), { code: reply.failure.code }));
   }

@@ -63,8 +63,7 @@ describe('analysis of unsaved cells', () => {
       root,
       port: 0,
       secret: SECRET,
-      analyzeNotebookFile: (file, cells) => analysis.analyze(file, cells),
-      annotateNotebookFile: (file, cells) => analysis.annotate(file, cells),
+      work: analysis,
       log: () => undefined
     });
   });

@@ -39,8 +39,7 @@ export function registerServe(program: Command): void {
         root: options.root,
         ...(useSocket ? { socketPath: options.socket } : { port: options.port, secret }),
         allowedHosts: options.allowHost,
-        analyzeNotebookFile: (path, cells) => analysis.analyze(path, cells),
-        annotateNotebookFile: (path, cells) => analysis.annotate(path, cells)
+        work: analysis
       }).catch(error => {
         analysis.close();
         throw error;
