@@ -7,6 +7,7 @@ import { backendWatch } from './backend-watch';
 import { addCommands } from './commands';
 import { CellflowSidebar } from './components/CellflowSidebar';
 import { PipelineModel } from './model';
+import { runPlugin } from './run-plugin';
 import { checkBackend } from './server';
 import { ICellflow } from './tokens';
 
@@ -108,4 +109,4 @@ const sidebarPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [plugin, sidebarPlugin];
+export default [plugin, sidebarPlugin, runPlugin];
