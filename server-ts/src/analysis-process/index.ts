@@ -9,13 +9,16 @@ import { fileURLToPath } from 'node:url';
 import { serverError } from '../diagnostics/codes.js';
 import { CellflowError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { PipelineIR } from '../ir.js';
-import type { AnalysisReply, AnalysisRequest } from './protocol.js';
+import type { NotebookCell } from '../notebook/nbformat.js';
+import type { AnalysisJob, AnalysisReply, AnalysisRequest, JobResults } from './protocol.js';
+
+export type { JobResults } from './protocol.js';
 
 const WORKER = fileURLToPath(new URL('./worker.js', import.meta.url));
 
 interface Pending {
   path: string;
-  resolve: (ir: PipelineIR) => void;
+  resolve: (result: JobResults[AnalysisJob]) => void;
   reject: (error: Error) => void;
   timer: NodeJS.Timeout;
 }
@@ -39,7 +42,22 @@ export class AnalysisProcess {
     this.heapMiB = options.heapMiB ?? 2048;
   }
 
-  analyze(path: string): Promise<PipelineIR> {
+  /** The notebook's pipeline IR; `cells` (unsaved) replace the file's. */
+  analyze(path: string, cells?: NotebookCell[]): Promise<PipelineIR> {
+    return this.request('analyze', path, cells);
+  }
+
+  /** Compiled for the embedded engine, or the errors that refuse it. */
+  compile(path: string, cells?: NotebookCell[]): Promise<JobResults['compile']> {
+    return this.request('compile', path, cells);
+  }
+
+  /** `cellflow annotate`'s proposal of steps. */
+  annotate(path: string, cells?: NotebookCell[]): Promise<JobResults['annotate']> {
+    return this.request('annotate', path, cells);
+  }
+
+  private request<J extends AnalysisJob>(job: J, path: string, cells?: NotebookCell[]): Promise<JobResults[J]> {
     const child = this.child ?? this.start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -47,8 +65,9 @@ export class AnalysisProcess {
         () => this.crashed(child, 'it ran longer than the analysis may take', id),
         this.timeoutMs
       );
-      this.pending.set(id, { path, resolve, reject, timer });
-      child.send({ id, path } satisfies AnalysisRequest);
+      this.pending.set(id, { path, resolve: resolve as Pending['resolve'], reject, timer });
+      const request: AnalysisRequest = { id, job, path, ...(cells === undefined ? {} : { cells }) };
+      child.send(request);
     });
   }
 
@@ -78,7 +97,7 @@ export class AnalysisProcess {
     const request = this.pending.get(reply.id);
     if (!request) return;
     this.settle(reply.id);
-    if ('ir' in reply) request.resolve(reply.ir);
+    if ('result' in reply) request.resolve(reply.result);
     else if ('diagnostic' in reply) request.reject(new CellflowError(reply.diagnostic));
     else request.reject(Object.assign(new Error(reply.failure.message), { code: reply.failure.code }));
   }

@@ -46,6 +46,8 @@ export function readCellAnnotation(tags: readonly string[], cellIndex: number): 
     appliedTags: []
   };
   let kindDecided = false;
+  // Sets beside the arrays: a cell may carry thousands of tags, and `includes` per tag would be quadratic.
+  const prevSeen = new Set<string>();
 
   for (const tag of tags) {
     const colon = tag.indexOf(':');
@@ -74,7 +76,10 @@ export function readCellAnnotation(tags: readonly string[], cellIndex: number): 
       case 'prev':
         if (!STEP_NAME.test(value)) diagnostics.push(tagError.invalidStepName(cellIndex, value));
         else {
-          if (!annotation.prev.includes(value)) annotation.prev.push(value);
+          if (!prevSeen.has(value)) {
+            prevSeen.add(value);
+            annotation.prev.push(value);
+          }
           annotation.appliedTags.push(tag);
         }
         break;
@@ -119,7 +124,8 @@ function readSetting(settings: Partial<StepSettings>, key: string, value: string
         if (bytes < MIN_STEP_MEMORY_BYTES)
           return 'A step needs at least 32Mi to start: write e.g. `limit:memory:256Mi`.';
       }
-      settings.limits = { ...settings.limits, [resource]: quantity };
+      // Written in place, not spread: a copy per tag would be quadratic in the number of tags.
+      setOwn((settings.limits ??= {}), resource, quantity);
       return undefined;
     }
     case 'annotation':
@@ -127,7 +133,7 @@ function readSetting(settings: Partial<StepSettings>, key: string, value: string
       const split = value.indexOf(':');
       if (split <= 0) return `Write \`${key}:<key>:<value>\`, e.g. \`${key}:team:vision\`.`;
       const field = key === 'annotation' ? 'annotations' : 'labels';
-      settings[field] = { ...settings[field], [value.slice(0, split)]: value.slice(split + 1) };
+      setOwn((settings[field] ??= {}), value.slice(0, split), value.slice(split + 1));
       return undefined;
     }
     case 'image':
@@ -150,6 +156,11 @@ function readSetting(settings: Partial<StepSettings>, key: string, value: string
     default:
       return undefined; // not ours: kept as is
   }
+}
+
+/** `record[key] = value` as an own property, even for `__proto__` (as a spread `{ [key]: value }` would). */
+function setOwn(record: Record<string, string>, key: string, value: string): void {
+  Object.defineProperty(record, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 /** The tags that express `annotation`, in the order of the tags it was read from. */

@@ -33,7 +33,12 @@ export interface CompiledNotebook {
 export async function compileNotebookFile(path: string): Promise<CompiledNotebook> {
   const notebookPath = resolve(path);
   const doc = await readNotebookFile(notebookPath);
-  const analysis = analyzeNotebookWithLearnt(doc.json, notebookPath);
+  return compileNotebook(doc.json, notebookPath);
+}
+
+/** The same for a notebook already read (the HTTP API's unsaved cells); `notebookPath` says where it lives. */
+export function compileNotebook(notebook: NotebookJson, notebookPath: string): CompiledNotebook {
+  const analysis = analyzeNotebookWithLearnt(notebook, notebookPath);
   const errors = [...analysis.ir.diagnostics, ...checkRunnable(analysis, notebookPath)].filter(
     d => d.severity === 'error'
   );

@@ -85,6 +85,10 @@ export interface SubmitOptions {
   useCache?: boolean;
   /** How many steps may run at once. */
   concurrency?: number;
+  /** Run just these steps; the others' values come from the cache or a past run with the same cache key. */
+  only?: string[];
+  /** Run this step and everything downstream of it; the rest as for `only`. */
+  from?: string;
 }
 
 /** A submitted run, as its submitter holds it. */

@@ -5,6 +5,12 @@
  * itself refused the notebook).
  */
 import type { ServerResponse } from 'node:http';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+
+/** Diagnostics that mean "no such thing" rather than "this is wrong". */
+const NOT_FOUND_CODES = new Set(['unknown-run', 'unknown-step', 'unknown-artifact']);
+/** Diagnostics about what the request asked for (a parameter, a step), not about the notebook. */
+const BAD_REQUEST_CODES = new Set(['unknown-parameter', 'bad-parameter-value', 'bad-parameter']);
 
 export interface HttpErrorBody {
   error: {
@@ -13,6 +19,8 @@ export interface HttpErrorBody {
     hint: string;
     /** The analyzer's own diagnostic, when it is the reason for the error. */
     diagnostic?: unknown;
+    /** Every error, when several refuse the request (a notebook that does not compile). */
+    diagnostics?: unknown[];
   };
 }
 
@@ -23,7 +31,8 @@ export class HttpError extends Error {
     message: string,
     readonly hint: string,
     readonly headers: Record<string, string> = {},
-    readonly diagnostic?: unknown
+    readonly diagnostic?: unknown,
+    readonly diagnostics?: unknown[]
   ) {
     super(message);
     this.name = 'HttpError';
@@ -34,6 +43,7 @@ export class HttpError extends Error {
       error: { code: this.code, message: this.message, hint: this.hint }
     };
     if (this.diagnostic !== undefined) body.error.diagnostic = this.diagnostic;
+    if (this.diagnostics !== undefined) body.error.diagnostics = this.diagnostics;
     return body;
   }
 }
@@ -62,7 +72,7 @@ export const httpError = {
       413,
       'body-too-large',
       `The request body is larger than ${limitBytes} bytes.`,
-      'Send the notebook path, not the notebook: the server reads the file itself.',
+      'Send the notebook path, and its cells only when they are unsaved; a notebook this large is analyzed from its saved file.',
       // The rest of an oversized body is never read, so the connection cannot be reused.
       { Connection: 'close' }
     ),
@@ -74,6 +84,38 @@ export const httpError = {
       'Send a JSON object such as {"path": "notebooks/train.ipynb"}.'
     ),
   invalidRequest: (why: string, hint: string) => new HttpError(400, 'invalid-request', why, hint),
+  /** A coded diagnostic from the analyzer or the engine: 404 for what does not exist, 400 for a bad ask, else 422. */
+  fromDiagnostic: (diagnostic: Diagnostic, diagnostics?: Diagnostic[]) =>
+    new HttpError(
+      NOT_FOUND_CODES.has(diagnostic.code) ? 404 : BAD_REQUEST_CODES.has(diagnostic.code) ? 400 : 422,
+      diagnostic.code,
+      diagnostic.message,
+      diagnostic.hint,
+      {},
+      diagnostic,
+      diagnostics
+    ),
+  symlinkLoop: (requested: string) =>
+    new HttpError(
+      400,
+      'path-symlink-loop',
+      `The path "${requested}" goes through symbolic links that point at each other.`,
+      'Fix or remove the looping links, or pass the path of the notebook itself.'
+    ),
+  pathTooLong: () =>
+    new HttpError(
+      400,
+      'path-too-long',
+      'The path is longer than the file system allows.',
+      'Pass the notebook path as the JupyterLab file browser shows it.'
+    ),
+  pathNotReadable: (requested: string) =>
+    new HttpError(
+      403,
+      'path-not-readable',
+      `The server may not read "${requested}".`,
+      'Check the permissions of the file and of the folders above it.'
+    ),
   pathOutsideRoot: (requested: string) =>
     new HttpError(
       403,

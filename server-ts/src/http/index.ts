@@ -1,7 +1,7 @@
-export { createServer } from './server.js';
-export type { CellflowServer, CreateServerOptions } from './server.js';
-export type { AnalyzeNotebookFile, AnalyzeRequest } from './routes/analyze.js';
+export { createServer, DEFAULT_MAX_BODY_BYTES } from './server.js';
+export type { AnalyzeNotebookFile, CellflowServer, CreateServerOptions } from './server.js';
+export type { NotebookWork } from './notebook-work.js';
 export type { HealthResponse } from './routes/health.js';
 export type { HttpErrorBody } from './errors.js';
-export { PROXY_PREFIX } from './router.js';
+export { PROXY_PREFIX } from './prefix.js';
 export { SECRET_HEADER } from './guard.js';

@@ -49,13 +49,32 @@ export async function resolveFileInsideRoot(root: ServerRoot, requested: string)
   try {
     real = await realpath(lexical);
   } catch (error) {
-    if (isMissing(error)) throw httpError.notebookNotFound(requested);
-    throw error;
+    throw fileSystemRefusal(error, requested);
   }
   if (!isInside(root.real, real)) throw httpError.pathOutsideRoot(requested);
 
-  if (!(await stat(real)).isFile()) throw httpError.notAFile(requested);
+  const info = await stat(real).catch((error: unknown) => {
+    throw fileSystemRefusal(error, requested);
+  });
+  if (!info.isFile()) throw httpError.notAFile(requested);
   return real;
+}
+
+/** What the file system said, as the client's 4xx: never the server's own path or a 500. */
+function fileSystemRefusal(error: unknown, requested: string): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (isMissing(error)) return httpError.notebookNotFound(requested);
+  if (code === 'ELOOP') return httpError.symlinkLoop(requested);
+  if (code === 'ENAMETOOLONG') return httpError.pathTooLong();
+  if (code === 'EACCES' || code === 'EPERM') return httpError.pathNotReadable(requested);
+  return error as Error;
+}
+
+/** The path of `absolute` relative to the root, `/`-separated: how the API names files to the client. */
+export function relativeToRoot(root: ServerRoot, absolute: string): string {
+  const relative = path.relative(root.real, absolute);
+  // Never a server path: a file outside the root (it cannot be one a request named) is shown by its name.
+  return isInside(root.real, absolute) ? relative.split(path.sep).join('/') : path.basename(absolute);
 }
 
 function isInside(directory: string, candidate: string): boolean {

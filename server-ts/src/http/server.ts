@@ -1,22 +1,40 @@
 /**
- * The cellflow HTTP server: JSON over HTTP on the loopback interface, started
- * by jupyter-server-proxy (see cellflow/__init__.py), so Jupyter's own
- * authentication guards every request that reaches it from a browser.
- * Routes and shapes: README.md in this folder.
+ * The cellflow HTTP server: JSON over HTTP on a Unix socket or the loopback interface, started by
+ * jupyter-server-proxy (see cellflow/__init__.py), so Jupyter's own authentication guards every request that
+ * reaches it from a browser. Routes and shapes: README.md in this folder, openapi.json beside package.json.
  */
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DEFAULT_MAX_BODY_BYTES } from './body.js';
-import { HttpError, httpError, sendError, sendJson } from './errors.js';
-import { checkRequest } from './guard.js';
+import { AnalysisProcess } from '../analysis-process/index.js';
+import { LocalEngine } from '../engine/local/engine.js';
+import { buildApp } from './app.js';
+import type { NotebookWork } from './notebook-work.js';
 import { openRoot } from './paths.js';
-import { createRouter, type Route } from './router.js';
-import { analyzeRoute, type AnalyzeNotebookFile } from './routes/analyze.js';
-import { healthRoute, readyRoute } from './routes/health.js';
+import { RunLocator, type EngineFactory } from './run-locator.js';
 import { preparePrivateSocket } from './socket-dir.js';
+import type { NotebookCell } from '../notebook/nbformat.js';
 
 /** Hosts the server may bind: loopback only, the proxy is the way in. */
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/**
+ * Requests carry paths and options, and the editor's unsaved cells (outputs included, as nbformat holds them):
+ * a notebook larger than this is analyzed from its saved file instead.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Socket timeouts. An idle connection (half-open included) closes after `connection` ms of silence; event streams
+ * stay open through their heartbeats, which come more often. A request must arrive whole within `request`;
+ * an idle keep-alive connection closes after `keepAlive`.
+ */
+export const DEFAULT_TIMEOUTS = { connection: 75_000, request: 30_000, keepAlive: 5_000 };
+
+/** Between heartbeat comments on an event stream: well inside the connection timeout. */
+export const DEFAULT_HEARTBEAT_MS = 15_000;
+
+/** Reads and analyzes one notebook file (its unsaved `cells` when given); returns the pipeline IR. */
+export type AnalyzeNotebookFile = (absolutePath: string, cells?: NotebookCell[]) => Promise<unknown>;
 
 export interface CreateServerOptions {
   /** The Jupyter root directory; every path in a request is resolved inside it. */
@@ -31,10 +49,19 @@ export interface CreateServerOptions {
   secret?: string;
   /** Host names accepted in the Host header besides loopback ones. */
   allowedHosts?: readonly string[];
-  /** Passed in so the HTTP layer does not depend on how analysis is done. */
-  analyzeNotebookFile: AnalyzeNotebookFile;
-  /** Largest request body accepted, in bytes (default 1 MiB). */
+  /**
+   * Analyze, compile and annotate. Default: an analysis process of the server's own (off its event loop, with a
+   * time limit), closed with the server.
+   */
+  work?: NotebookWork;
+  /** Replaces `work.analyze` (tests of the HTTP layer alone). */
+  analyzeNotebookFile?: AnalyzeNotebookFile;
+  /** The engine for a notebook folder's runs (default: the local engine there, as `cellflow run` uses). */
+  engineFor?: EngineFactory;
+  /** Largest request body accepted, in bytes (default 32 MiB). */
   maxBodyBytes?: number;
+  heartbeatMs?: number;
+  timeouts?: Partial<typeof DEFAULT_TIMEOUTS>;
   /** Where server-side failures are reported (default: stderr). */
   log?: (line: string) => void;
 }
@@ -64,66 +91,45 @@ export async function createServer(options: CreateServerOptions): Promise<Cellfl
   }
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const root = await openRoot(options.root);
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const ownProcess = options.work === undefined ? new AnalysisProcess() : undefined;
+  const base: NotebookWork = options.work ?? ownProcess!;
+  const analyze = options.analyzeNotebookFile;
+  const work: NotebookWork = analyze
+    ? {
+        analyze: (file, cells) => analyze(file, cells) as ReturnType<NotebookWork['analyze']>,
+        compile: (file, cells) => base.compile(file, cells),
+        annotate: (file, cells) => base.annotate(file, cells)
+      }
+    : base;
 
-  const routes: Route[] = [
-    readyRoute(),
-    healthRoute(),
-    analyzeRoute({
-      root,
-      analyzeNotebookFile: options.analyzeNotebookFile,
-      maxBodyBytes
-    })
-  ];
-  const router = createRouter(routes);
+  const app = await buildApp({
+    root,
+    guard: {
+      secret: options.socketPath === undefined ? options.secret : undefined,
+      allowedHosts: options.allowedHosts
+    },
+    work,
+    runs: new RunLocator(options.engineFor ?? (dir => new LocalEngine(dir))),
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+    timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
+    log
+  });
 
-  const guard = {
-    secret: options.socketPath === undefined ? options.secret : undefined,
-    allowedHosts: options.allowedHosts
-  };
-  const httpServer = http.createServer((request, response) => {
-    const refusal = checkRequest(request, guard);
-    if (refusal) {
-      sendError(response, refusal);
-      return;
+  try {
+    if (options.socketPath !== undefined) {
+      await preparePrivateSocket(options.socketPath);
+      await app.listen({ path: options.socketPath });
+    } else {
+      await app.listen({ port: options.port ?? 0, host });
     }
-    router
-      .dispatch(request, response)
-      .then(result => {
-        if (result) sendJson(response, result.status, result.body);
-      })
-      .catch((error: unknown) => {
-        const failure =
-          error instanceof HttpError
-            ? error
-            : httpError.internal(error instanceof Error ? error.message : String(error));
-        if (failure.status >= 500) {
-          const cause = failure === error ? failure.cause : error;
-          log(
-            `cellflow: ${request.method} ${request.url} failed: ${
-              cause instanceof Error ? cause.stack : failure.message
-            }`
-          );
-        }
-        if (response.headersSent) {
-          response.destroy();
-        } else if (!response.destroyed) {
-          sendError(response, failure);
-        }
-      });
-  });
+  } catch (error) {
+    ownProcess?.close();
+    await app.close();
+    throw error;
+  }
 
-  if (options.socketPath !== undefined) await preparePrivateSocket(options.socketPath);
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    const ready = () => {
-      httpServer.off('error', reject);
-      resolve();
-    };
-    if (options.socketPath !== undefined) httpServer.listen(options.socketPath, ready);
-    else httpServer.listen(options.port ?? 0, host, ready);
-  });
-
+  const httpServer = app.server;
   const address = httpServer.address();
   const tcp = typeof address === 'object' && address !== null ? (address as AddressInfo) : undefined;
   const urlHost = tcp?.family === 'IPv6' ? `[${tcp.address}]` : (tcp?.address ?? 'localhost');
@@ -134,11 +140,11 @@ export async function createServer(options: CreateServerOptions): Promise<Cellfl
     socketPath: options.socketPath,
     root: root.real,
     httpServer,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        httpServer.close(error => (error ? reject(error) : resolve()));
-        // Keep-alive connections would hold close() open until they time out.
-        httpServer.closeIdleConnections();
-      })
+    close: async () => {
+      // Open event streams would hold close() open until their runs end.
+      httpServer.closeAllConnections();
+      await app.close();
+      ownProcess?.close();
+    }
   };
 }

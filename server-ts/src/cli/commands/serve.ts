@@ -39,7 +39,7 @@ export function registerServe(program: Command): void {
         root: options.root,
         ...(useSocket ? { socketPath: options.socket } : { port: options.port, secret }),
         allowedHosts: options.allowHost,
-        analyzeNotebookFile: path => analysis.analyze(path)
+        work: analysis
       }).catch(error => {
         analysis.close();
         throw error;

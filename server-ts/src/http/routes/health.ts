@@ -1,47 +1,32 @@
-import type { Route } from '../router.js';
+/** `GET /api/health` (who is answering: the frontend's version check and restart detection) and `GET /`. */
 import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Static } from 'typebox';
 import { version } from '../../version.js';
+import { HealthResponseSchema, ReadyResponseSchema } from '../schemas/api.js';
+import { errorResponses } from '../schemas/components.js';
 
-export interface HealthResponse {
-  name: 'cellflow';
-  version: string;
-  /** New for every backend process: a change tells the frontend that the backend was restarted. */
-  instance: string;
-  /** When this backend process started (ISO 8601). */
-  startedAt: string;
-}
+export type HealthResponse = Static<typeof HealthResponseSchema>;
 
 const instance = randomUUID();
 const startedAt = new Date().toISOString();
 
-/** `GET /api/health`: lets the frontend tell "backend missing" from other failures. */
-export function healthRoute(): Route {
-  return {
-    method: 'GET',
-    path: '/api/health',
-    handle: async () => {
-      const body: HealthResponse = {
-        name: 'cellflow',
-        version,
-        instance,
-        startedAt
-      };
-      return { status: 200, body };
-    }
-  };
-}
+export function healthRoutes(app: FastifyInstance): void {
+  app.get(
+    '/api/health',
+    {
+      schema: {
+        summary: 'The backend: its version, and an instance id new for every process (a change means a restart).',
+        response: { 200: HealthResponseSchema, ...errorResponses() }
+      }
+    },
+    async (): Promise<HealthResponse> => ({ name: 'cellflow', version, instance, startedAt })
+  );
 
-/**
- * `GET /`: jupyter-server-proxy polls `/` until it gets any HTTP answer and
- * only then forwards requests, so this answers as soon as the server listens.
- */
-export function readyRoute(): Route {
-  return {
-    method: 'GET',
-    path: '/',
-    handle: async () => ({
-      status: 200,
-      body: { name: 'cellflow', ready: true }
-    })
-  };
+  // jupyter-server-proxy polls `/` until it gets any HTTP answer and only then forwards requests.
+  app.get(
+    '/',
+    { schema: { summary: "jupyter-server-proxy's readiness check.", response: { 200: ReadyResponseSchema } } },
+    async () => ({ name: 'cellflow' as const, ready: true as const })
+  );
 }
