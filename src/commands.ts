@@ -117,7 +117,7 @@ export interface IRunCommandContext {
   sidebar: RunSidebarModel;
   api: RunApi;
   /** Opens (or shows again) the run view of a run. */
-  openRun: (runId: string) => Promise<void>;
+  openRun: (runId: string, notebookPath?: string) => Promise<void>;
   /** The run of the active run view, else the last run started here; null when there is none. */
   currentRun: () => RunModel | null;
 }
@@ -136,14 +136,18 @@ export function addRunCommands(
   const { cellflow, launcher, sidebar, api } = context;
   const runIdArgs = {
     type: 'object',
-    properties: { runId: { type: 'string', description: trans.__('The run id') } },
+    properties: {
+      runId: { type: 'string', description: trans.__('The run id') },
+      path: { type: 'string', description: trans.__('The run’s notebook, relative to the Jupyter root') }
+    },
     required: ['runId']
   };
   const stepArgs = {
     type: 'object',
     properties: {
       runId: { type: 'string', description: trans.__('The run whose parameters and results to reuse') },
-      step: { type: 'string', description: trans.__('The step name') }
+      step: { type: 'string', description: trans.__('The step name') },
+      path: { type: 'string', description: trans.__('The run’s notebook, relative to the Jupyter root') }
     },
     required: ['runId', 'step']
   };
@@ -173,12 +177,13 @@ export function addRunCommands(
     }
   });
 
-  const cancelTarget = (args: ReadonlyPartialJSONObject): string | null => {
+  const pathArg = (args: ReadonlyPartialJSONObject) => (typeof args.path === 'string' ? args.path : undefined);
+  const cancelTarget = (args: ReadonlyPartialJSONObject): { runId: string; path?: string } | null => {
     if (typeof args.runId === 'string') {
-      return args.runId;
+      return { runId: args.runId, path: pathArg(args) };
     }
     const current = context.currentRun();
-    return current?.record?.status === 'running' ? current.runId : null;
+    return current?.record?.status === 'running' ? { runId: current.runId, path: current.notebookPath } : null;
   };
   commands.addCommand(CommandIDs.cancelRun, {
     label: trans.__('Cancel Pipeline Run'),
@@ -191,9 +196,9 @@ export function addRunCommands(
       }
     },
     execute: async args => {
-      const runId = cancelTarget(args);
-      if (runId) {
-        await api.cancel(runId).catch(error => reportFailure(error, trans));
+      const target = cancelTarget(args);
+      if (target) {
+        await api.cancel(target.runId, target.path).catch(error => reportFailure(error, trans));
       }
     }
   });
@@ -204,7 +209,7 @@ export function addRunCommands(
     describedBy: { args: runIdArgs },
     execute: async args => {
       if (typeof args.runId === 'string') {
-        await context.openRun(args.runId);
+        await context.openRun(args.runId, pathArg(args));
       }
     }
   });
@@ -216,7 +221,7 @@ export function addRunCommands(
     }
     let past;
     try {
-      past = await api.get(args.runId);
+      past = await api.get(args.runId, pathArg(args));
     } catch (error) {
       return reportFailure(error, trans);
     }

@@ -42,13 +42,13 @@ export const runPlugin: JupyterFrontEndPlugin<void> = {
     const tracker = new WidgetTracker<MainAreaWidget<RunViewWidget>>({ namespace: 'cellflow-run' });
     let lastStarted: RunModel | null = null;
 
-    const openRun = async (runId: string): Promise<void> => {
+    const openRun = async (runId: string, notebookPath?: string): Promise<void> => {
       const open = tracker.find(widget => widget.content.model.runId === runId);
       if (open) {
         app.shell.activateById(open.id);
         return;
       }
-      const model = new RunModel({ runId, api, translator: translator ?? undefined });
+      const model = new RunModel({ runId, api, notebookPath, translator: translator ?? undefined });
       const content = new RunViewWidget({ model, commands: app.commands, translator: translator ?? undefined });
       const widget = new MainAreaWidget({ content });
       widget.id = `cellflow-run-view-${runId}`;
@@ -107,7 +107,7 @@ export const runPlugin: JupyterFrontEndPlugin<void> = {
     };
 
     launcher.runStarted.connect((_, run) => {
-      void openRun(run.id).then(() => {
+      void openRun(run.id, run.notebookPath).then(() => {
         lastStarted = tracker.find(widget => widget.content.model.runId === run.id)?.content.model ?? null;
         if (lastStarted?.state?.finished) {
           launcher.noteRunFinished();
@@ -135,7 +135,7 @@ export const runPlugin: JupyterFrontEndPlugin<void> = {
     if (restorer) {
       void restorer.restore(tracker, {
         command: CommandIDs.openRun,
-        args: widget => ({ runId: widget.content.model.runId }),
+        args: widget => ({ runId: widget.content.model.runId, path: widget.content.model.notebookPath ?? null }),
         name: widget => widget.content.model.runId
       });
     }

@@ -32,25 +32,34 @@ export class RunApi {
     return answer.runs;
   }
 
-  get(runId: string): Promise<RunView> {
-    return requestAPI<RunView>(`runs/${encodeURIComponent(runId)}`, { method: 'GET' }, this.serverSettings);
+  /**
+   * A run's routes take `notebookPath` (`?path=`) so a backend that has not yet seen the notebook's folder (it was
+   * started again) still finds the run.
+   */
+  get(runId: string, notebookPath?: string): Promise<RunView> {
+    return requestAPI<RunView>(this._runPath(runId, '', notebookPath), { method: 'GET' }, this.serverSettings);
   }
 
-  cancel(runId: string): Promise<CancelResult> {
-    return requestAPI<CancelResult>(`runs/${encodeURIComponent(runId)}/cancel`, { method: 'POST' }, this.serverSettings);
+  cancel(runId: string, notebookPath?: string): Promise<CancelResult> {
+    return requestAPI<CancelResult>(
+      this._runPath(runId, '/cancel', notebookPath),
+      { method: 'POST' },
+      this.serverSettings
+    );
   }
 
-  logs(runId: string, step: string): Promise<StepLogs> {
+  logs(runId: string, step: string, notebookPath?: string): Promise<StepLogs> {
     return requestAPI<StepLogs>(
-      `runs/${encodeURIComponent(runId)}/logs/${encodeURIComponent(step)}`,
+      this._runPath(runId, `/logs/${encodeURIComponent(step)}`, notebookPath),
       { method: 'GET' },
       this.serverSettings
     );
   }
 
   /** A run file's text (JSON and plain text are shown inline, not framed). */
-  async artifactText(runId: string, path: string): Promise<string> {
-    const response = await ServerConnection.makeRequest(this.artifactUrl(runId, path), {}, this.serverSettings);
+  async artifactText(runId: string, path: string, notebookPath?: string): Promise<string> {
+    const url = this.artifactUrl(runId, path, notebookPath);
+    const response = await ServerConnection.makeRequest(url, {}, this.serverSettings);
     if (!response.ok) {
       throw new ServerConnection.ResponseError(response);
     }
@@ -58,23 +67,37 @@ export class RunApi {
   }
 
   /** The URL of a run file: each segment of its run-relative path encoded on its own. */
-  artifactUrl(runId: string, path: string): string {
+  artifactUrl(runId: string, path: string, notebookPath?: string): string {
     const segments = path.split('/').filter(segment => segment !== '').map(encodeURIComponent);
-    return this._withToken(this._url('runs', encodeURIComponent(runId), 'artifacts', ...segments));
+    const url = this._url('runs', encodeURIComponent(runId), 'artifacts', ...segments);
+    return url + this._query(notebookPath, true);
   }
 
   /** The event stream of a run; EventSource itself resumes a dropped stream with `Last-Event-ID`. */
-  eventsUrl(runId: string): string {
-    return this._withToken(this._url('runs', encodeURIComponent(runId), 'events'));
+  eventsUrl(runId: string, notebookPath?: string): string {
+    return this._url('runs', encodeURIComponent(runId), 'events') + this._query(notebookPath, true);
   }
 
   private _url(...parts: string[]): string {
     return URLExt.join(this.serverSettings.baseUrl, 'cellflow', 'api', ...parts);
   }
 
-  // EventSource, <img> and <iframe> cannot send Jupyter's Authorization header; Jupyter takes the token as a query.
-  private _withToken(url: string): string {
-    const token = this.serverSettings.token;
-    return token ? `${url}?${URLExt.objectToQueryString({ token }).slice(1)}` : url;
+  private _runPath(runId: string, rest: string, notebookPath?: string): string {
+    return `runs/${encodeURIComponent(runId)}${rest}${this._query(notebookPath, false)}`;
+  }
+
+  /**
+   * `?path=…`, and for URLs the browser fetches itself `token=…`: EventSource, <img> and <iframe> cannot send
+   * Jupyter's Authorization header, and Jupyter takes the token as a query.
+   */
+  private _query(notebookPath: string | undefined, withToken: boolean): string {
+    const query: Record<string, string> = {};
+    if (notebookPath) {
+      query.path = notebookPath;
+    }
+    if (withToken && this.serverSettings.token) {
+      query.token = this.serverSettings.token;
+    }
+    return Object.keys(query).length > 0 ? URLExt.objectToQueryString(query) : '';
   }
 }

@@ -29,6 +29,12 @@ export class RunModel extends VDomModel {
     this._eventSourceFactory = options.eventSourceFactory ?? (url => new EventSource(url));
     this._dependencies = options.dependencies ?? {};
     this._stepColors = options.stepColors ?? new Map();
+    this._notebookPath = options.notebookPath;
+  }
+
+  /** The run's notebook, once known: sent with each request so a restarted backend finds the run. */
+  get notebookPath(): string | undefined {
+    return this.record?.notebookPath ?? this._notebookPath;
   }
 
   readonly runId: string;
@@ -89,7 +95,7 @@ export class RunModel extends VDomModel {
   /** Reads the record, then follows the run's events. */
   async start(): Promise<void> {
     try {
-      const record = await this._api.get(this.runId);
+      const record = await this._api.get(this.runId, this.notebookPath);
       if (this.isDisposed) {
         return;
       }
@@ -137,7 +143,7 @@ export class RunModel extends VDomModel {
 
   async cancel(): Promise<void> {
     try {
-      await this._api.cancel(this.runId);
+      await this._api.cancel(this.runId, this.notebookPath);
     } catch (error) {
       this._fail(error);
     }
@@ -157,7 +163,7 @@ export class RunModel extends VDomModel {
     if (!this._state) {
       return;
     }
-    const url = this._api.eventsUrl(this.runId);
+    const url = this._api.eventsUrl(this.runId, this.notebookPath);
     const source = this._eventSourceFactory(url);
     const onEvent = (message: Event) => {
       try {
@@ -187,7 +193,7 @@ export class RunModel extends VDomModel {
   /** After the stream gave up: the record as it stands, and why, when it cannot be read. */
   private async _refresh(): Promise<void> {
     try {
-      const record = await this._api.get(this.runId);
+      const record = await this._api.get(this.runId, this.notebookPath);
       if (this._state && !this.isDisposed) {
         this._state = { ...this._state, record, finished: this._state.finished || record.status !== 'running' };
         this._error = {
@@ -204,7 +210,7 @@ export class RunModel extends VDomModel {
 
   private async _fetchWholeLogs(step: string): Promise<void> {
     try {
-      const logs = await this._api.logs(this.runId, step);
+      const logs = await this._api.logs(this.runId, step, this.notebookPath);
       if (!this.isDisposed) {
         this._wholeLogs.set(step, logs);
         this.stateChanged.emit();
@@ -233,6 +239,7 @@ export class RunModel extends VDomModel {
   private _wholeLogs = new Map<string, StepLogs>();
   private _dependencies: Readonly<Record<string, readonly string[]>>;
   private _stepColors: ReadonlyMap<string, string>;
+  private _notebookPath: string | undefined;
   private _finished = new Signal<this, RunView>(this);
 }
 
@@ -244,5 +251,7 @@ export namespace RunModel {
     eventSourceFactory?: EventSourceFactory;
     dependencies?: Record<string, readonly string[]>;
     stepColors?: ReadonlyMap<string, string>;
+    /** The run's notebook when the opener knows it (the history does). */
+    notebookPath?: string;
   }
 }

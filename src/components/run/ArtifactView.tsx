@@ -9,6 +9,8 @@ export interface IArtifactViewProps {
   path: string;
   /** The display's MIME type; files without one are known by their extension. */
   mimeType?: string;
+  /** The run's notebook, so a restarted backend still finds the run. */
+  notebookPath?: string;
   trans: TranslationBundle;
 }
 
@@ -53,7 +55,7 @@ function mimeFromExtension(path: string): string {
 export function ArtifactView(props: IArtifactViewProps): JSX.Element {
   const { api, runId, path, trans } = props;
   const kind = artifactKind(path, props.mimeType);
-  const url = api.artifactUrl(runId, path);
+  const url = api.artifactUrl(runId, path, props.notebookPath);
   const name = path.slice(path.lastIndexOf('/') + 1);
   let body: JSX.Element;
   switch (kind) {
@@ -65,7 +67,16 @@ export function ArtifactView(props: IArtifactViewProps): JSX.Element {
       break;
     case 'json':
     case 'text':
-      body = <ArtifactText api={api} runId={runId} path={path} json={kind === 'json'} trans={trans} />;
+      body = (
+        <ArtifactText
+          api={api}
+          runId={runId}
+          path={path}
+          notebookPath={props.notebookPath}
+          json={kind === 'json'}
+          trans={trans}
+        />
+      );
       break;
     default:
       body = (
@@ -86,22 +97,23 @@ function ArtifactText(props: {
   api: RunApi;
   runId: string;
   path: string;
+  notebookPath?: string;
   json: boolean;
   trans: TranslationBundle;
 }): JSX.Element {
-  const { api, runId, path, json, trans } = props;
+  const { api, runId, path, notebookPath, json, trans } = props;
   const [text, setText] = useState<string | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
     let live = true;
-    api.artifactText(runId, path).then(
+    api.artifactText(runId, path, notebookPath).then(
       value => live && setText(json ? prettyJson(value) : value),
       () => live && setFailed(true)
     );
     return () => {
       live = false;
     };
-  }, [api, runId, path, json]);
+  }, [api, runId, path, notebookPath, json]);
   if (failed) {
     return <p className="jp-cellflow-Empty">{trans.__('The file could not be read.')}</p>;
   }

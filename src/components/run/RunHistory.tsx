@@ -8,8 +8,8 @@ import { formatSeconds, statusLabel } from './format';
 export interface IRunHistoryProps {
   runs: RunView[];
   error: Cellflow.IError | null;
-  onOpen: (runId: string) => void;
-  onRunAgain: (runId: string) => void;
+  onOpen: (run: RunView) => void;
+  onRunAgain: (run: RunView) => void;
   onRefresh: () => void;
   trans: TranslationBundle;
 }
@@ -32,7 +32,7 @@ export function RunHistory(props: IRunHistoryProps): JSX.Element {
               <button
                 className="jp-cellflow-RunOpen"
                 title={trans.__('Open run %1', run.id)}
-                onClick={() => props.onOpen(run.id)}
+                onClick={() => props.onOpen(run)}
               >
                 <span className="jp-cellflow-RunStatus">
                   {run.interrupted ? trans.__('interrupted') : statusLabel(run.status, trans)}
@@ -46,7 +46,7 @@ export function RunHistory(props: IRunHistoryProps): JSX.Element {
               <button
                 className="jp-cellflow-RunAgain jp-mod-styled"
                 title={trans.__('Run the notebook again with the parameters of this run')}
-                onClick={() => props.onRunAgain(run.id)}
+                onClick={() => props.onRunAgain(run)}
               >
                 {trans.__('Run again')}
               </button>

@@ -84,8 +84,8 @@ export class RunSidebar extends VDomRenderer<RunSidebarModel> {
           <RunHistory
             runs={model.runs}
             error={model.historyError}
-            onOpen={runId => execute(CommandIDs.openRun, { runId })}
-            onRunAgain={runId => execute(CommandIDs.runAgain, { runId })}
+            onOpen={run => execute(CommandIDs.openRun, { runId: run.id, path: run.notebookPath })}
+            onRunAgain={run => execute(CommandIDs.runAgain, { runId: run.id, path: run.notebookPath })}
             onRefresh={() => void model.refreshHistory()}
             trans={trans}
           />

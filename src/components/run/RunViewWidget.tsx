@@ -57,6 +57,7 @@ export class RunViewWidget extends VDomRenderer<RunModel> {
     const running = record.status === 'running' && !record.interrupted;
     const seconds = record.seconds ?? (running ? secondsSince(record.startedAt, now) : null);
     const runId = record.id;
+    const path = record.notebookPath;
     const execute = (command: string, args: ReadonlyPartialJSONObject) =>
       void this._commands.execute(command, args).catch(error => console.error('cellflow:', error));
     const selected = model.selectedStep;
@@ -76,14 +77,14 @@ export class RunViewWidget extends VDomRenderer<RunModel> {
           <button
             className="jp-cellflow-CancelButton jp-mod-styled jp-mod-warn"
             disabled={!running}
-            onClick={() => execute(CommandIDs.cancelRun, { runId })}
+            onClick={() => execute(CommandIDs.cancelRun, { runId, path })}
           >
             {trans.__('Cancel')}
           </button>
           <button
             className="jp-cellflow-RunAgain jp-mod-styled"
             disabled={running}
-            onClick={() => execute(CommandIDs.runAgain, { runId })}
+            onClick={() => execute(CommandIDs.runAgain, { runId, path })}
           >
             {trans.__('Run again')}
           </button>
@@ -107,8 +108,8 @@ export class RunViewWidget extends VDomRenderer<RunModel> {
               now={now}
               canRunSteps={!running}
               onSelect={step => model.selectStep(step === selected ? null : step)}
-              onRunStep={step => execute(CommandIDs.runStep, { runId, step })}
-              onRunFromStep={step => execute(CommandIDs.runFromStep, { runId, step })}
+              onRunStep={step => execute(CommandIDs.runStep, { runId, path, step })}
+              onRunFromStep={step => execute(CommandIDs.runFromStep, { runId, path, step })}
               trans={trans}
             />
           </div>

@@ -85,11 +85,19 @@ export function StepDetails(props: IStepDetailsProps): JSX.Element {
             runId={record.id}
             path={display.path}
             mimeType={display.mimeType}
+            notebookPath={record.notebookPath}
             trans={trans}
           />
         ))}
         {files.map(path => (
-          <ArtifactView key={path} api={model.api} runId={record.id} path={path} trans={trans} />
+          <ArtifactView
+            key={path}
+            api={model.api}
+            runId={record.id}
+            path={path}
+            notebookPath={record.notebookPath}
+            trans={trans}
+          />
         ))}
       </div>
     </section>
