@@ -48,7 +48,10 @@ describe('reduceRunState', () => {
     const run = pendingRun();
     let state = initialRunState(run);
     state = reduceRunState(state, sequenced(run.id, 1, { type: 'step-started', step: 'generate', attempt: 1 }));
-    state = reduceRunState(state, sequenced(run.id, 2, { type: 'step-log', step: 'generate', stream: 'stdout', line: 'a' }));
+    state = reduceRunState(
+      state,
+      sequenced(run.id, 2, { type: 'step-log', step: 'generate', stream: 'stdout', line: 'a' })
+    );
     const replayed = reduceRunState(
       state,
       sequenced(run.id, 2, { type: 'step-log', step: 'generate', stream: 'stdout', line: 'a' })

@@ -68,7 +68,10 @@ export class RunApi {
 
   /** The URL of a run file: each segment of its run-relative path encoded on its own. */
   artifactUrl(runId: string, path: string, notebookPath?: string): string {
-    const segments = path.split('/').filter(segment => segment !== '').map(encodeURIComponent);
+    const segments = path
+      .split('/')
+      .filter(segment => segment !== '')
+      .map(encodeURIComponent);
     const url = this._url('runs', encodeURIComponent(runId), 'artifacts', ...segments);
     return url + this._query(notebookPath, true);
   }

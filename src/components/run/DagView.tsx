@@ -32,7 +32,15 @@ export function DagView(props: IDagViewProps): JSX.Element {
       aria-label={trans.__('Steps of the run')}
     >
       <defs>
-        <marker id="jp-cellflow-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto">
+        <marker
+          id="jp-cellflow-arrow"
+          viewBox="0 0 10 10"
+          refX="9"
+          refY="5"
+          markerWidth="7"
+          markerHeight="7"
+          orient="auto"
+        >
           <path d="M0,0 L10,5 L0,10 z" className="jp-cellflow-DagArrow" />
         </marker>
       </defs>

@@ -56,12 +56,7 @@ export function RunControls(props: IRunControlsProps): JSX.Element {
       {launcher.error && <ErrorNote error={launcher.error} />}
       {compiled && stage === 'idle' && !launcher.error && (
         <p className="jp-cellflow-Compiled" role="status">
-          {trans._n(
-            'Compiled %2: %1 step.',
-            'Compiled %2: %1 steps.',
-            compiled.steps.length,
-            compiled.pipelineName
-          )}
+          {trans._n('Compiled %2: %1 step.', 'Compiled %2: %1 steps.', compiled.steps.length, compiled.pipelineName)}
         </p>
       )}
     </div>

@@ -49,7 +49,11 @@ export class RunViewWidget extends VDomRenderer<RunModel> {
     if (!record) {
       return (
         <div className="jp-cellflow-RunViewBody">
-          {model.error ? <ErrorNote error={model.error} /> : <p className="jp-cellflow-Empty">{trans.__('Loading…')}</p>}
+          {model.error ? (
+            <ErrorNote error={model.error} />
+          ) : (
+            <p className="jp-cellflow-Empty">{trans.__('Loading…')}</p>
+          )}
         </div>
       );
     }
@@ -125,9 +129,7 @@ export class RunViewWidget extends VDomRenderer<RunModel> {
                 model={model}
                 record={record}
                 step={selected}
-                onSelectCell={(cellIndex, line) =>
-                  execute(CommandIDs.selectCell, { cellIndex, line: line ?? 1 })
-                }
+                onSelectCell={(cellIndex, line) => execute(CommandIDs.selectCell, { cellIndex, line: line ?? 1 })}
                 trans={trans}
               />
             ) : (
