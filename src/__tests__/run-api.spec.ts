@@ -31,10 +31,10 @@ describe('RunApi requests', () => {
 
   afterEach(() => jest.restoreAllMocks());
 
-  it('lists a notebook’s runs with its path in the query and cancels with POST', async () => {
-    const seen: { url: string; method?: string }[] = [];
+  it('lists a notebook’s runs with its path in the query and cancels with POST and a JSON body', async () => {
+    const seen: { url: string; method?: string; body?: unknown }[] = [];
     jest.spyOn(ServerConnection, 'makeRequest').mockImplementation(async (url, init) => {
-      seen.push({ url, method: init.method });
+      seen.push({ url, method: init.method, ...(init.body === undefined ? {} : { body: init.body }) });
       return url.includes('/cancel') ? answer({ cancelled: true }, 202) : answer({ runs: [] });
     });
     const api = new RunApi(settings(''));
@@ -46,7 +46,9 @@ describe('RunApi requests', () => {
     });
     expect(seen.find(request => request.url.includes('/cancel'))).toEqual({
       url: 'http://localhost:8888/lab-base/cellflow/api/runs/R1/cancel?path=dir%2Fxor.ipynb',
-      method: 'POST'
+      method: 'POST',
+      // ServerConnection marks every request JSON; the server refuses an empty JSON body.
+      body: '{}'
     });
   });
 

@@ -20,7 +20,7 @@ export type NotebookRunSettings = {
   concurrency: number | null;
 };
 
-const STRING_FIELDS = ['experiment_name', 'pipeline_name', 'pipeline_description', 'docker_image'] as const;
+type TextField = 'experiment_name' | 'pipeline_name' | 'pipeline_description' | 'docker_image';
 
 type Json = Record<string, unknown>;
 
@@ -29,7 +29,7 @@ export function readRunSettings(kale: unknown, cellflow: unknown): NotebookRunSe
   if (merged.docker_image === undefined && typeof merged.base_image === 'string') {
     merged.docker_image = merged.base_image;
   }
-  const text = (field: (typeof STRING_FIELDS)[number]) => (typeof merged[field] === 'string' ? merged[field] : '');
+  const text = (field: TextField) => (typeof merged[field] === 'string' ? merged[field] : '');
   const concurrency = merged.concurrency;
   return {
     enabled: merged.enabled !== false,

@@ -43,7 +43,8 @@ export class RunApi {
   cancel(runId: string, notebookPath?: string): Promise<CancelResult> {
     return requestAPI<CancelResult>(
       this._runPath(runId, '/cancel', notebookPath),
-      { method: 'POST' },
+      // ServerConnection declares every request JSON, and an empty JSON body is a 400.
+      { method: 'POST', body: '{}' },
       this.serverSettings
     );
   }

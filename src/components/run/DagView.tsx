@@ -115,14 +115,14 @@ function DagNode(props: IDagViewProps & { node: PlacedNode }): JSX.Element {
           <NodeAction
             x={0}
             label={trans.__('Run this step (the rest from the cache or this run)')}
-            glyph="▶"
+            glyph="M6 4 L13 8 L6 12 Z"
             onActivate={() => props.onRunStep(node.name)}
             className="jp-cellflow-RunThisStep"
           />
           <NodeAction
             x={20}
             label={trans.__('Run from this step (it and everything after it)')}
-            glyph="⏩"
+            glyph="M3 4 L9 8 L3 12 Z M9 4 L15 8 L9 12 Z"
             onActivate={() => props.onRunFromStep(node.name)}
             className="jp-cellflow-RunFromStep"
           />
@@ -135,6 +135,7 @@ function DagNode(props: IDagViewProps & { node: PlacedNode }): JSX.Element {
 function NodeAction(props: {
   x: number;
   label: string;
+  /** An SVG path in the button's 18×16 box (fonts may lack media symbols). */
   glyph: string;
   className: string;
   onActivate: () => void;
@@ -159,9 +160,7 @@ function NodeAction(props: {
     >
       <title>{props.label}</title>
       <rect width={18} height={16} rx={3} />
-      <text x={9} y={12} textAnchor="middle">
-        {props.glyph}
-      </text>
+      <path d={props.glyph} />
     </g>
   );
 }

@@ -78,13 +78,14 @@ export class RunViewWidget extends VDomRenderer<RunModel> {
             {runId}
           </span>
           <span className="jp-cellflow-Spacer" />
-          <button
-            className="jp-cellflow-CancelButton jp-mod-styled jp-mod-warn"
-            disabled={!running}
-            onClick={() => execute(CommandIDs.cancelRun, { runId, path })}
-          >
-            {trans.__('Cancel')}
-          </button>
+          {running && (
+            <button
+              className="jp-cellflow-CancelButton jp-mod-styled jp-mod-warn"
+              onClick={() => execute(CommandIDs.cancelRun, { runId, path })}
+            >
+              {trans.__('Cancel')}
+            </button>
+          )}
           <button
             className="jp-cellflow-RunAgain jp-mod-styled"
             disabled={running}
@@ -145,18 +146,15 @@ export class RunViewWidget extends VDomRenderer<RunModel> {
   private _dagLayout(): DagLayout {
     const record = this.model.record!;
     const dependencies = this.model.dependencies;
-    const key = JSON.stringify([record.stepOrder, dependencies]);
+    // Where the analysis does not know a step (the notebook changed since), where its values came from.
+    const inputsFrom = record.stepOrder.map(name =>
+      dependencies[name] === undefined ? Object.values(record.steps[name]?.inputsFrom ?? {}) : []
+    );
+    const key = JSON.stringify([record.stepOrder, dependencies, inputsFrom]);
     if (key !== this._layoutKey) {
       this._layoutKey = key;
       this._layoutCache = layoutDag(
-        record.stepOrder.map(name => ({
-          name,
-          dependencies: [
-            ...(dependencies[name] ?? []),
-            // Where the analysis does not know the step (the notebook changed), where its values came from.
-            ...Object.values(record.steps[name]?.inputsFrom ?? {})
-          ]
-        }))
+        record.stepOrder.map((name, index) => ({ name, dependencies: dependencies[name] ?? inputsFrom[index] }))
       );
     }
     return this._layoutCache!;
