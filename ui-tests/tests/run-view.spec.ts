@@ -68,7 +68,10 @@ test.describe('compile, run and watch runs of examples/xor.ipynb', () => {
       'running',
       { timeout: 120_000 }
     );
+    const cancelled = page.waitForResponse(response => /\/api\/runs\/[^/]+\/cancel/.test(response.url()));
     await view.locator('.jp-cellflow-CancelButton').click();
+    // The body says why, should the backend refuse.
+    expect(await (await cancelled).text()).toContain('"cancelled":true');
     await expect(view).toHaveAttribute('data-status', 'cancelled', { timeout: 60_000 });
     await expect(view.locator('.jp-cellflow-DagNode[data-step="evaluate"]')).not.toHaveAttribute(
       'data-status',
