@@ -53,6 +53,24 @@ export class RunLauncher extends VDomModel {
 
   /** Saves, analyzes and compiles the active notebook; resolves with the compile report, or null on failure. */
   async compile(): Promise<CompileResult | null> {
+    const compiled = await this._compile();
+    if (compiled) {
+      this._setStage('idle');
+    }
+    return compiled;
+  }
+
+  /** Compiles, then submits a run; resolves with the run as first read back, or null on failure. */
+  async compileAndRun(options: RunOptions = {}): Promise<RunView | null> {
+    const path = this._cellflow.notebookPath;
+    // No idle stage between compiling and submitting: the stages shown run on.
+    if (!path || !(await this._compile())) {
+      return null;
+    }
+    return this.submit({ path, ...options });
+  }
+
+  private async _compile(): Promise<CompileResult | null> {
     const panel = this._cellflow.notebook;
     const path = this._cellflow.notebookPath;
     if (!panel || !path || this.busy) {
@@ -71,20 +89,10 @@ export class RunLauncher extends VDomModel {
         return this._stop({ code: problem.code, message: problem.message, hint: problem.hint });
       }
       this._compiled = compiled;
-      this._setStage('idle');
       return compiled;
     } catch (error) {
       return this._stop(describeFailure(error, this._trans));
     }
-  }
-
-  /** Compiles, then submits a run; resolves with the run as first read back, or null on failure. */
-  async compileAndRun(options: RunOptions = {}): Promise<RunView | null> {
-    const path = this._cellflow.notebookPath;
-    if (!path || !(await this.compile())) {
-      return null;
-    }
-    return this.submit({ path, ...options });
   }
 
   /** Submits a run of the saved notebook as it is (re-runs and step subsets of a past run). */
