@@ -27,6 +27,8 @@ const baseConfig = jestJupyterLab(__dirname);
 module.exports = {
   ...baseConfig,
   automock: false,
+  // jsdom lacks structuredClone, which dagre's layout uses.
+  setupFiles: [...baseConfig.setupFiles, '<rootDir>/jest.setup.js'],
   // Built copies (the labextension, .venv's tslab) would collide with the sources in jest's module map.
   modulePathIgnorePatterns: [
     '<rootDir>/cellflow/',

@@ -31,7 +31,13 @@ fi
 # An editable install does not place the labextension: link it, as `jupyter labextension develop`
 # does (JupyterLab 4.6 hands that command to the separate jupyter-builder package).
 mkdir -p "$VENV/share/jupyter/labextensions"
-ln -sfn "$REPO/cellflow/labextension" "$VENV/share/jupyter/labextensions/cellflow"
+LINK="$VENV/share/jupyter/labextensions/cellflow"
+# The editable install may have copied the extension there as a folder: `ln -sfn` would then link inside it
+# and JupyterLab would keep serving the copy, built once.
+if [ -d "$LINK" ] && [ ! -L "$LINK" ]; then
+  rm -rf "$LINK"
+fi
+ln -sfn "$REPO/cellflow/labextension" "$LINK"
 
 # tslab: pinned (package.json + lock), outside the repository's node_modules
 # because its bundled TypeScript's `tsc` bin would shadow the repository's.

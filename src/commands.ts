@@ -1,12 +1,18 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
+import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { tagIcon } from '@jupyterlab/ui-components';
 import { editCellAnnotation } from './annotation-dialog';
-import { pipelineIcon } from './icons';
+import { pipelineIcon, runIcon } from './icons';
 import { PipelineModel } from './model';
+import { RunLauncher } from './run/launcher';
+import { RunApi } from './run/run-api';
+import { RunModel } from './run/run-model';
+import { RunSidebarModel } from './run/run-sidebar-model';
+import { describeFailure } from './server';
 import { splitIntoSteps } from './split-steps';
-import { CommandIDs, SIDEBAR_ID } from './tokens';
+import { CommandIDs, ICellflow, RUN_SIDEBAR_ID, SIDEBAR_ID } from './tokens';
 
 /**
  * Registers every cellflow command. Shortcuts and the notebook toolbar button
@@ -160,4 +166,169 @@ export function addCommands(
     palette.addItem({ command: CommandIDs.editAnnotation, category });
     palette.addItem({ command: CommandIDs.splitIntoSteps, category });
   }
+}
+
+/** What the run commands act on; built by the runs plugin (run-plugin.ts). */
+export interface IRunCommandContext {
+  cellflow: ICellflow;
+  launcher: RunLauncher;
+  sidebar: RunSidebarModel;
+  api: RunApi;
+  /** Opens (or shows again) the run view of a run. */
+  openRun: (runId: string, notebookPath?: string) => Promise<void>;
+  /** The run of the active run view, else the last run started here; null when there is none. */
+  currentRun: () => RunModel | null;
+}
+
+/**
+ * Registers compile, compile and run, cancel, and the commands a run view and the history use. The shortcut for
+ * compile and run is declared in schema/plugin.json.
+ */
+export function addRunCommands(
+  app: JupyterFrontEnd,
+  context: IRunCommandContext,
+  trans: TranslationBundle,
+  palette: ICommandPalette | null
+): void {
+  const { commands, shell } = app;
+  const { cellflow, launcher, sidebar, api } = context;
+  const runIdArgs = {
+    type: 'object',
+    properties: {
+      runId: { type: 'string', description: trans.__('The run id') },
+      path: { type: 'string', description: trans.__('The run’s notebook, relative to the Jupyter root') }
+    },
+    required: ['runId']
+  };
+  const stepArgs = {
+    type: 'object',
+    properties: {
+      runId: { type: 'string', description: trans.__('The run whose parameters and results to reuse') },
+      step: { type: 'string', description: trans.__('The step name') },
+      path: { type: 'string', description: trans.__('The run’s notebook, relative to the Jupyter root') }
+    },
+    required: ['runId', 'step']
+  };
+  const canLaunch = () => cellflow.notebook !== null && !launcher.busy;
+
+  commands.addCommand(CommandIDs.compile, {
+    label: trans.__('Compile Pipeline'),
+    caption: trans.__('Save the notebook, analyze it and compile it into a pipeline'),
+    isEnabled: canLaunch,
+    describedBy: { args: { type: 'object', properties: {} } },
+    execute: async () => {
+      shell.activateById(RUN_SIDEBAR_ID);
+      await launcher.compile();
+    }
+  });
+
+  commands.addCommand(CommandIDs.compileAndRun, {
+    label: trans.__('Compile and Run Pipeline'),
+    caption: trans.__('Compile the notebook and run its pipeline with the parameters typed in the run sidebar'),
+    icon: runIcon,
+    isEnabled: canLaunch,
+    describedBy: { args: { type: 'object', properties: {} } },
+    execute: async () => {
+      // The sidebar shows the stages, and why a run cannot start.
+      shell.activateById(RUN_SIDEBAR_ID);
+      await sidebar.compileAndRun();
+    }
+  });
+
+  const pathArg = (args: ReadonlyPartialJSONObject) => (typeof args.path === 'string' ? args.path : undefined);
+  const cancelTarget = (args: ReadonlyPartialJSONObject): { runId: string; path?: string } | null => {
+    if (typeof args.runId === 'string') {
+      return { runId: args.runId, path: pathArg(args) };
+    }
+    const current = context.currentRun();
+    return current?.record?.status === 'running' ? { runId: current.runId, path: current.notebookPath } : null;
+  };
+  commands.addCommand(CommandIDs.cancelRun, {
+    label: trans.__('Cancel Pipeline Run'),
+    caption: trans.__('Stop the run shown in the active run view (or the last one started)'),
+    isEnabled: args => cancelTarget(args) !== null,
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: { runId: { type: 'string', description: trans.__('The run id; default: the current run') } }
+      }
+    },
+    execute: async args => {
+      const target = cancelTarget(args);
+      if (target) {
+        await api.cancel(target.runId, target.path).catch(error => reportFailure(error, trans));
+      }
+    }
+  });
+
+  commands.addCommand(CommandIDs.openRun, {
+    label: trans.__('Open Pipeline Run'),
+    caption: trans.__('Show a run in its run view'),
+    describedBy: { args: runIdArgs },
+    execute: async args => {
+      if (typeof args.runId === 'string') {
+        await context.openRun(args.runId, pathArg(args));
+      }
+    }
+  });
+
+  // Re-runs read the past run first: its notebook and parameters.
+  const rerun = async (args: ReadonlyPartialJSONObject, subset: { only?: string[]; from?: string }) => {
+    if (typeof args.runId !== 'string' || launcher.busy) {
+      return;
+    }
+    let past;
+    try {
+      past = await api.get(args.runId, pathArg(args));
+    } catch (error) {
+      return reportFailure(error, trans);
+    }
+    shell.activateById(RUN_SIDEBAR_ID);
+    await launcher.submit({ path: past.notebookPath, parameters: past.parameters, ...subset });
+  };
+
+  commands.addCommand(CommandIDs.runAgain, {
+    label: trans.__('Run Again with Its Parameters'),
+    caption: trans.__('Run the notebook again with the parameter values of a past run'),
+    isEnabled: () => !launcher.busy,
+    describedBy: { args: runIdArgs },
+    execute: args => rerun(args, {})
+  });
+
+  commands.addCommand(CommandIDs.runStep, {
+    label: trans.__('Run This Step'),
+    caption: trans.__('Run only this step; the others come from the cache or the past run'),
+    isEnabled: () => !launcher.busy,
+    describedBy: { args: stepArgs },
+    execute: args => rerun(args, { only: [String(args.step)] })
+  });
+
+  commands.addCommand(CommandIDs.runFromStep, {
+    label: trans.__('Run from This Step'),
+    caption: trans.__('Run this step and every step after it; the others come from the cache or the past run'),
+    isEnabled: () => !launcher.busy,
+    describedBy: { args: stepArgs },
+    execute: args => rerun(args, { from: String(args.step) })
+  });
+
+  const refresh = () => {
+    for (const id of [CommandIDs.compile, CommandIDs.compileAndRun, CommandIDs.cancelRun, CommandIDs.runAgain]) {
+      commands.notifyCommandChanged(id);
+    }
+  };
+  launcher.stateChanged.connect(refresh);
+  cellflow.stateChanged.connect(refresh);
+
+  if (palette) {
+    const category = trans.__('cellflow');
+    for (const command of [CommandIDs.compile, CommandIDs.compileAndRun, CommandIDs.cancelRun]) {
+      palette.addItem({ command, category });
+    }
+  }
+}
+
+/** A failure of a command with no panel of its own to show it: a notification with what to do. */
+function reportFailure(error: unknown, trans: TranslationBundle): void {
+  const failure = describeFailure(error, trans);
+  Notification.error(failure.hint ? `${failure.message} ${failure.hint}` : failure.message, { autoClose: false });
 }

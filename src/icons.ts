@@ -14,3 +14,18 @@ export const pipelineIcon = new LabIcon({
   name: 'cellflow:pipeline',
   svgstr: pipelineSvg
 });
+
+/** A play triangle over a small DAG: the run sidebar's tab and the run views. */
+const runSvg = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">
+  <g class="jp-icon3" fill="#616161">
+    <rect x="2" y="3" width="7" height="5" rx="1.2"/>
+    <rect x="2" y="16" width="7" height="5" rx="1.2"/>
+    <path d="M5 8h1.5v8H5z"/>
+    <path d="M12 5.5v13l10-6.5z"/>
+  </g>
+</svg>`;
+
+export const runIcon = new LabIcon({
+  name: 'cellflow:run',
+  svgstr: runSvg
+});

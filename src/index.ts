@@ -8,6 +8,7 @@ import { CellDecorator } from './cell-decorator';
 import { addCommands } from './commands';
 import { CellflowSidebar } from './components/CellflowSidebar';
 import { PipelineModel } from './model';
+import { runPlugin } from './run-plugin';
 import { checkBackend } from './server';
 import { CommandIDs, ICellflow } from './tokens';
 
@@ -158,4 +159,4 @@ const cellsPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [plugin, sidebarPlugin, cellsPlugin];
+export default [plugin, sidebarPlugin, cellsPlugin, runPlugin];

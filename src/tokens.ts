@@ -86,7 +86,17 @@ export namespace CommandIDs {
   export const openSidebar = 'cellflow:open-sidebar';
   export const editAnnotation = 'cellflow:edit-annotation';
   export const splitIntoSteps = 'cellflow:split-into-steps';
+  export const compile = 'cellflow:compile';
+  export const compileAndRun = 'cellflow:compile-and-run';
+  export const cancelRun = 'cellflow:cancel-run';
+  export const openRun = 'cellflow:open-run';
+  export const runAgain = 'cellflow:run-again';
+  export const runStep = 'cellflow:run-step';
+  export const runFromStep = 'cellflow:run-from-step';
 }
 
 /** The id of the pipeline sidebar widget, for `shell.activateById`. */
 export const SIDEBAR_ID = 'cellflow-sidebar';
+
+/** The id of the run sidebar (settings, parameters, compile and run, history). */
+export const RUN_SIDEBAR_ID = 'cellflow-run-sidebar';

@@ -46,6 +46,17 @@ export type ApiAnswer<P extends keyof paths, M extends keyof paths[P]> =
       >
     : never;
 
+export type RunRecord = Omit<RunView, 'interrupted'>;
+export type RunStatus = RunView['status'];
+export type StepStatus = StepRecord['status'];
+export type StepFailure = NonNullable<StepRecord['error']>;
+export type DisplayArtifact = RunView['displays'][number];
+export type CreateRunRequest = ApiBody<'/api/runs', 'post'>;
+export type RunList = ApiAnswer<'/api/runs', 'get'>;
+export type CompileRequest = ApiBody<'/api/compile', 'post'>;
+export type CompileResult = CompileResponse;
+export type CancelResult = ApiAnswer<'/api/runs/{id}/cancel', 'post'>;
+
 /** `POST /api/analyze` and `POST /api/annotate`: the notebook's path, and its unsaved cells. */
 export type IAnalyzeRequest = ApiBody<'/api/analyze', 'post'>;
 /** A notebook cell as the analysis reads it: nbformat JSON without outputs. */

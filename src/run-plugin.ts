@@ -1,0 +1,158 @@
+import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ICommandPalette, MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { addRunCommands } from './commands';
+import { RunSidebar } from './components/run/RunSidebar';
+import { RunViewWidget } from './components/run/RunViewWidget';
+import { runIcon } from './icons';
+import type { PipelineIR } from './ir';
+import { requestAPI } from './request';
+import { RunLauncher } from './run/launcher';
+import { EngineKind } from './run/notebook-settings';
+import { RunApi } from './run/run-api';
+import { RunModel } from './run/run-model';
+import { RunSidebarModel } from './run/run-sidebar-model';
+import { stepColors, stepsInNotebookOrder } from './step-colors';
+import { CommandIDs, ICellflow } from './tokens';
+
+/**
+ * Compile and run from JupyterLab: the run sidebar (settings, parameters, Compile / Compile and Run, history),
+ * one run view per run in the main area, and their commands.
+ */
+export const runPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'cellflow:runs',
+  description: 'Compiles and runs the active notebook’s pipeline, shows each run live, and lists past runs.',
+  autoStart: true,
+  requires: [ICellflow],
+  optional: [ITranslator, ICommandPalette, ILayoutRestorer, ISettingRegistry],
+  activate: (
+    app: JupyterFrontEnd,
+    cellflow: ICellflow,
+    translator: ITranslator | null,
+    palette: ICommandPalette | null,
+    restorer: ILayoutRestorer | null,
+    settingRegistry: ISettingRegistry | null
+  ): void => {
+    translator = translator ?? nullTranslator;
+    const trans = translator.load('cellflow');
+    const api = new RunApi(app.serviceManager.serverSettings);
+    const launcher = new RunLauncher({ cellflow, api, translator });
+    const sidebarModel = new RunSidebarModel({ cellflow, launcher, api, translator });
+    const tracker = new WidgetTracker<MainAreaWidget<RunViewWidget>>({ namespace: 'cellflow-run' });
+    let lastStarted: RunModel | null = null;
+
+    const openRun = async (runId: string, notebookPath?: string): Promise<void> => {
+      const open = tracker.find(widget => widget.content.model.runId === runId);
+      if (open) {
+        app.shell.activateById(open.id);
+        return;
+      }
+      const model = new RunModel({ runId, api, notebookPath, translator: translator ?? undefined });
+      const content = new RunViewWidget({ model, commands: app.commands, translator: translator ?? undefined });
+      const widget = new MainAreaWidget({ content });
+      widget.id = `cellflow-run-view-${runId}`;
+      widget.title.icon = runIcon;
+      widget.title.label = trans.__('Run %1', runId.slice(-6));
+      widget.title.closable = true;
+      model.finished.connect((_, record) => {
+        if (lastStarted === model) {
+          launcher.noteRunFinished();
+        }
+        if (record.notebookPath === cellflow.notebookPath) {
+          void sidebarModel.refreshHistory();
+        }
+        app.commands.notifyCommandChanged(CommandIDs.cancelRun);
+      });
+      model.stateChanged.connect(() => {
+        const record = model.record;
+        if (record) {
+          widget.title.caption = trans.__('%1: run %2 (%3)', record.notebookPath, runId, record.status);
+        }
+      });
+      widget.disposed.connect(() => model.dispose());
+      app.shell.add(widget, 'main');
+      void tracker.add(widget);
+      await model.start();
+      const record = model.record;
+      if (record) {
+        const ir = await pipelineOf(record.notebookPath);
+        if (ir && !model.isDisposed) {
+          model.setPipeline(
+            Object.fromEntries(ir.steps.map(step => [step.name, step.dependencies])),
+            stepColors(stepsInNotebookOrder(ir.steps))
+          );
+        }
+      }
+      if (lastStarted === model && model.state?.finished) {
+        launcher.noteRunFinished();
+      }
+    };
+
+    // The DAG's edges and colours come from the notebook's analysis: the sidebar's when it is that notebook's.
+    const pipelineOf = async (path: string): Promise<PipelineIR | null> => {
+      if (cellflow.notebookPath === path && cellflow.ir) {
+        return cellflow.ir;
+      }
+      try {
+        return await requestAPI<PipelineIR>(
+          'analyze',
+          { method: 'POST', body: JSON.stringify({ path }) },
+          app.serviceManager.serverSettings
+        );
+      } catch {
+        // Without it the DAG still shows, its edges from where each step's values came from.
+        return null;
+      }
+    };
+
+    launcher.runStarted.connect((_, run) => {
+      void openRun(run.id, run.notebookPath).then(() => {
+        lastStarted = tracker.find(widget => widget.content.model.runId === run.id)?.content.model ?? null;
+        if (lastStarted?.state?.finished) {
+          launcher.noteRunFinished();
+        }
+      });
+    });
+
+    addRunCommands(
+      app,
+      {
+        cellflow,
+        launcher,
+        sidebar: sidebarModel,
+        api,
+        openRun,
+        currentRun: () => tracker.currentWidget?.content.model ?? lastStarted
+      },
+      trans,
+      palette
+    );
+
+    const sidebar = new RunSidebar({ model: sidebarModel, commands: app.commands, translator });
+    app.shell.add(sidebar, 'left', { rank: 701 });
+    restorer?.add(sidebar, sidebar.id);
+    if (restorer) {
+      void restorer.restore(tracker, {
+        command: CommandIDs.openRun,
+        args: widget => ({ runId: widget.content.model.runId, path: widget.content.model.notebookPath ?? null }),
+        name: widget => widget.content.model.runId
+      });
+    }
+
+    if (settingRegistry) {
+      settingRegistry
+        .load('cellflow:plugin')
+        .then(settings => {
+          const apply = () => {
+            sidebarModel.defaultEngine = (settings.get('defaultEngine').composite as EngineKind) ?? 'local';
+            sidebarModel.defaultConcurrency = (settings.get('concurrency').composite as number) ?? 4;
+            sidebarModel.stateChanged.emit();
+          };
+          apply();
+          settings.changed.connect(apply);
+        })
+        .catch(reason => console.error('cellflow: failed to load settings.', reason));
+    }
+  }
+};
