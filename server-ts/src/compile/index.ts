@@ -14,9 +14,13 @@ import { checkRunnable } from '../preflight/index.js';
 import { compileLocal, type CompiledLocal } from './local/emit.js';
 import { isStackOverflow } from '../analyze/source.js';
 
+/** Errors that stop a command, each shown, under one summary (what to do about them all). */
 export class NotebookHasErrors extends CellflowError {
-  constructor(readonly diagnostics: Diagnostic[]) {
-    super(runError.notebookHasErrors(diagnostics.length));
+  constructor(
+    readonly diagnostics: Diagnostic[],
+    summary: Diagnostic = runError.notebookHasErrors(diagnostics.length)
+  ) {
+    super(summary);
   }
 }
 

@@ -823,8 +823,16 @@ export const serveError = {
 };
 
 /** The tuning spec (`katib_metadata`, Katib's Experiment field names): each names the field and the fix. */
-const specField = (field: string) => `\`katib_metadata.${field}\``;
+const specField = (field: string) => (field ? `\`katib_metadata.${field}\`` : '`katib_metadata`');
 export const tuneError = {
+  specHasErrors: (count: number) =>
+    make(
+      'tune-spec-has-errors',
+      'error',
+      nowhere,
+      `The tuning spec has ${count} error(s), so the experiment cannot start.`,
+      'Fix `katib_metadata` as each error above says, then run `cellflow tune` again.'
+    ),
   invalidField: (field: string, problem: string, fix: string) =>
     make('tune-invalid-field', 'error', nowhere, `${specField(field)} ${problem}.`, fix),
   missingField: (field: string, fix: string) =>

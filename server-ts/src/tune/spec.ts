@@ -50,7 +50,7 @@ class SpecReader {
         metadata === undefined
           ? tuneError.missingField(
               '',
-              "Add `katib_metadata` to the notebook settings (the sidebar's tuning dialog writes it): objective, algorithm, parameters and maxTrialCount."
+              "Add `katib_metadata` to the notebook's metadata under `kubeflow_notebook` (or `cellflow`), as Kale does: objective, algorithm, parameters and maxTrialCount."
             )
           : tuneError.invalidField(
               '',

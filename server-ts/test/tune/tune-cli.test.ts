@@ -60,7 +60,9 @@ test('a bad spec stops cellflow tune before any trial, each problem coded', () =
   });
   const { code, stdout } = cli(['tune', path, '--json']);
   assert.notEqual(code, 0);
-  const codes = (JSON.parse(stdout).error.diagnostics as { code: string }[]).map(d => d.code).sort();
+  const { error } = JSON.parse(stdout) as { error: { code: string; diagnostics: { code: string }[] } };
+  assert.equal(error.code, 'tune-spec-has-errors', 'the summary says to fix the spec, not the notebook');
+  const codes = error.diagnostics.map(d => d.code).sort();
   assert.deepEqual(codes, ['tune-unknown-metric', 'tune-unknown-parameter']);
   const resumed = cli(['tune', path, '--resume', 'NOPE', '--json']);
   assert.match(resumed.stdout, /unknown-experiment/);

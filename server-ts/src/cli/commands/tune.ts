@@ -14,6 +14,7 @@ import { parseParameterOverrides, resolveParameterValues } from '../../engine/pa
 import { ExperimentFiles } from '../../tune/experiment-store.js';
 import { type ExperimentRecord, newExperiment, runExperiment } from '../../tune/experiment.js';
 import { readExperimentSpec } from '../../tune/spec.js';
+import { tuneError } from '../../diagnostics/codes.js';
 import { EXIT } from '../report-error.js';
 import { collect, positiveInteger, tableStyle } from './run.js';
 
@@ -47,7 +48,7 @@ export function registerTune(program: Command): void {
         if (metadata && options.maxTrials !== undefined) metadata.maxTrialCount = options.maxTrials;
         if (metadata && options.parallelTrials !== undefined) metadata.parallelTrialCount = options.parallelTrials;
         const { spec, diagnostics } = readExperimentSpec(metadata, ir);
-        if (!spec) throw new NotebookHasErrors(diagnostics);
+        if (!spec) throw new NotebookHasErrors(diagnostics, tuneError.specHasErrors(diagnostics.length));
         record = newExperiment(ulid(), compiled.notebookPath, spec, randomInt(0, 2 ** 32));
       }
       const baseParameters = resolveParameterValues(
