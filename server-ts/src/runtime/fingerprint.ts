@@ -275,21 +275,21 @@ class Walk implements ReachedObjects {
 
   run(root: unknown): string {
     this.keysByForIn = objectPrototypeHasNoEnumerables();
-    this.pending.push(root);
-    while (this.pending.length > 0) this.visit(this.pending.pop());
+    const digest = this.walk(root);
     // A getter the walk ran gave Object.prototype an enumerable property: `for..in` may have listed it.
-    if (this.keysByForIn && !objectPrototypeHasNoEnumerables()) return this.restart().runWithKeys(root);
-    return (this.a >>> 0).toString(16).padStart(8, '0') + (this.b >>> 0).toString(16).padStart(8, '0');
+    if (!this.keysByForIn || objectPrototypeHasNoEnumerables()) return digest;
+    this.restart();
+    this.keysByForIn = false;
+    return this.walk(root);
   }
 
-  private runWithKeys(root: unknown): string {
-    this.keysByForIn = false;
+  private walk(root: unknown): string {
     this.pending.push(root);
     while (this.pending.length > 0) this.visit(this.pending.pop());
     return (this.a >>> 0).toString(16).padStart(8, '0') + (this.b >>> 0).toString(16).padStart(8, '0');
   }
 
-  private restart(): this {
+  private restart(): void {
     this.a = 0x9e3779b9 | 0;
     this.b = 0x85ebca6b | 0;
     this.seen.clear();
@@ -299,7 +299,6 @@ class Walk implements ReachedObjects {
     this.seenCount = 0;
     this.bufferCount = 0;
     this.lastKeys = [];
-    return this;
   }
 
   private mix(word: number): void {

@@ -306,20 +306,27 @@ async function loadNamed(
 
 /** What a step's outputs folder holds: every saved name, and the groups they were saved in. */
 export function savedValueNames(dir: string): { names: string[]; groups: string[][] } {
-  const groups = readManifests(dir).map(manifest => [...namesOf(manifest)].sort());
+  const { groups } = savedValues(dir);
   return { names: groups.flat().sort(), groups };
 }
 
 /** The portable fingerprints the saving step recorded, by name (values with none are left out). */
 export function recordedFingerprints(dir: string): Record<string, string> {
+  return savedValues(dir).fingerprints;
+}
+
+/** The groups saved in `dir` and the fingerprints recorded for their values, from one read of its manifests. */
+export function savedValues(dir: string): { groups: string[][]; fingerprints: Record<string, string> } {
+  const groups: string[][] = [];
   const fingerprints: Record<string, string> = {};
   for (const manifest of readManifests(dir)) {
+    groups.push([...namesOf(manifest)].sort());
     const recorded = 'fingerprints' in manifest ? manifest.fingerprints : undefined;
     for (const name of namesOf(manifest)) {
       if (typeof recorded?.[name] === 'string') fingerprints[name] = recorded[name];
     }
   }
-  return fingerprints;
+  return { groups, fingerprints };
 }
 
 /** The folder's readable manifests, in file name order. */

@@ -13,7 +13,7 @@ import { provideJupyterStandIn } from './deno-jupyter.js';
 import { packageNameOf } from './package-name.js';
 import { reachedOwned, type ReachedObjects } from './fingerprint.js';
 import { changedSinceLoad, fingerprintAsLoaded, type LoadedFingerprint } from './load-check.js';
-import { loadValues, recordedFingerprints, savedValueNames, saveValues } from './marshal.js';
+import { loadValues, savedValues, saveValues } from './marshal.js';
 import { formatMetricLine } from './metrics.js';
 import { displays } from './displays.js';
 import { cellIsAsync, cellSettled, provideIJavascriptGlobals } from './kernels/ijavascript.js';
@@ -165,8 +165,7 @@ export class StepRuntime {
         classes: this.classes,
         functions: this.functions
       });
-      const { groups } = savedValueNames(dir);
-      const fingerprints = recordedFingerprints(dir);
+      const { groups, fingerprints } = savedValues(dir);
       const loadAfresh = async (name: string) =>
         (
           await loadValues(dir, [name], {
