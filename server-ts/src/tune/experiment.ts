@@ -5,16 +5,42 @@
  * or an exhausted grid. The record is saved after every change, a trial before its run is submitted,
  * so an experiment stopped anywhere resumes from its record: a trial whose run finished is taken as it
  * ended, one whose run was interrupted (or never started) runs again with the same values, and no
- * trial is suggested twice.
+ * trial is suggested twice. With Katib's `medianstop` a trial whose reports of the objective (the run's metric
+ * events, one per `name=value` line a step prints, e.g. per epoch) fall behind the median is stopped early; once
+ * the goal is reached the trials still running are cancelled and recorded so, never to run again.
  */
 import { CellflowError } from '../diagnostics/diagnostic.js';
 import type { CompiledNotebook } from '../compile/index.js';
 import type { ParameterValue } from '../ir.js';
 import type { Engine, RunRecord } from '../engine/types.js';
+import { medianStop } from './median-stop.js';
 import { createSampler } from './samplers/index.js';
 import type { Assignment, ExperimentSpec, TrialObservation } from './types.js';
 
-export type TrialStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+/**
+ * `early-stopped`: stopped by the median rule (Katib's `EarlyStopped`), its last reported value its objective; not a
+ * failure. `cancelled-by-goal`: still running when another trial reached the goal; never resumed. `cancelled`: the
+ * experiment was cancelled; the trial runs again on resume.
+ */
+export type TrialStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'early-stopped' | 'cancelled-by-goal';
+
+/** A snapshot a trial's run made, so `cellflow gc` keeps it while the experiment exists (it reads `snapshot` fields). */
+export interface TrialSnapshot {
+  /** `run`: the workspace before the run; `step`: a step's folder after it; `step-workspace`: the workspace then. */
+  of: 'run' | 'step' | 'step-workspace';
+  step?: string;
+  snapshot: string;
+}
+
+/** Why the median rule stopped a trial. */
+export interface EarlyStop {
+  /** The report count at which it was stopped. */
+  step: number;
+  /** Its best value up to then. */
+  best: number;
+  /** The succeeded trials' median running average up to then. */
+  median: number;
+}
 
 export interface TrialRecord {
   /** 0-based, in the order trials were suggested. */
@@ -28,6 +54,13 @@ export interface TrialRecord {
   metrics: Record<string, number>;
   /** Why a failed trial failed, for people. */
   error?: string;
+  /** The objective's values as the run reported them (its metric events), in order: the rule's steps. */
+  intermediate?: number[];
+  /** Set before its run is cancelled by the rule or the goal, so a resumed experiment settles it so too. */
+  stoppedBy?: 'median-stop' | 'goal';
+  earlyStop?: EarlyStop;
+  /** The run's snapshots, when the engine took them. */
+  snapshots?: TrialSnapshot[];
 }
 
 export type ExperimentStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -45,6 +78,9 @@ export interface ExperimentRecord {
   trials: TrialRecord[];
   /** The number of the best succeeded trial. */
   bestTrial: number | null;
+  /** ISO times; absent in records written before they were kept (the id, a ULID, holds the start). */
+  startedAt?: string;
+  finishedAt?: string;
 }
 
 export interface ExperimentStore {
@@ -72,7 +108,8 @@ export function newExperiment(id: string, notebookPath: string, spec: Experiment
     seed: spec.algorithm.seed ?? seed,
     status: 'running',
     trials: [],
-    bestTrial: null
+    bestTrial: null,
+    startedAt: new Date().toISOString()
   };
 }
 
@@ -90,6 +127,49 @@ export async function runExperiment(record: ExperimentRecord, deps: ExperimentDe
   const perTrial = Math.max(1, Math.floor(deps.concurrency / spec.parallelTrialCount));
   record.status = 'running';
   delete record.reason;
+  delete record.finishedAt;
+  const objectiveName = spec.objective.objectiveMetricName;
+  /** The trials in flight with a run, by trial number. */
+  const running = new Map<number, string>();
+
+  // Katib stops the trials still running once the goal is reached; they are recorded so and never resumed.
+  const cancelForGoal = () => {
+    if (stopReason(record) !== 'goal-reached') return;
+    for (const [number, runId] of running) {
+      const trial = record.trials[number];
+      if (trial.stoppedBy) continue;
+      trial.stoppedBy = 'goal';
+      void deps.engine.cancel(runId);
+    }
+  };
+
+  /** Follows the run's reports of the objective; stops the trial when the median rule says so. */
+  const watch = async (trial: TrialRecord, runId: string) => {
+    trial.intermediate = [];
+    try {
+      for await (const { event } of deps.engine.events(runId)) {
+        if (event.type !== 'step-metric' || event.name !== objectiveName) continue;
+        trial.intermediate.push(event.value);
+        const verdict =
+          spec.earlyStopping && !trial.stoppedBy
+            ? medianStop(
+                spec.earlyStopping,
+                spec.objective.type,
+                record.trials.filter(t => t.status === 'succeeded').map(t => t.intermediate ?? []),
+                trial.intermediate
+              )
+            : null;
+        if (verdict?.stop) {
+          trial.stoppedBy = 'median-stop';
+          trial.earlyStop = { step: verdict.step, best: verdict.best, median: verdict.median };
+          save();
+          await deps.engine.cancel(runId);
+        } else deps.onChange?.(record);
+      }
+    } catch {
+      // The reports only feed the rule and the table; the run's end is what settles the trial.
+    }
+  };
 
   const launch = (trial: TrialRecord) => {
     const done = (async () => {
@@ -100,12 +180,20 @@ export async function runExperiment(record: ExperimentRecord, deps: ExperimentDe
         });
         trial.runId = handle.id;
         runIds.add(handle.id);
+        running.set(trial.number, handle.id);
         save();
+        const watching = watch(trial, handle.id);
         // Cancelled while the run was being submitted: the abort handler could not see it yet.
         if (deps.signal?.aborted) await deps.engine.cancel(handle.id);
-        settle(trial, await handle.done, spec);
+        cancelForGoal();
+        const final = await handle.done;
+        await watching;
+        running.delete(trial.number);
+        settle(trial, final, spec);
         runIds.delete(handle.id);
+        cancelForGoal();
       } catch (error) {
+        running.delete(trial.number);
         trial.status = 'failed';
         trial.error = error instanceof CellflowError ? error.diagnostic.message : String(error);
       }
@@ -120,13 +208,21 @@ export async function runExperiment(record: ExperimentRecord, deps: ExperimentDe
     // Resume: take what finished while we were gone; run again what did not.
     for (const trial of record.trials) {
       if (trial.status !== 'running' && trial.status !== 'cancelled') continue;
-      const finished = trial.runId ? await finishedRun(deps.engine, trial.runId) : null;
-      if (finished) settle(trial, finished, spec);
-      else {
+      const finished = trial.runId ? await finishedRun(deps.engine, trial.runId, trial.stoppedBy !== undefined) : null;
+      if (finished) {
+        if (trial.intermediate === undefined) trial.intermediate = await reports(deps.engine, finished.id, objectiveName);
+        settle(trial, finished, spec);
+      } else {
         trial.status = 'running';
         trial.runId = null;
+        delete trial.stoppedBy;
+        delete trial.earlyStop;
+        delete trial.intermediate;
       }
     }
+    // Reached before the stop: what was left running is not run again.
+    if (stopReason(record) === 'goal-reached')
+      for (const trial of record.trials) if (trial.status === 'running') trial.status = 'cancelled-by-goal';
     save();
     for (const trial of record.trials) if (trial.status === 'running' && !deps.signal?.aborted) launch(trial);
 
@@ -158,6 +254,7 @@ export async function runExperiment(record: ExperimentRecord, deps: ExperimentDe
   }
   record.status =
     record.reason === 'cancelled' ? 'cancelled' : record.reason === 'too-many-failures' ? 'failed' : 'succeeded';
+  record.finishedAt = new Date().toISOString();
   save();
   return record;
 }
@@ -190,16 +287,35 @@ export function bestTrial(record: ExperimentRecord): number | null {
   return best?.number ?? null;
 }
 
+/**
+ * What the sampler sees. An early-stopped trial counts as completed with its last reported value, as Katib hands
+ * an EarlyStopped trial's last observation to its suggestion service (Optuna would prune it instead); its value is
+ * worse than the median, so TPE puts it among the bad trials. A trial cancelled by the goal tells nothing.
+ */
 function observation(trial: TrialRecord): TrialObservation {
-  const state = trial.status === 'succeeded' ? 'completed' : trial.status === 'failed' ? 'failed' : 'running';
+  const state =
+    trial.status === 'succeeded' || trial.status === 'early-stopped'
+      ? 'completed'
+      : trial.status === 'running'
+        ? 'running'
+        : trial.status === 'cancelled'
+          ? 'running'
+          : 'failed';
   return { assignment: trial.assignment, state, value: trial.objective };
 }
 
 function settle(trial: TrialRecord, run: RunRecord, spec: ExperimentSpec): void {
   trial.runId = run.id;
   trial.metrics = run.metrics;
+  trial.snapshots = runSnapshots(run);
+  if (trial.snapshots.length === 0) delete trial.snapshots;
   const objective = run.metrics[spec.objective.objectiveMetricName];
-  if (run.status === 'cancelled') trial.status = 'cancelled';
+  const last = trial.intermediate?.at(-1);
+  if (run.status === 'cancelled' && trial.stoppedBy === 'median-stop' && last !== undefined) {
+    trial.status = 'early-stopped';
+    trial.objective = last;
+  } else if (run.status === 'cancelled' && trial.stoppedBy === 'goal') trial.status = 'cancelled-by-goal';
+  else if (run.status === 'cancelled') trial.status = 'cancelled';
   else if (run.status !== 'succeeded') {
     trial.status = 'failed';
     const failedStep = run.stepOrder.find(s => run.steps[s].status === 'failed');
@@ -213,8 +329,37 @@ function settle(trial: TrialRecord, run: RunRecord, spec: ExperimentSpec): void 
   }
 }
 
-/** The run's final record when it ended; null when it is unknown or was interrupted (so the trial runs again). */
-async function finishedRun(engine: Engine, runId: string): Promise<RunRecord | null> {
+/** The snapshots the run's record names: the workspace before it and, where the engine takes them, each step's. */
+function runSnapshots(run: RunRecord): TrialSnapshot[] {
+  const found: TrialSnapshot[] = [];
+  if (run.snapshot) found.push({ of: 'run', snapshot: run.snapshot });
+  for (const step of run.stepOrder) {
+    // Read loosely: the per-step snapshot fields come with the frozen-workspace engine.
+    const s = run.steps[step] as { snapshot?: unknown; workspaceSnapshot?: unknown } | undefined;
+    if (typeof s?.snapshot === 'string') found.push({ of: 'step', step, snapshot: s.snapshot });
+    if (typeof s?.workspaceSnapshot === 'string')
+      found.push({ of: 'step-workspace', step, snapshot: s.workspaceSnapshot });
+  }
+  return found;
+}
+
+/** The objective's reports in a finished run's event log (a trial resumed after its run ended unwatched). */
+async function reports(engine: Engine, runId: string, name: string): Promise<number[]> {
+  const values: number[] = [];
+  try {
+    for await (const { event } of engine.events(runId))
+      if (event.type === 'step-metric' && event.name === name) values.push(event.value);
+  } catch {
+    // No log: the trial keeps its final metrics only.
+  }
+  return values;
+}
+
+/**
+ * The run's final record when it ended; null when it is unknown or was interrupted (so the trial runs again). A
+ * cancelled run counts as ended when the tuner itself stopped it (`stopped`: the median rule or the goal).
+ */
+async function finishedRun(engine: Engine, runId: string, stopped = false): Promise<RunRecord | null> {
   try {
     const view = await engine.get(runId);
     if (view.interrupted) return null;
@@ -223,7 +368,7 @@ async function finishedRun(engine: Engine, runId: string): Promise<RunRecord | n
       for await (const { event } of engine.events(runId)) if (event.type === 'run-finished') return event.record;
       return null;
     }
-    return view.status === 'cancelled' ? null : view;
+    return view.status === 'cancelled' && !stopped ? null : view;
   } catch {
     return null;
   }

@@ -9,7 +9,15 @@ import type { Metric, Parameter, ParameterValue } from '../ir.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { tuneError } from '../diagnostics/codes.js';
 import { gridSize } from './samplers/grid.js';
-import { ALGORITHMS, type AlgorithmName, type ExperimentSpec, lastOnGrid, type ParameterSpace } from './types.js';
+import {
+  ALGORITHMS,
+  type AlgorithmName,
+  EARLY_STOPPING_ALGORITHMS,
+  type EarlyStopping,
+  type ExperimentSpec,
+  lastOnGrid,
+  type ParameterSpace
+} from './types.js';
 
 /** Settings each algorithm takes (Katib's Optuna suggestion service names them so). */
 const SETTINGS: Record<AlgorithmName, readonly string[]> = {
@@ -20,6 +28,8 @@ const SETTINGS: Record<AlgorithmName, readonly string[]> = {
 };
 /** Katib's default when the spec sets none. */
 const DEFAULT_PARALLEL_TRIALS = 3;
+/** Katib's `medianstop` settings and their defaults. */
+const MEDIAN_STOP_DEFAULTS = { min_trials_required: 3, start_step: 4 } as const;
 const PARAMETER_TYPES = ['int', 'double', 'discrete', 'categorical'] as const;
 const DISTRIBUTIONS = ['uniform', 'logUniform'] as const;
 
@@ -68,6 +78,7 @@ class SpecReader {
     const maxFailedTrialCount = this.count(metadata.maxFailedTrialCount, 'maxFailedTrialCount', 0);
     let maxTrialCount = this.count(metadata.maxTrialCount, 'maxTrialCount', 1);
     const budgetGiven = metadata.maxTrialCount !== undefined && metadata.maxTrialCount !== null;
+    const earlyStopping = this.earlyStopping(metadata.earlyStopping);
     if (!objective || !algorithm || !parameters) return null;
 
     if (algorithm.algorithmName === 'grid') {
@@ -102,7 +113,93 @@ class SpecReader {
           `Set \`maxFailedTrialCount\` to at most ${maxTrialCount}.`
         )
       );
-    return { objective, algorithm, parameters, parallelTrialCount, maxTrialCount, maxFailedTrialCount };
+    const spec: ExperimentSpec = {
+      objective,
+      algorithm,
+      parameters,
+      parallelTrialCount,
+      maxTrialCount,
+      maxFailedTrialCount
+    };
+    if (earlyStopping) spec.earlyStopping = earlyStopping;
+    return spec;
+  }
+
+  /** Katib's `earlyStopping`: `{algorithmName: "medianstop", algorithmSettings: [{name, value}]}`. */
+  private earlyStopping(value: unknown): EarlyStopping | undefined {
+    if (value === undefined || value === null) return undefined;
+    if (!isRecord(value)) {
+      this.objectMissing(value, 'earlyStopping', 'Write it as `{"algorithmName": "medianstop"}`, or remove it.');
+      return undefined;
+    }
+    const name = value.algorithmName;
+    if (typeof name !== 'string' || !(EARLY_STOPPING_ALGORITHMS as readonly string[]).includes(name)) {
+      this.report(
+        name === undefined
+          ? tuneError.missingField('earlyStopping.algorithmName', 'Set it to `medianstop`.')
+          : tuneError.unknownAlgorithm('earlyStopping.algorithmName', String(name), EARLY_STOPPING_ALGORITHMS)
+      );
+      return undefined;
+    }
+    const settings = value.algorithmSettings ?? [];
+    if (!Array.isArray(settings)) {
+      this.report(
+        tuneError.invalidField(
+          'earlyStopping.algorithmSettings',
+          'is not a list',
+          'Write it as Katib does: `[{"name": "start_step", "value": "4"}]`.'
+        )
+      );
+      return undefined;
+    }
+    const read: Record<string, number> = { ...MEDIAN_STOP_DEFAULTS };
+    const known = Object.keys(MEDIAN_STOP_DEFAULTS);
+    const written: { name: string; value: string }[] = [];
+    let ok = true;
+    settings.forEach((setting, i) => {
+      const field = `earlyStopping.algorithmSettings[${i}]`;
+      if (
+        !isRecord(setting) ||
+        typeof setting.name !== 'string' ||
+        (typeof setting.value !== 'string' && typeof setting.value !== 'number')
+      ) {
+        ok = false;
+        this.report(
+          tuneError.invalidField(
+            field,
+            'is not a `{name, value}` pair',
+            'Write each setting as `{"name": "<setting>", "value": "<value>"}`.'
+          )
+        );
+        return;
+      }
+      if (!known.includes(setting.name)) {
+        ok = false;
+        this.report(tuneError.unknownSetting(`${field}.name`, setting.name, 'medianstop', known));
+        return;
+      }
+      const number = toNumber(setting.value);
+      if (number === null || !Number.isSafeInteger(number) || number < 1) {
+        ok = false;
+        this.report(
+          tuneError.invalidField(
+            `${field}.value`,
+            `is ${show(setting.value)}`,
+            `Give \`${setting.name}\` as a whole number of at least 1.`
+          )
+        );
+        return;
+      }
+      read[setting.name] = number;
+      written.push({ name: setting.name, value: String(setting.value) });
+    });
+    if (!ok) return undefined;
+    return {
+      algorithmName: 'medianstop',
+      algorithmSettings: written,
+      minTrialsRequired: read.min_trials_required,
+      startStep: read.start_step
+    };
   }
 
   private objective(value: unknown): ExperimentSpec['objective'] | null {

@@ -60,6 +60,21 @@ export interface ExperimentSpec {
   maxTrialCount: number;
   /** null: failures stop nothing but the budget. */
   maxFailedTrialCount: number | null;
+  /** Katib's `earlyStopping`; absent: every trial runs to its end. */
+  earlyStopping?: EarlyStopping;
+}
+
+export const EARLY_STOPPING_ALGORITHMS = ['medianstop'] as const;
+
+/** Katib's `earlyStopping` with its settings read (Katib's names and defaults: 3 and 4). */
+export interface EarlyStopping {
+  algorithmName: (typeof EARLY_STOPPING_ALGORITHMS)[number];
+  /** As written, for a Katib Experiment made from the same spec. */
+  algorithmSettings: { name: string; value: string }[];
+  /** `min_trials_required`: succeeded trials needed before any trial is compared with their median. */
+  minTrialsRequired: number;
+  /** `start_step`: reports of the objective a trial makes before it may be stopped. */
+  startStep: number;
 }
 
 /** The values of the tuned parameters for one trial. */
@@ -69,7 +84,7 @@ export type Assignment = Record<string, ParameterValue>;
 export interface TrialObservation {
   assignment: Assignment;
   state: 'running' | 'completed' | 'failed';
-  /** The objective metric; set when completed. */
+  /** The objective metric; set when completed (an early-stopped trial: its last reported value). */
   value: number | null;
 }
 
