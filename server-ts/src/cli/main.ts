@@ -8,6 +8,7 @@ import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerServe } from './commands/serve.js';
 import { registerTune } from './commands/tune.js';
+import { registerExperiments } from './commands/experiments.js';
 import { registerSnapshots } from './commands/snapshots.js';
 import { registerVerify } from './commands/verify.js';
 import { reportError } from './report-error.js';
@@ -24,6 +25,7 @@ registerRun(program);
 registerRuns(program);
 registerServe(program);
 registerTune(program);
+registerExperiments(program);
 registerSnapshots(program);
 registerVerify(program);
 

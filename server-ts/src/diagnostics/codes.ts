@@ -899,6 +899,15 @@ export const tuneError = {
       `There is no experiment \`${id}\` in ${stateDir}.`,
       'Give the id `cellflow tune` printed when it started (the folders under `.cellflow/experiments/` beside the notebook).'
     ),
+  // tune-loop: `cellflow experiments`
+  experimentUnreadable: (file: string, why: string) =>
+    make(
+      'experiment-record-unreadable',
+      'warning',
+      nowhere,
+      `The experiment record ${file} cannot be read (${why}); it is left out.`,
+      'Remove its folder if the experiment is not needed, or restore the file from a backup.'
+    ),
   noBudget: (algorithm: string) =>
     make(
       'tune-no-budget',

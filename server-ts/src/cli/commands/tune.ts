@@ -2,7 +2,6 @@
  * `cellflow tune <notebook> [--max-trials N] [--parallel-trials N] [--param k=v] [--resume ID] [--json]`:
  * the notebook's tuning spec (`katib_metadata`) as an experiment on the embedded engine.
  */
-import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { randomInt } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -17,6 +16,8 @@ import { readExperimentSpec } from '../../tune/spec.js';
 import { tuneError } from '../../diagnostics/codes.js';
 import { EXIT } from '../report-error.js';
 import { collect, positiveInteger, tableStyle } from './run.js';
+import { formatExperiment } from '../experiment-table.js';
+import { tuneProgress } from '../tune-progress.js';
 
 interface TuneOptions {
   param: string[];
@@ -61,7 +62,7 @@ export function registerTune(program: Command): void {
       process.once('SIGTERM', stop);
       if (!options.json)
         process.stderr.write(`Experiment ${record.id}: ${record.spec.algorithm.algorithmName}, seed ${record.seed}\n`);
-      const shown = new Set<string>();
+      const progress = options.json ? null : tuneProgress(process.stderr);
       process.exitCode = EXIT.internal;
       const final = await runExperiment(record, {
         engine: new LocalEngine(dirname(compiled.notebookPath)),
@@ -70,22 +71,17 @@ export function registerTune(program: Command): void {
         store: files,
         concurrency: availableParallelism(),
         signal: controller.signal,
-        onChange: r => {
-          if (options.json) return;
-          // One line per trial as it ends (the table comes at the end).
-          for (const t of r.trials) {
-            const key = `${t.number}:${t.status}`;
-            if (t.status === 'running' || shown.has(key)) continue;
-            shown.add(key);
-            const value = t.objective !== null ? ` ${r.spec.objective.objectiveMetricName}=${t.objective}` : '';
-            process.stderr.write(`trial ${t.number} ${t.status}${value}${t.error ? `: ${t.error}` : ''}\n`);
-          }
-        }
+        onChange: r => progress?.update(r)
       });
+      progress?.done();
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       if (options.json) process.stdout.write(JSON.stringify(experimentSummary(final, stateDir)) + '\n');
-      else process.stdout.write(formatExperiment(final));
+      // On one terminal the live table already shows the end: only the resume hint is left to say.
+      else if (process.stdout.isTTY && process.stderr.isTTY) {
+        if (final.status === 'cancelled')
+          process.stdout.write(`Resume with: cellflow tune ${final.notebookPath} --resume ${final.id}\n`);
+      } else process.stdout.write(formatExperiment(final, tableStyle()));
       process.exitCode =
         final.status === 'succeeded' ? EXIT.ok : final.status === 'cancelled' ? EXIT.cancelled : EXIT.failed;
     });
@@ -101,22 +97,4 @@ export function experimentSummary(record: ExperimentRecord, stateDir: string) {
     trials: record.trials,
     record: join(stateDir, 'experiments', record.id, 'experiment.json')
   };
-}
-
-export function formatExperiment(record: ExperimentRecord): string {
-  const names = record.spec.parameters.map(p => p.name);
-  const metric = record.spec.objective.objectiveMetricName;
-  const table = new Table({ head: ['trial', ...names, 'status', metric, ''], style: tableStyle() });
-  for (const t of record.trials)
-    table.push([
-      String(t.number),
-      ...names.map(n => String(t.assignment[n])),
-      t.status,
-      t.objective === null ? '-' : String(t.objective),
-      t.number === record.bestTrial ? 'best' : ''
-    ]);
-  const lines = [`Experiment ${record.id} ${record.status} (${record.reason ?? ''})`, table.toString()];
-  if (record.status === 'cancelled')
-    lines.push(`Resume with: cellflow tune ${record.notebookPath} --resume ${record.id}`);
-  return lines.join('\n') + '\n';
 }
