@@ -18,6 +18,7 @@ import { chainNotebook, largeNotebook } from './generate.js';
 import { benchCheckCost, benchHandOver } from './plan-check.js';
 import { benchTpe } from './tpe.js';
 import { benchSnapshot } from './snapshot.js';
+import { benchTuneCache } from './tune-cache.js';
 import { benchEditToDiagnostic, benchSseLogLines } from './http-api.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -263,6 +264,11 @@ if (!only || only === 'chain') {
 if (!only || only === 'tpe') {
   log("bench: TPE against random search on Branin, and against Optuna's TPE");
   results.tpe = benchTpe();
+}
+
+if (!only || only === 'tune-cache') {
+  log('bench: 12 XOR tuning trials with the step cache against the same 12 without it');
+  results.tuneCache = await benchTuneCache(workDir, repoRoot);
 }
 
 if (!only || only === 'snapshot') {

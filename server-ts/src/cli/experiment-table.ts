@@ -67,7 +67,11 @@ export function trialLine(record: ExperimentRecord, t: TrialRecord): string {
     .map(([k, v]) => `${k}=${String(v)}`)
     .join(' ');
   const objective = t.objective !== null ? ` ${metric}=${t.objective}` : '';
-  const why = t.error ? `: ${t.error}` : t.earlyStop ? ` at report ${t.earlyStop.step}, median ${t.earlyStop.median}` : '';
+  const why = t.error
+    ? `: ${t.error}`
+    : t.earlyStop
+      ? ` at report ${t.earlyStop.step}, median ${t.earlyStop.median}`
+      : '';
   const best = t.number === record.bestTrial ? ' (best so far)' : '';
   return `trial ${t.number} ${t.status}${objective}${why}${best} [${values}]`;
 }

@@ -12,7 +12,9 @@ export interface TuneProgress {
   done(): void;
 }
 
-export function tuneProgress(stream: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean }): TuneProgress {
+export function tuneProgress(
+  stream: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean }
+): TuneProgress {
   return stream.isTTY ? liveTable(stream as NodeJS.WriteStream) : plainLines(stream);
 }
 

@@ -95,6 +95,8 @@ export interface ExperimentDeps {
   store: ExperimentStore;
   /** Steps that may run at once on this machine, all trials together. */
   concurrency: number;
+  /** false: every trial runs every step (the bench's baseline); the step cache is used otherwise. */
+  useCache?: boolean;
   signal?: AbortSignal;
   onChange?: (record: ExperimentRecord) => void;
 }
@@ -176,7 +178,8 @@ export async function runExperiment(record: ExperimentRecord, deps: ExperimentDe
       try {
         const handle = await deps.engine.submit(deps.compiled, {
           parameters: { ...deps.baseParameters, ...trial.assignment },
-          concurrency: perTrial
+          concurrency: perTrial,
+          ...(deps.useCache === false ? { useCache: false } : {})
         });
         trial.runId = handle.id;
         runIds.add(handle.id);
@@ -210,7 +213,8 @@ export async function runExperiment(record: ExperimentRecord, deps: ExperimentDe
       if (trial.status !== 'running' && trial.status !== 'cancelled') continue;
       const finished = trial.runId ? await finishedRun(deps.engine, trial.runId, trial.stoppedBy !== undefined) : null;
       if (finished) {
-        if (trial.intermediate === undefined) trial.intermediate = await reports(deps.engine, finished.id, objectiveName);
+        if (trial.intermediate === undefined)
+          trial.intermediate = await reports(deps.engine, finished.id, objectiveName);
         settle(trial, finished, spec);
       } else {
         trial.status = 'running';

@@ -6,7 +6,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CompiledNotebook } from '../../src/compile/index.js';
-import type { Engine, RunHandle, RunRecord, RunView, SequencedRunEvent, SubmitOptions } from '../../src/engine/types.js';
+import type {
+  Engine,
+  RunHandle,
+  RunRecord,
+  RunView,
+  SequencedRunEvent,
+  SubmitOptions
+} from '../../src/engine/types.js';
 import type { Parameter } from '../../src/ir.js';
 import { medianStop } from '../../src/tune/median-stop.js';
 import { type ExperimentRecord, newExperiment, runExperiment } from '../../src/tune/experiment.js';
@@ -23,7 +30,11 @@ test('the rule: before start_step or min_trials_required it says nothing', () =>
   ];
   assert.equal(medianStop(settings, 'minimize', done, [9, 9, 9]), null, 'step 3 < start_step 4');
   assert.equal(medianStop(settings, 'minimize', done.slice(0, 2), [9, 9, 9, 9]), null, 'two trials < 3');
-  assert.equal(medianStop(settings, 'minimize', [...done.slice(0, 2), []], [9, 9, 9, 9]), null, 'no reports: not counted');
+  assert.equal(
+    medianStop(settings, 'minimize', [...done.slice(0, 2), []], [9, 9, 9, 9]),
+    null,
+    'no reports: not counted'
+  );
 });
 
 test('the rule: best so far against the median of running averages up to the step', () => {
@@ -102,7 +113,7 @@ class EpochEngine implements Engine {
     for (const wake of this.wake) wake();
   }
   async *events(runId: string): AsyncIterable<SequencedRunEvent> {
-    for (let seen = 0; ; ) {
+    for (let seen = 0; ;) {
       const log = this.eventLog.get(runId)!;
       while (seen < log.length) {
         const next = log[seen++];
@@ -185,7 +196,8 @@ test('the loop stops a trial behind the median at start_step: early-stopped, its
 
 test('without earlyStopping every trial runs to its end', async () => {
   const engine = new EpochEngine(() => 8);
-  const { earlyStopping: _, ...plain } = spec([10, 1, 2, 3, 10]);
+  const plain = spec([10, 1, 2, 3, 10]);
+  delete plain.earlyStopping;
   const record = await runExperiment(newExperiment('m2', 'nb.ipynb', plain, 0), {
     engine,
     compiled,
@@ -247,7 +259,7 @@ const katib = (earlyStopping: unknown) => ({
 });
 const nb = { parameters: [param('x')], metrics: [{ name: 'loss' }] };
 
-test('earlyStopping is read with Katib\'s names and defaults; a bad one is a coded error naming the field', () => {
+test("earlyStopping is read with Katib's names and defaults; a bad one is a coded error naming the field", () => {
   assert.deepEqual(readExperimentSpec(katib({ algorithmName: 'medianstop' }), nb).spec?.earlyStopping, {
     algorithmName: 'medianstop',
     algorithmSettings: [],

@@ -53,7 +53,10 @@ const rows = (text: string) =>
 test('the table: a row per trial with its values, status and objective, the best marked', () => {
   const running = { ...trial(2, 0.5, 'running', null), intermediate: [0.9, 0.7] };
   const stopped = { ...trial(3, 0.01, 'early-stopped', 0.8), earlyStop: { step: 4, best: 0.8, median: 0.31234 } };
-  const text = formatTrialTable(record([trial(0, 0.1, 'succeeded', 0.25), trial(1, 0.01, 'failed', null), running, stopped], 0), PLAIN);
+  const text = formatTrialTable(
+    record([trial(0, 0.1, 'succeeded', 0.25), trial(1, 0.01, 'failed', null), running, stopped], 0),
+    PLAIN
+  );
   assert.deepEqual(rows(text), [
     ['trial', 'learning_rate', 'hidden_units', 'status', 'loss', ''],
     ['0', '0.1', '4', 'succeeded', '0.25', '★ best'],
@@ -88,7 +91,24 @@ test('the experiment list: trials done of the budget, the best and its parameter
   // No startedAt in the record: the time in the ULID.
   assert.match(summary.startedAt, /^\d{4}-\d\d-\d\dT/);
   const [head, row] = rows(formatExperimentList([r], PLAIN));
-  assert.deepEqual(head, ['experiment', 'notebook', 'algorithm', 'status', 'trials', 'best', 'best parameters', 'started']);
+  assert.deepEqual(head, [
+    'experiment',
+    'notebook',
+    'algorithm',
+    'status',
+    'trials',
+    'best',
+    'best parameters',
+    'started'
+  ]);
   assert.equal(row[7], new Date(decodeTime(r.id)).toISOString());
-  assert.deepEqual(row.slice(0, 7), [r.id, 'xor.ipynb', 'grid', 'running', '1/4', 'loss=0.25', 'learning_rate=0.1 hidden_units=4']);
+  assert.deepEqual(row.slice(0, 7), [
+    r.id,
+    'xor.ipynb',
+    'grid',
+    'running',
+    '1/4',
+    'loss=0.25',
+    'learning_rate=0.1 hidden_units=4'
+  ]);
 });

@@ -25,9 +25,7 @@ export function registerExperiments(program: Command): void {
         // Not a path: an experiment id (`unknown-experiment` when there is none).
         const record = new ExperimentFiles(stateDirOf(options.dir)).load(where);
         process.stdout.write(
-          options.json
-            ? JSON.stringify(record, null, 2) + '\n'
-            : formatExperiment(record, tableStyle())
+          options.json ? JSON.stringify(record, null, 2) + '\n' : formatExperiment(record, tableStyle())
         );
         return;
       }
