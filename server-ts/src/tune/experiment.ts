@@ -311,6 +311,11 @@ function observation(trial: TrialRecord): TrialObservation {
 function settle(trial: TrialRecord, run: RunRecord, spec: ExperimentSpec): void {
   trial.runId = run.id;
   trial.metrics = run.metrics;
+  // A run that ended before the tuner's cancel reached it ended on its own.
+  if (run.status !== 'cancelled') {
+    delete trial.stoppedBy;
+    delete trial.earlyStop;
+  }
   trial.snapshots = runSnapshots(run);
   if (trial.snapshots.length === 0) delete trial.snapshots;
   const objective = run.metrics[spec.objective.objectiveMetricName];
