@@ -15,7 +15,9 @@ export interface TuneProgress {
 export function tuneProgress(
   stream: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean }
 ): TuneProgress {
-  return stream.isTTY ? liveTable(stream as NodeJS.WriteStream) : plainLines(stream);
+  // A terminal that reports no size (some pseudo-terminals) would get every line cut by log-update: plain lines.
+  const rows = (stream as NodeJS.WriteStream).rows ?? 0;
+  return stream.isTTY && rows > 0 ? liveTable(stream as NodeJS.WriteStream) : plainLines(stream);
 }
 
 /** One line per trial state it has not printed yet (a trial's start, then its end). */
