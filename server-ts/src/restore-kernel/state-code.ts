@@ -51,21 +51,21 @@ export function restoreStateCode(record: RestoreRecord, options: StateCodeOption
   const prelude = record.prelude.map(cell => cellCode(sources, cell, 'prelude'));
   const replay = record.replay.cells.map(cell => cellCode(sources, cell, 'replayed'));
   const loadCall =
-    `__cellflowLoader.loadState(${JSON.stringify(stateDir)}, ${JSON.stringify(record.values)}, ` +
+    `$cellflowLoader.loadState(${JSON.stringify(stateDir)}, ${JSON.stringify(record.values)}, ` +
     `{ step: ${JSON.stringify(record.step)}, classes: ${definitions(needs.classes)}, ` +
     `functions: ${definitions(needs.functions)} })`;
   const header = `// cellflow: Restore state of step ${JSON.stringify(record.step)} of run ${JSON.stringify(record.runId)}`;
 
   if (kernel === 'ijavascript') {
     // ijavascript has no top-level await: the values become globals once loaded, inside `$$.async()`.
-    const summaryCall = `__cellflowLoader.printSummary(${JSON.stringify(ijavascriptSummary(summary, record))})`;
+    const summaryCall = `$cellflowLoader.printSummary(${JSON.stringify(ijavascriptSummary(summary, record))})`;
     return [
       header,
       ...prelude,
-      `var __cellflowLoader = require(${JSON.stringify(loaderPath)});`,
+      `var $cellflowLoader = require(${JSON.stringify(loaderPath)});`,
       '$$.async();',
-      `${loadCall}.then(__cellflowState => {`,
-      ...record.values.map(name => `  globalThis[${JSON.stringify(name)}] = __cellflowState[${JSON.stringify(name)}];`),
+      `${loadCall}.then($cellflowState => {`,
+      ...record.values.map(name => `  globalThis[${JSON.stringify(name)}] = $cellflowState[${JSON.stringify(name)}];`),
       `  ${summaryCall};`,
       '  $$.done();',
       '}, error => $$.sendError(error));',
@@ -73,6 +73,7 @@ export function restoreStateCode(record: RestoreRecord, options: StateCodeOption
     ].join('\n');
   }
 
+  // Helper names start with `$`, not `__`: tslab mangles identifiers that start with two underscores.
   const typed = kernel === 'tslab' || kernel === 'deno';
   const any = typed ? ': any' : '';
   const requireLoader =
@@ -82,11 +83,11 @@ export function restoreStateCode(record: RestoreRecord, options: StateCodeOption
   return [
     header,
     ...prelude,
-    `var __cellflowLoader${any} = ${requireLoader};`,
-    `var __cellflowState${any} = await ${loadCall};`,
-    ...record.values.map(name => `let ${name}${any} = __cellflowState[${JSON.stringify(name)}];`),
+    `var $cellflowLoader${any} = ${requireLoader};`,
+    `var $cellflowState${any} = await ${loadCall};`,
+    ...record.values.map(name => `let ${name}${any} = $cellflowState[${JSON.stringify(name)}];`),
     ...replay,
-    `__cellflowLoader.printSummary(${JSON.stringify(summary)});`,
+    `$cellflowLoader.printSummary(${JSON.stringify(summary)});`,
     ''
   ].join('\n');
 }

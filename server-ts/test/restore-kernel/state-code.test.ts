@@ -30,11 +30,11 @@ describe('restoreStateCode', () => {
       "import * as tf from '@tensorflow/tfjs';",
       'function scale(',
       `require(${JSON.stringify(join(folder, '.cellflow-restore', 'loader.cjs'))})`,
-      `await __cellflowLoader.loadState(${JSON.stringify(join(folder, '.cellflow-restore', 'state'))}`,
-      'let count: any = __cellflowState["count"];',
-      'let model: any = __cellflowState["model"];',
+      `await $cellflowLoader.loadState(${JSON.stringify(join(folder, '.cellflow-restore', 'state'))}`,
+      'let count: any = $cellflowState["count"];',
+      'let model: any = $cellflowState["model"];',
       'const predictSum =',
-      '__cellflowLoader.printSummary('
+      '$cellflowLoader.printSummary('
     ].map(part => text.indexOf(part));
     assert.ok(order.every(i => i >= 0), `every part is there:\n${text}`);
     assert.deepEqual([...order].sort((a, b) => a - b), order, 'in this order');
@@ -46,14 +46,14 @@ describe('restoreStateCode', () => {
     assert.match(deno, /\(await import\('node:module'\)\)\.createRequire\("file:\/\/\/[^"]*%22q%22/);
     assert.match(deno, /let lookup: any = /);
     const jslab = restoreStateCode(record, { kernel: 'jslab', folder });
-    assert.match(jslab, /^let lookup = __cellflowState\["lookup"\];$/m);
+    assert.match(jslab, /^let lookup = \$cellflowState\["lookup"\];$/m);
     assert.doesNotMatch(jslab, /^(let|var) [^=]*: any/m);
   });
 
   test('ijavascript: values become globals inside $$.async(); the replay is left to the user and said so', () => {
     const text = restoreStateCode(record, { kernel: 'ijavascript', folder });
     assert.match(text, /\$\$\.async\(\);/);
-    assert.match(text, /globalThis\["model"\] = __cellflowState\["model"\];/);
+    assert.match(text, /globalThis\["model"\] = \$cellflowState\["model"\];/);
     assert.doesNotMatch(text, /const predictSum/);
     assert.match(text, /run cell\(s\) 5 yourself/);
   });
@@ -85,7 +85,7 @@ describe('restoreStateCode', () => {
 
   test('paths and names in the code are JSON literals: the code parses and names the folder exactly', () => {
     const text = restoreStateCode(record, { kernel: 'jslab', folder });
-    const loaderLine = text.split('\n').find(line => line.startsWith('var __cellflowLoader'))!;
+    const loaderLine = text.split('\n').find(line => line.startsWith('var $cellflowLoader'))!;
     const literal = /require\((".*")\);$/.exec(loaderLine)![1]!;
     assert.equal(JSON.parse(literal), join(folder, '.cellflow-restore', 'loader.cjs'));
   });
