@@ -157,7 +157,10 @@ export function addCommands(
         const kernelName = restoreKernelOf(kernel.name);
         if (!kernelName) {
           throw new Error(
-            trans.__('Restore state needs a tslab, Deno, jslab or ijavascript kernel; this notebook runs %1.', kernel.name)
+            trans.__(
+              'Restore state needs a tslab, Deno, jslab or ijavascript kernel; this notebook runs %1.',
+              kernel.name
+            )
           );
         }
         const state = await fetchStateCode(panel.context.path, kernelName, app.serviceManager.serverSettings);

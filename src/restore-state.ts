@@ -8,11 +8,19 @@ export type RestoreKernel = 'tslab' | 'deno' | 'jslab' | 'ijavascript';
 /** The kernelspec name a notebook runs → the kernel the state code is written for; null for others. */
 export function restoreKernelOf(kernelName: string | undefined | null): RestoreKernel | null {
   const name = (kernelName ?? '').toLowerCase();
-  if (name === 'tslab') return 'tslab';
-  if (name === 'jslab') return 'jslab';
-  if (name === 'deno' || name.startsWith('deno')) return 'deno';
+  if (name === 'tslab') {
+    return 'tslab';
+  }
+  if (name === 'jslab') {
+    return 'jslab';
+  }
+  if (name === 'deno' || name.startsWith('deno')) {
+    return 'deno';
+  }
   // ijavascript installs its kernelspec as `javascript`.
-  if (name === 'javascript' || name === 'ijavascript') return 'ijavascript';
+  if (name === 'javascript' || name === 'ijavascript') {
+    return 'ijavascript';
+  }
   return null;
 }
 
@@ -22,7 +30,7 @@ export function isRestoredNotebook(metadata: Record<string, unknown> | undefined
   return typeof cellflow?.restored === 'object' && cellflow.restored !== null;
 }
 
-export interface StateCode {
+export interface IStateCode {
   code: string;
   restored: string[];
   replayed: { cells: number[]; names: string[] };
@@ -34,8 +42,8 @@ export function fetchStateCode(
   path: string,
   kernel: RestoreKernel,
   serverSettings?: ServerConnection.ISettings
-): Promise<StateCode> {
-  return callAPI('/api/restore/state-code', 'get', { query: { path, kernel } }, serverSettings) as Promise<StateCode>;
+): Promise<IStateCode> {
+  return callAPI('/api/restore/state-code', 'get', { query: { path, kernel } }, serverSettings) as Promise<IStateCode>;
 }
 
 /** Runs the code in the notebook's own kernel; resolves when the kernel finished it, rejects on its error. */

@@ -95,10 +95,7 @@ export function restoreStateCode(record: RestoreRecord, options: StateCodeOption
 /** The summary the frontend shows: the same lists the kernel prints. */
 export function restoreSummary(record: RestoreRecord, kernel: RestoreKernel): RestoreSummary {
   return kernel === 'ijavascript'
-    ? ijavascriptSummary(
-        { restored: record.values, replayed: record.replay, notRestored: record.notRestored },
-        record
-      )
+    ? ijavascriptSummary({ restored: record.values, replayed: record.replay, notRestored: record.notRestored }, record)
     : { restored: record.values, replayed: record.replay, notRestored: record.notRestored };
 }
 

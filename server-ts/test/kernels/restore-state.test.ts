@@ -28,38 +28,40 @@ function line(stdout: string, key: string): unknown {
 }
 
 for (const kernel of ['tslab', 'deno'] as KernelName[]) {
-  test(`Restore state in a real ${kernel} kernel: values, model.predict(xTest), the replayed cell`, { timeout: 300_000 }, async () => {
-    kernelPython();
-    const folder = join(makeWorkspace(`restore-${kernel}-`), 'restored', 'nb-run-1-train');
-    const { record, model, xTest } = await writeRestoredFolder(folder, kernel);
-    writeRestoreLoader(folder);
-    const code = restoreStateCode(record, { kernel, folder });
-    const check = notebookJson(
-      [[[], code], ...CHECKS.map(source => [[], source] as [string[], string])],
-      kernel
-    );
-    writeFileSync(join(folder, 'check.ipynb'), JSON.stringify(check));
-    const cells = runInKernel(kernel, join(folder, 'check.ipynb'), 120);
-    for (const cell of cells) assert.equal(cell.error, null, `cell ${cell.index}: ${JSON.stringify(cell.error)}\n${cell.stderr}`);
-    const restoreOut = cells[0]!.stdout;
-    assert.match(restoreOut, /cellflow: restored 6 value\(s\): count, arr, lookup, weights, model, xTest/);
-    assert.match(restoreOut, /cellflow: recomputed predictSum by replaying cell\(s\) 5/);
-    const stdout = cells.map(c => c.stdout).join('');
+  test(
+    `Restore state in a real ${kernel} kernel: values, model.predict(xTest), the replayed cell`,
+    { timeout: 300_000 },
+    async () => {
+      kernelPython();
+      const folder = join(makeWorkspace(`restore-${kernel}-`), 'restored', 'nb-run-1-train');
+      const { record, model, xTest } = await writeRestoredFolder(folder, kernel);
+      writeRestoreLoader(folder);
+      const code = restoreStateCode(record, { kernel, folder });
+      const check = notebookJson([[[], code], ...CHECKS.map(source => [[], source] as [string[], string])], kernel);
+      writeFileSync(join(folder, 'check.ipynb'), JSON.stringify(check));
+      const cells = runInKernel(kernel, join(folder, 'check.ipynb'), 120);
+      for (const cell of cells)
+        assert.equal(cell.error, null, `cell ${cell.index}: ${JSON.stringify(cell.error)}\n${cell.stderr}`);
+      const restoreOut = cells[0]!.stdout;
+      assert.match(restoreOut, /cellflow: restored 6 value\(s\): count, arr, lookup, weights, model, xTest/);
+      assert.match(restoreOut, /cellflow: recomputed predictSum by replaying cell\(s\) 5/);
+      const stdout = cells.map(c => c.stdout).join('');
 
-    const expected = Array.from((model.predict(xTest) as import('@tensorflow/tfjs').Tensor).dataSync());
-    assert.deepEqual(line(stdout, 'predict'), expected);
-    assert.deepEqual(line(stdout, 'values'), [
-      7,
-      [1, 2, 3],
-      [
-        ['a', 1],
-        ['b', 2]
-      ],
-      [0.5, -1.25, 3],
-      true
-    ]);
-    const sum = expected.reduce((a, b) => a + b, 0);
-    assert.ok(Math.abs((line(stdout, 'replayed') as number) - (sum + 7)) < 1e-5, 'predictSum from restored values');
-    assert.deepEqual(line(stdout, 'prelude'), [2, 4, 6]);
-  });
+      const expected = Array.from((model.predict(xTest) as import('@tensorflow/tfjs').Tensor).dataSync());
+      assert.deepEqual(line(stdout, 'predict'), expected);
+      assert.deepEqual(line(stdout, 'values'), [
+        7,
+        [1, 2, 3],
+        [
+          ['a', 1],
+          ['b', 2]
+        ],
+        [0.5, -1.25, 3],
+        true
+      ]);
+      const sum = expected.reduce((a, b) => a + b, 0);
+      assert.ok(Math.abs((line(stdout, 'replayed') as number) - (sum + 7)) < 1e-5, 'predictSum from restored values');
+      assert.deepEqual(line(stdout, 'prelude'), [2, 4, 6]);
+    }
+  );
 }

@@ -33,7 +33,9 @@ export async function writeRestoredFolder(folder: string, kernel: Kernel = 'tsla
   const notebook = notebookJson(RESTORED_CELLS, kernel) as ReturnType<typeof notebookJson> & {
     metadata: Record<string, unknown>;
   };
-  notebook.metadata.cellflow = { restored: { runId: 'run-1', step: 'train', stateFile: '.cellflow-restore/restore.json' } };
+  notebook.metadata.cellflow = {
+    restored: { runId: 'run-1', step: 'train', stateFile: '.cellflow-restore/restore.json' }
+  };
   writeFileSync(join(folder, 'nb.ipynb'), JSON.stringify(notebook, null, 1));
 
   const model = tf.sequential({

@@ -36,8 +36,15 @@ describe('restoreStateCode', () => {
       'const predictSum =',
       '$cellflowLoader.printSummary('
     ].map(part => text.indexOf(part));
-    assert.ok(order.every(i => i >= 0), `every part is there:\n${text}`);
-    assert.deepEqual([...order].sort((a, b) => a - b), order, 'in this order');
+    assert.ok(
+      order.every(i => i >= 0),
+      `every part is there:\n${text}`
+    );
+    assert.deepEqual(
+      [...order].sort((a, b) => a - b),
+      order,
+      'in this order'
+    );
     assert.doesNotMatch(text, /units = 3/, 'the parameters cell and the step are not run: their values are loaded');
   });
 
@@ -119,7 +126,9 @@ describe('the restored notebook and GET /api/restore/state-code', () => {
   });
 
   test('a notebook without `cellflow.restored` is `not-a-restored-notebook`; a bad kernel is a 400', async () => {
-    const plain = await request(server, 'GET', '/api/restore/state-code?path=plain.ipynb&kernel=tslab', { secret: 's' });
+    const plain = await request(server, 'GET', '/api/restore/state-code?path=plain.ipynb&kernel=tslab', {
+      secret: 's'
+    });
     assert.equal(plain.status, 422);
     assert.equal(plain.body.error.code, 'not-a-restored-notebook');
     assert.doesNotMatch(plain.body.error.message, new RegExp(root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));

@@ -4,16 +4,21 @@ import { Type } from 'typebox';
 export const StateCodeQuerySchema = Type.Object(
   {
     path: Type.String({ minLength: 1, description: 'The restored notebook, relative to the Jupyter root.' }),
-    kernel: Type.Union([Type.Literal('tslab'), Type.Literal('deno'), Type.Literal('jslab'), Type.Literal('ijavascript')], {
-      description: 'The kernel the notebook runs in: the code is written for it.'
-    })
+    kernel: Type.Union(
+      [Type.Literal('tslab'), Type.Literal('deno'), Type.Literal('jslab'), Type.Literal('ijavascript')],
+      {
+        description: 'The kernel the notebook runs in: the code is written for it.'
+      }
+    )
   },
   { additionalProperties: false }
 );
 
 export const StateCodeResponseSchema = Type.Object(
   {
-    code: Type.String({ description: 'Execute this in the notebook\'s kernel: prelude, values, replayed cells, summary.' }),
+    code: Type.String({
+      description: "Execute this in the notebook's kernel: prelude, values, replayed cells, summary."
+    }),
     kernel: Type.String(),
     runId: Type.String(),
     step: Type.String(),
