@@ -11,6 +11,7 @@ import { RunApi } from './run/run-api';
 import { RunModel } from './run/run-model';
 import { RunSidebarModel } from './run/run-sidebar-model';
 import { describeFailure } from './server';
+import { executeInKernel, fetchStateCode, isRestoredNotebook, restoreKernelOf } from './restore-state';
 import { splitIntoSteps } from './split-steps';
 import { CommandIDs, ICellflow, RUN_SIDEBAR_ID, SIDEBAR_ID } from './tokens';
 
@@ -134,6 +135,56 @@ export function addCommands(
     }
   });
 
+  commands.addCommand(CommandIDs.restoreState, {
+    label: trans.__('Restore State'),
+    caption: trans.__(
+      "Load the values the restored step held into this notebook's kernel: runs the imports and functions, loads every saved value, replays the cells that recompute the rest"
+    ),
+    isVisible: () => isRestoredNotebook(model.notebook?.model?.metadata),
+    isEnabled: () => isRestoredNotebook(model.notebook?.model?.metadata),
+    describedBy: { args: { type: 'object', properties: {} } },
+    execute: async () => {
+      const panel = model.notebook;
+      if (!panel) {
+        return;
+      }
+      try {
+        await panel.sessionContext.ready;
+        const kernel = panel.sessionContext.session?.kernel;
+        if (!kernel) {
+          throw new Error(trans.__('The notebook has no kernel: start one, then restore its state.'));
+        }
+        const kernelName = restoreKernelOf(kernel.name);
+        if (!kernelName) {
+          throw new Error(
+            trans.__(
+              'Restore state needs a tslab, Deno, jslab or ijavascript kernel; this notebook runs %1.',
+              kernel.name
+            )
+          );
+        }
+        const state = await fetchStateCode(panel.context.path, kernelName, app.serviceManager.serverSettings);
+        await executeInKernel(kernel, state.code);
+        const lines = [trans.__('Restored %1 value(s): %2', state.restored.length, state.restored.join(', '))];
+        if (state.replayed.cells.length > 0) {
+          lines.push(
+            trans.__(
+              'Recomputed %1 by replaying cell(s) %2.',
+              state.replayed.names.join(', '),
+              state.replayed.cells.map(cell => cell + 1).join(', ')
+            )
+          );
+        }
+        for (const { name, reason } of state.notRestored) {
+          lines.push(trans.__('Not restored: %1 (%2)', name, reason));
+        }
+        Notification.success(lines.join('\n'), { autoClose: 10000 });
+      } catch (error) {
+        reportFailure(error, trans);
+      }
+    }
+  });
+
   commands.addCommand(CommandIDs.splitIntoSteps, {
     label: trans.__('Split Notebook into Steps…'),
     caption: trans.__('Propose step tags from the data flow, preview them, and write them if you accept'),
@@ -157,6 +208,7 @@ export function addCommands(
     commands.notifyCommandChanged(CommandIDs.analyze);
     commands.notifyCommandChanged(CommandIDs.selectCell);
     commands.notifyCommandChanged(CommandIDs.splitIntoSteps);
+    commands.notifyCommandChanged(CommandIDs.restoreState);
   });
 
   if (palette) {
@@ -165,6 +217,7 @@ export function addCommands(
     palette.addItem({ command: CommandIDs.openSidebar, category });
     palette.addItem({ command: CommandIDs.editAnnotation, category });
     palette.addItem({ command: CommandIDs.splitIntoSteps, category });
+    palette.addItem({ command: CommandIDs.restoreState, category });
   }
 }
 

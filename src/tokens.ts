@@ -93,6 +93,7 @@ export namespace CommandIDs {
   export const runAgain = 'cellflow:run-again';
   export const runStep = 'cellflow:run-step';
   export const runFromStep = 'cellflow:run-from-step';
+  export const restoreState = 'cellflow:restore-state';
 }
 
 /** The id of the pipeline sidebar widget, for `shell.activateById`. */

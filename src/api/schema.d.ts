@@ -1103,6 +1103,119 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/restore/state-code': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The code that loads a restored step's values into the restored notebook's kernel (prelude, values, replayed cells). */
+    get: {
+      parameters: {
+        query: {
+          /** @description The restored notebook, relative to the Jupyter root. */
+          path: string;
+          /** @description The kernel the notebook runs in: the code is written for it. */
+          kernel: 'tslab' | 'deno' | 'jslab' | 'ijavascript';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @description Execute this in the notebook's kernel: prelude, values, replayed cells, summary. */
+              code: string;
+              kernel: string;
+              runId: string;
+              step: string;
+              /** @description The values loaded into the kernel. */
+              restored: string[];
+              replayed: {
+                /** @description 0-based cell indices replayed after loading. */
+                cells: number[];
+                /** @description The names those cells recompute. */
+                names: string[];
+              };
+              notRestored: {
+                name: string;
+                reason: string;
+              }[];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+        /** @description Default Response */
+        500: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['ErrorBody'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {

@@ -994,6 +994,42 @@ export const snapshotError = {
     )
 };
 
+// restore-kernel: "Restore state" in the user's kernel (src/restore-kernel/).
+export const restoreKernelError = {
+  notARestoredNotebook: (notebook: string) =>
+    make(
+      'not-a-restored-notebook',
+      'error',
+      nowhere,
+      `${notebook} is not a restored notebook: its metadata has no \`cellflow.restored\`, so there is no state to load.`,
+      'Open the notebook `cellflow restore <run>` wrote (in `restored/` beside the original), or run `cellflow restore` first.'
+    ),
+  restoreFileInvalid: (file: string, why: string) =>
+    make(
+      'restore-file-invalid',
+      'error',
+      nowhere,
+      `The restore record ${file} cannot be used: ${why}.`,
+      'Restore the step again with `cellflow restore <run> --step <name>`; the folder it writes is complete.'
+    ),
+  badRestoredName: (name: string) =>
+    make(
+      'restore-bad-name',
+      'error',
+      nowhere,
+      `The restore record names \`${name}\`, which is not a JavaScript variable name, so it cannot be declared in the kernel.`,
+      'The record was edited or damaged: restore the step again with `cellflow restore`.'
+    ),
+  unknownKernel: (kernel: string, known: readonly string[]) =>
+    make(
+      'restore-unknown-kernel',
+      'error',
+      nowhere,
+      `Restore state does not know the kernel \`${kernel}\`.`,
+      `Use one of ${list(known)}: open the restored notebook with the kernel the original notebook used.`
+    )
+};
+
 type CodesOf<Group> = {
   [Name in keyof Group]: Group[Name] extends (...args: never[]) => { code: infer C } ? C : never;
 }[keyof Group];
@@ -1015,4 +1051,5 @@ export type DiagnosticCode =
   | CodesOf<typeof serverError>
   | CodesOf<typeof serveError>
   | CodesOf<typeof tuneError>
-  | CodesOf<typeof snapshotError>;
+  | CodesOf<typeof snapshotError>
+  | CodesOf<typeof restoreKernelError>;

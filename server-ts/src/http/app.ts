@@ -17,6 +17,7 @@ import { stripProxyPrefix } from './prefix.js';
 import { RunLocator } from './run-locator.js';
 import { healthRoutes } from './routes/health.js';
 import { notebookRoutes } from './routes/notebook.js';
+import { restoreStateCodeRoutes } from './routes/restore-state-code.js';
 import { runRoutes } from './routes/runs.js';
 import { eventRoutes } from './routes/events.js';
 import { artifactRoutes } from './routes/artifacts.js';
@@ -130,6 +131,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   runRoutes(app, deps);
   eventRoutes(app, deps);
   artifactRoutes(app, deps);
+  restoreStateCodeRoutes(app, deps);
   await app.ready();
   return app;
 }

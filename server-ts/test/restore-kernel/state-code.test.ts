@@ -1,0 +1,166 @@
+/** The code "Restore state" runs in each kernel, and the restored notebook it is asked for. */
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { CellflowError } from '../../src/diagnostics/diagnostic.js';
+import { createServer, type CellflowServer } from '../../src/http/index.js';
+import { bundledLoader, writeRestoreLoader } from '../../src/restore-kernel/loader.js';
+import { stateCodeForNotebook } from '../../src/restore-kernel/restored-notebook.js';
+import { restoreStateCode } from '../../src/restore-kernel/state-code.js';
+import type { RestoreRecord } from '../../src/restore-kernel/restore-file.js';
+import { makeWorkspace, writeNotebook } from '../notebooks.js';
+import { request } from '../http/api-client.js';
+import { writeRestoredFolder } from './restored-folder.js';
+
+const code = (error: unknown) => (error instanceof CellflowError ? error.diagnostic.code : String(error));
+
+describe('restoreStateCode', () => {
+  let folder: string;
+  let record: RestoreRecord;
+  before(async () => {
+    // Quotes, a backslash and a non-ASCII letter in the path: they must reach the kernel as the same path.
+    folder = join(makeWorkspace('restore-code-'), 'restored', `nb "q" \\ é`);
+    ({ record } = await writeRestoredFolder(folder));
+  });
+
+  test('tslab: prelude cells, the loader, every value as a `let … : any`, the replayed cell, the summary, in order', () => {
+    const text = restoreStateCode(record, { kernel: 'tslab', folder });
+    const order = [
+      "import * as tf from '@tensorflow/tfjs';",
+      'function scale(',
+      `require(${JSON.stringify(join(folder, '.cellflow-restore', 'loader.cjs'))})`,
+      `await $cellflowLoader.loadState(${JSON.stringify(join(folder, '.cellflow-restore', 'state'))}`,
+      'let count: any = $cellflowState["count"];',
+      'let model: any = $cellflowState["model"];',
+      'const predictSum =',
+      '$cellflowLoader.printSummary('
+    ].map(part => text.indexOf(part));
+    assert.ok(
+      order.every(i => i >= 0),
+      `every part is there:\n${text}`
+    );
+    assert.deepEqual(
+      [...order].sort((a, b) => a - b),
+      order,
+      'in this order'
+    );
+    assert.doesNotMatch(text, /units = 3/, 'the parameters cell and the step are not run: their values are loaded');
+  });
+
+  test('deno: the .cjs loader through createRequire of its file URL; jslab: no type annotations', () => {
+    const deno = restoreStateCode(record, { kernel: 'deno', folder });
+    assert.match(deno, /\(await import\('node:module'\)\)\.createRequire\("file:\/\/\/[^"]*%22q%22/);
+    assert.match(deno, /let lookup: any = /);
+    const jslab = restoreStateCode(record, { kernel: 'jslab', folder });
+    assert.match(jslab, /^let lookup = \$cellflowState\["lookup"\];$/m);
+    assert.doesNotMatch(jslab, /^(let|var) [^=]*: any/m);
+  });
+
+  test('ijavascript: values become globals inside $$.async(); the replay is left to the user and said so', () => {
+    const text = restoreStateCode(record, { kernel: 'ijavascript', folder });
+    assert.match(text, /\$\$\.async\(\);/);
+    assert.match(text, /globalThis\["model"\] = \$cellflowState\["model"\];/);
+    assert.doesNotMatch(text, /const predictSum/);
+    assert.match(text, /run cell\(s\) 5 yourself/);
+  });
+
+  test('a name that is not a variable name, or a reserved word, is refused before any code is made', () => {
+    for (const bad of ['a-b', 'class', '1x', 'x; process.exit()', 'await']) {
+      assert.throws(
+        () => restoreStateCode({ ...record, values: [...record.values, bad] }, { kernel: 'tslab', folder }),
+        (error: unknown) => code(error) === 'restore-bad-name',
+        bad
+      );
+      assert.throws(
+        () => restoreStateCode({ ...record, replay: { cells: [4], names: [bad] } }, { kernel: 'deno', folder }),
+        (error: unknown) => code(error) === 'restore-bad-name'
+      );
+    }
+    assert.throws(
+      () => restoreStateCode(record, { kernel: 'python3' as never, folder }),
+      (error: unknown) => code(error) === 'restore-unknown-kernel'
+    );
+  });
+
+  test('a prelude or replay cell the notebook does not have is a damaged record', () => {
+    assert.throws(
+      () => restoreStateCode({ ...record, prelude: [0, 99] }, { kernel: 'tslab', folder }),
+      (error: unknown) => code(error) === 'restore-file-invalid'
+    );
+  });
+
+  test('paths and names in the code are JSON literals: the code parses and names the folder exactly', () => {
+    const text = restoreStateCode(record, { kernel: 'jslab', folder });
+    const loaderLine = text.split('\n').find(line => line.startsWith('var $cellflowLoader'))!;
+    const literal = /require\((".*")\);$/.exec(loaderLine)![1]!;
+    assert.equal(JSON.parse(literal), join(folder, '.cellflow-restore', 'loader.cjs'));
+  });
+});
+
+describe('the restored notebook and GET /api/restore/state-code', () => {
+  let root: string;
+  let server: CellflowServer;
+  before(async () => {
+    root = makeWorkspace('restore-route-');
+    await writeRestoredFolder(join(root, 'restored', 'nb-run1-train'));
+    writeNotebook(root, 'plain.ipynb', [[['step:a'], 'const a = 1;']]);
+    server = await createServer({ root, port: 0, secret: 's', log: () => {} });
+  });
+  after(() => server.close());
+
+  test('writes the bundled loader beside the record and answers the code with the summary', async () => {
+    const reply = await request(
+      server,
+      'GET',
+      `/api/restore/state-code?path=${encodeURIComponent('restored/nb-run1-train/nb.ipynb')}&kernel=tslab`,
+      { secret: 's' }
+    );
+    assert.equal(reply.status, 200, JSON.stringify(reply.body));
+    assert.equal(reply.body.step, 'train');
+    assert.deepEqual(reply.body.restored, ['count', 'arr', 'lookup', 'weights', 'model', 'xTest']);
+    assert.deepEqual(reply.body.replayed, { cells: [4], names: ['predictSum'] });
+    assert.match(reply.body.code, /let xTest: any = /);
+    const loader = join(root, 'restored', 'nb-run1-train', '.cellflow-restore', 'loader.cjs');
+    assert.deepEqual(readFileSync(loader), readFileSync(bundledLoader));
+  });
+
+  test('a notebook without `cellflow.restored` is `not-a-restored-notebook`; a bad kernel is a 400', async () => {
+    const plain = await request(server, 'GET', '/api/restore/state-code?path=plain.ipynb&kernel=tslab', {
+      secret: 's'
+    });
+    assert.equal(plain.status, 422);
+    assert.equal(plain.body.error.code, 'not-a-restored-notebook');
+    assert.doesNotMatch(plain.body.error.message, new RegExp(root.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+    const kernel = await request(
+      server,
+      'GET',
+      '/api/restore/state-code?path=restored/nb-run1-train/nb.ipynb&kernel=python3',
+      { secret: 's' }
+    );
+    assert.equal(kernel.status, 400);
+    const outside = await request(server, 'GET', '/api/restore/state-code?path=../x.ipynb&kernel=tslab', {
+      secret: 's'
+    });
+    assert.ok(outside.status >= 400 && outside.status < 500);
+  });
+
+  test('a stateFile pointing out of the folder is refused', async () => {
+    const folder = join(root, 'restored', 'evil');
+    mkdirSync(folder, { recursive: true });
+    const nb = JSON.parse(readFileSync(join(root, 'restored', 'nb-run1-train', 'nb.ipynb'), 'utf8'));
+    nb.metadata.cellflow.restored.stateFile = '../nb-run1-train/.cellflow-restore/restore.json';
+    writeFileSync(join(folder, 'nb.ipynb'), JSON.stringify(nb));
+    await assert.rejects(
+      stateCodeForNotebook(join(folder, 'nb.ipynb'), 'tslab'),
+      (error: unknown) => code(error) === 'restore-file-invalid'
+    );
+  });
+
+  test('writeRestoreLoader leaves an up-to-date loader as it is and replaces a stale one', () => {
+    const folder = join(root, 'restored', 'nb-run1-train');
+    writeFileSync(join(folder, '.cellflow-restore', 'loader.cjs'), 'stale');
+    writeRestoreLoader(folder);
+    assert.deepEqual(readFileSync(join(folder, '.cellflow-restore', 'loader.cjs')), readFileSync(bundledLoader));
+  });
+});
