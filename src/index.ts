@@ -138,6 +138,11 @@ const cellsPlugin: JupyterFrontEndPlugin<void> = {
             const index = panel.content.widgets.indexOf(cell);
             panel.content.activeCellIndex = index;
             void app.commands.execute(CommandIDs.editAnnotation, { cellIndex: index });
+          },
+          onRun: (step, mode) => {
+            void app.commands.execute(mode === 'only' ? CommandIDs.runCellStep : CommandIDs.runFromCellStep, {
+              step
+            });
           }
         });
         decorators.set(panel, decorator);
