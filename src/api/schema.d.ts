@@ -1314,6 +1314,8 @@ export interface components {
           status: 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
           cached: boolean;
           attempts: number;
+          /** @description The steps this one runs after, from the plan the run was submitted with; absent in older records. */
+          after?: string[];
           startedAt?: string;
           finishedAt?: string;
           seconds?: number;
@@ -1424,6 +1426,8 @@ export interface components {
               status: 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
               cached: boolean;
               attempts: number;
+              /** @description The steps this one runs after, from the plan the run was submitted with; absent in older records. */
+              after?: string[];
               startedAt?: string;
               finishedAt?: string;
               seconds?: number;
@@ -1490,6 +1494,8 @@ export interface components {
                   status: 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
                   cached: boolean;
                   attempts: number;
+                  /** @description The steps this one runs after, from the plan the run was submitted with; absent in older records. */
+                  after?: string[];
                   startedAt?: string;
                   finishedAt?: string;
                   seconds?: number;
