@@ -72,7 +72,7 @@ export async function editCellAnnotation(
     }
     annotation = result.value;
     // Shown in the form already; asked again until it is valid or cancelled.
-    if (annotationProblems(annotation).length === 0) {
+    if (annotationProblems(annotation, trans).length === 0) {
       break;
     }
   }

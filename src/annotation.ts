@@ -1,3 +1,4 @@
+import type { TranslationBundle } from '@jupyterlab/translation';
 /**
  * A cell's annotation as the editor dialog edits it, read from and written to
  * Kale's cell tags exactly as the backend's grammar (server-ts/src/annotations/
@@ -220,7 +221,7 @@ export interface IAnnotationProblem {
 /** The memory quantities Kubernetes accepts (what `limit:memory:` takes). */
 const QUANTITY = /^(\d+(\.\d+)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?$/;
 
-export function annotationProblems(annotation: ICellAnnotation): IAnnotationProblem[] {
+export function annotationProblems(annotation: ICellAnnotation, trans: TranslationBundle): IAnnotationProblem[] {
   if (annotation.kind !== 'step') {
     return [];
   }
@@ -228,29 +229,29 @@ export function annotationProblems(annotation: ICellAnnotation): IAnnotationProb
   if (!STEP_NAME.test(annotation.step)) {
     problems.push({
       field: 'step',
-      message: 'A step name starts with a lowercase letter or _ and has only lowercase letters, digits and _.'
+      message: trans.__('A step name starts with a lowercase letter or _ and has only lowercase letters, digits and _.')
     });
   }
   if (annotation.prev.includes(annotation.step)) {
-    problems.push({ field: 'prev', message: 'A step cannot run after itself.' });
+    problems.push({ field: 'prev', message: trans.__('A step cannot run after itself.') });
   }
   if (annotation.gpus !== null && !(Number.isInteger(annotation.gpus) && annotation.gpus >= 0)) {
-    problems.push({ field: 'gpus', message: 'GPUs: a whole number, 0 or more.' });
+    problems.push({ field: 'gpus', message: trans.__('GPUs: a whole number, 0 or more.') });
   }
   if (annotation.memory !== null && !QUANTITY.test(annotation.memory)) {
-    problems.push({ field: 'memory', message: 'Memory: a Kubernetes quantity such as 512Mi or 2Gi.' });
+    problems.push({ field: 'memory', message: trans.__('Memory: a Kubernetes quantity such as 512Mi or 2Gi.') });
   }
   if (annotation.image !== null && (annotation.image === '' || /\s/.test(annotation.image))) {
-    problems.push({ field: 'image', message: 'Image: an image reference without spaces, such as node:20.' });
+    problems.push({ field: 'image', message: trans.__('Image: an image reference without spaces, such as node:20.') });
   }
   if (annotation.retries !== null && !(Number.isInteger(annotation.retries) && annotation.retries >= 0)) {
-    problems.push({ field: 'retries', message: 'Retries: a whole number, 0 or more.' });
+    problems.push({ field: 'retries', message: trans.__('Retries: a whole number, 0 or more.') });
   }
   if (
     annotation.timeoutSeconds !== null &&
     !(Number.isInteger(annotation.timeoutSeconds) && annotation.timeoutSeconds >= 1)
   ) {
-    problems.push({ field: 'timeoutSeconds', message: 'Timeout: a whole number of seconds, 1 or more.' });
+    problems.push({ field: 'timeoutSeconds', message: trans.__('Timeout: a whole number of seconds, 1 or more.') });
   }
   return problems;
 }

@@ -27,6 +27,7 @@ export class CellDecorator implements IDisposable {
     this._panel = options.panel;
     this._trans = options.trans;
     this._onEdit = options.onEdit;
+    this._onRun = options.onRun;
   }
 
   get isDisposed(): boolean {
@@ -116,7 +117,7 @@ export class CellDecorator implements IDisposable {
       this._info.delete(cell);
     } else {
       if (!info || info.isDisposed) {
-        info = new CellInfo(this._trans, () => this._onEdit(cell));
+        info = new CellInfo(this._trans, () => this._onEdit(cell), this._onRun);
         this._info.set(cell, info);
         // After the cell's header, before its input.
         (cell.layout as PanelLayout).insertWidget(1, info);
@@ -141,6 +142,7 @@ export class CellDecorator implements IDisposable {
   private _panel: NotebookPanel;
   private _trans: TranslationBundle;
   private _onEdit: (cell: Cell) => void;
+  private _onRun: ((step: string, mode: RunMode) => void) | undefined;
   private _decorations = new Map<string, ICellDecoration>();
   private _info = new WeakMap<Cell, CellInfo>();
   private _waiting = new WeakSet<Cell>();
@@ -154,14 +156,20 @@ export namespace CellDecorator {
     trans: TranslationBundle;
     /** Clicking the badge: edit the cell's annotation. */
     onEdit: (cell: Cell) => void;
+    /** The run buttons on a step's first cell: run that step only, or it and every step after it. */
+    onRun?: (step: string, mode: RunMode) => void;
   }
 }
+
+/** What the badge's run buttons ask: `only` this step, or `from` it on. */
+export type RunMode = 'only' | 'from';
 
 /** The line above a cell's input: badge, data flow, diagnostics. Plain DOM: there may be hundreds. */
 class CellInfo extends Widget {
   constructor(
     private readonly _trans: TranslationBundle,
-    onEdit: () => void
+    onEdit: () => void,
+    onRun?: (step: string, mode: RunMode) => void
   ) {
     super();
     this.addClass('jp-cellflow-CellInfo');
@@ -175,9 +183,17 @@ class CellInfo extends Widget {
     this._flow.className = 'jp-cellflow-Flow';
     this._problems = document.createElement('ul');
     this._problems.className = 'jp-cellflow-CellDiagnostics';
+    this._runs = document.createElement('span');
+    this._runs.className = 'jp-cellflow-BadgeRuns';
+    if (onRun) {
+      this._runs.append(
+        this._runButton('only', trans => trans.__('▶ step'), onRun),
+        this._runButton('from', trans => trans.__('▶ from here'), onRun)
+      );
+    }
     const line = document.createElement('div');
     line.className = 'jp-cellflow-CellInfoLine';
-    line.append(this._badge, this._flow);
+    line.append(this._badge, this._flow, this._runs);
     this.node.append(line, this._problems);
   }
 
@@ -186,6 +202,19 @@ class CellInfo extends Widget {
     this._badge.textContent = decoration.label;
     this._badge.title = trans.__('Edit the annotation of this cell (%1)', decoration.label);
     this._badge.dataset.kind = decoration.kind;
+    // Only a step's first cell offers to run it, as it is the one that shows the step's data flow.
+    const step = decoration.kind === 'step' && decoration.first ? decoration.step : null;
+    this._step = step;
+    this._runs.hidden = step === null;
+    for (const button of Array.from(this._runs.children) as HTMLButtonElement[]) {
+      button.title =
+        button.dataset.mode === 'only'
+          ? trans.__('Compile the notebook and run only step %1, with the parameters typed in the sidebar', step ?? '')
+          : trans.__(
+              'Compile the notebook and run step %1 and every step after it, with the parameters typed in the sidebar',
+              step ?? ''
+            );
+    }
     this._flow.replaceChildren(...flowParts(decoration, trans));
     this._problems.replaceChildren(
       ...decoration.diagnostics.map(d => {
@@ -208,7 +237,27 @@ class CellInfo extends Widget {
     this._problems.hidden = decoration.diagnostics.length === 0;
   }
 
+  private _runButton(
+    mode: RunMode,
+    label: (trans: TranslationBundle) => string,
+    onRun: (step: string, mode: RunMode) => void
+  ): HTMLButtonElement {
+    const button = document.createElement('button');
+    button.className = 'jp-cellflow-BadgeRun';
+    button.dataset.mode = mode;
+    button.textContent = label(this._trans);
+    button.addEventListener('click', event => {
+      event.stopPropagation();
+      if (this._step !== null) {
+        onRun(this._step, mode);
+      }
+    });
+    return button;
+  }
+
   private _badge: HTMLButtonElement;
+  private _runs: HTMLSpanElement;
+  private _step: string | null = null;
   private _flow: HTMLSpanElement;
   private _problems: HTMLUListElement;
 }

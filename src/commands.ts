@@ -9,7 +9,7 @@ import { PipelineModel } from './model';
 import { RunLauncher } from './run/launcher';
 import { RunApi } from './run/run-api';
 import { RunModel } from './run/run-model';
-import { RunSidebarModel } from './run/run-sidebar-model';
+import { RunSidebarModel, RunSubset } from './run/run-sidebar-model';
 import { describeFailure } from './server';
 import { executeInKernel, fetchStateCode, isRestoredNotebook, restoreKernelOf } from './restore-state';
 import { splitIntoSteps } from './split-steps';
@@ -364,8 +364,54 @@ export function addRunCommands(
     execute: args => rerun(args, { from: String(args.step) })
   });
 
+  // The cell badge's buttons: the notebook as it is now (saved, analyzed, compiled) with the form's parameters.
+  const cellStepArgs = {
+    type: 'object',
+    properties: { step: { type: 'string', description: trans.__('The step name') } },
+    required: ['step']
+  };
+  const runCellStep = async (args: ReadonlyPartialJSONObject, subset: (step: string) => RunSubset) => {
+    if (typeof args.step !== 'string' || !canLaunch()) {
+      return;
+    }
+    // The sidebar shows the stages, and why a run cannot start.
+    shell.activateById(RUN_SIDEBAR_ID);
+    await sidebar.compileAndRun(subset(args.step));
+  };
+
+  commands.addCommand(CommandIDs.runCellStep, {
+    label: args =>
+      typeof args.step === 'string' ? trans.__('Run Step %1', args.step) : trans.__('Run This Step of the Notebook'),
+    caption: trans.__(
+      'Compile the notebook and run only this step with the parameters typed in the run sidebar; the others come from the cache or the last run'
+    ),
+    isEnabled: canLaunch,
+    describedBy: { args: cellStepArgs },
+    execute: args => runCellStep(args, step => ({ only: [step] }))
+  });
+
+  commands.addCommand(CommandIDs.runFromCellStep, {
+    label: args =>
+      typeof args.step === 'string'
+        ? trans.__('Run from Step %1', args.step)
+        : trans.__('Run the Notebook from This Step'),
+    caption: trans.__(
+      'Compile the notebook and run this step and every step after it with the parameters typed in the run sidebar'
+    ),
+    isEnabled: canLaunch,
+    describedBy: { args: cellStepArgs },
+    execute: args => runCellStep(args, step => ({ from: step }))
+  });
+
   const refresh = () => {
-    for (const id of [CommandIDs.compile, CommandIDs.compileAndRun, CommandIDs.cancelRun, CommandIDs.runAgain]) {
+    for (const id of [
+      CommandIDs.compile,
+      CommandIDs.compileAndRun,
+      CommandIDs.cancelRun,
+      CommandIDs.runAgain,
+      CommandIDs.runCellStep,
+      CommandIDs.runFromCellStep
+    ]) {
       commands.notifyCommandChanged(id);
     }
   };

@@ -10,6 +10,7 @@ import { CellflowSidebar } from './components/CellflowSidebar';
 import { PipelineModel } from './model';
 import { runPlugin } from './run-plugin';
 import { checkBackend } from './server';
+import { analysisDelayOf } from './settings';
 import { CommandIDs, ICellflow } from './tokens';
 
 export { ICellflow, Cellflow, CommandIDs } from './tokens';
@@ -61,7 +62,7 @@ const plugin: JupyterFrontEndPlugin<ICellflow> = {
 
     if (settingRegistry) {
       const applySettings = (settings: ISettingRegistry.ISettings) => {
-        model.analysisDelay = settings.get('analysisDelay').composite as number;
+        model.analysisDelay = analysisDelayOf(settings);
         model.autoAnalyze = settings.get('autoAnalyze').composite as boolean;
       };
       settingRegistry
@@ -138,6 +139,11 @@ const cellsPlugin: JupyterFrontEndPlugin<void> = {
             const index = panel.content.widgets.indexOf(cell);
             panel.content.activeCellIndex = index;
             void app.commands.execute(CommandIDs.editAnnotation, { cellIndex: index });
+          },
+          onRun: (step, mode) => {
+            void app.commands.execute(mode === 'only' ? CommandIDs.runCellStep : CommandIDs.runFromCellStep, {
+              step
+            });
           }
         });
         decorators.set(panel, decorator);

@@ -6,11 +6,13 @@ import { addRunCommands } from './commands';
 import { RunSidebar } from './components/run/RunSidebar';
 import { RunViewWidget } from './components/run/RunViewWidget';
 import { runIcon } from './icons';
+import type { RunRecord } from './api/types';
 import type { PipelineIR } from './ir';
 import { requestAPI } from './request';
 import { RunLauncher } from './run/launcher';
 import { EngineKind } from './run/notebook-settings';
 import { RunApi } from './run/run-api';
+import { recordHasEdges } from './run/run-edges';
 import { RunModel } from './run/run-model';
 import { RunSidebarModel } from './run/run-sidebar-model';
 import { stepColors, stepsInNotebookOrder } from './step-colors';
@@ -76,12 +78,15 @@ export const runPlugin: JupyterFrontEndPlugin<void> = {
       await model.start();
       const record = model.record;
       if (record) {
-        const ir = await pipelineOf(record.notebookPath);
+        const ir = await pipelineOf(record);
         if (ir && !model.isDisposed) {
           model.setPipeline(
             Object.fromEntries(ir.steps.map(step => [step.name, step.dependencies])),
             stepColors(stepsInNotebookOrder(ir.steps))
           );
+        } else if (!model.isDisposed && recordHasEdges(record)) {
+          // The plan lists steps in notebook order, so these are the colours the run's cells had.
+          model.setPipeline({}, stepColors(record.stepOrder));
         }
       }
       if (lastStarted === model && model.state?.finished) {
@@ -89,10 +94,16 @@ export const runPlugin: JupyterFrontEndPlugin<void> = {
       }
     };
 
-    // The DAG's edges and colours come from the notebook's analysis: the sidebar's when it is that notebook's.
-    const pipelineOf = async (path: string): Promise<PipelineIR | null> => {
+    // The DAG's edges come from the run record (run/run-edges.ts); the notebook's analysis gives the colours its
+    // cells have (the sidebar's when it is that notebook's), and the edges of records older than `after`.
+    const pipelineOf = async (record: RunRecord): Promise<PipelineIR | null> => {
+      const path = record.notebookPath;
       if (cellflow.notebookPath === path && cellflow.ir) {
         return cellflow.ir;
+      }
+      if (recordHasEdges(record)) {
+        // No request for a notebook that may have changed since: the view colours the steps in the record's order.
+        return null;
       }
       try {
         return await requestAPI<PipelineIR>(

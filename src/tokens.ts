@@ -94,6 +94,8 @@ export namespace CommandIDs {
   export const runStep = 'cellflow:run-step';
   export const runFromStep = 'cellflow:run-from-step';
   export const restoreState = 'cellflow:restore-state';
+  export const runCellStep = 'cellflow:run-cell-step';
+  export const runFromCellStep = 'cellflow:run-from-cell-step';
 }
 
 /** The id of the pipeline sidebar widget, for `shell.activateById`. */

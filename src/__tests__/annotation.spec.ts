@@ -1,3 +1,4 @@
+import { nullTranslator } from '@jupyterlab/translation';
 import { readCellAnnotation, writeCellAnnotation } from '../../server-ts/dist/src/annotations/tags.js';
 import {
   annotationFromTags,
@@ -142,14 +143,19 @@ describe('annotationFromTags', () => {
   });
 });
 
+const trans = nullTranslator.load('cellflow');
+
 describe('annotationProblems', () => {
   it('accepts a valid step', () => {
-    expect(annotationProblems(step('train', { memory: '2Gi', gpus: 0, retries: 0, timeoutSeconds: 1 }))).toEqual([]);
+    expect(annotationProblems(step('train', { memory: '2Gi', gpus: 0, retries: 0, timeoutSeconds: 1 }), trans)).toEqual(
+      []
+    );
   });
 
   it('names each field that the backend would refuse', () => {
     const problems = annotationProblems(
-      step('Train', { prev: ['Train'], gpus: 1.5, memory: '2 GB', image: 'a b', retries: -1, timeoutSeconds: 0 })
+      step('Train', { prev: ['Train'], gpus: 1.5, memory: '2 GB', image: 'a b', retries: -1, timeoutSeconds: 0 }),
+      trans
     );
     expect(problems.map(p => p.field)).toEqual([
       'step',
@@ -166,6 +172,6 @@ describe('annotationProblems', () => {
   });
 
   it('checks nothing on cells that are not steps', () => {
-    expect(annotationProblems({ ...emptyAnnotation(), kind: 'imports', step: 'Bad' })).toEqual([]);
+    expect(annotationProblems({ ...emptyAnnotation(), kind: 'imports', step: 'Bad' }, trans)).toEqual([]);
   });
 });

@@ -1427,6 +1427,8 @@ export interface components {
           status: 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
           cached: boolean;
           attempts: number;
+          /** @description The steps this one runs after, from the plan the run was submitted with; absent in older records. */
+          after?: string[];
           startedAt?: string;
           finishedAt?: string;
           seconds?: number;
@@ -1537,6 +1539,8 @@ export interface components {
               status: 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
               cached: boolean;
               attempts: number;
+              /** @description The steps this one runs after, from the plan the run was submitted with; absent in older records. */
+              after?: string[];
               startedAt?: string;
               finishedAt?: string;
               seconds?: number;
@@ -1603,6 +1607,8 @@ export interface components {
                   status: 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
                   cached: boolean;
                   attempts: number;
+                  /** @description The steps this one runs after, from the plan the run was submitted with; absent in older records. */
+                  after?: string[];
                   startedAt?: string;
                   finishedAt?: string;
                   seconds?: number;

@@ -22,12 +22,12 @@ export function AnnotationEditor(props: IAnnotationEditorProps): JSX.Element {
     setAnnotation(next);
     props.onChange(next);
   };
-  const problems = annotationProblems(annotation);
+  const problems = annotationProblems(annotation, trans);
   const problemOf = (field: string) => {
     const problem = problems.find(p => p.field === field);
     return problem ? (
       <span className="jp-cellflow-FieldProblem" role="alert">
-        {trans.__(problem.message)}
+        {problem.message}
       </span>
     ) : null;
   };

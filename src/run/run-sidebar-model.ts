@@ -9,10 +9,13 @@ import type { RunView } from '../api/types';
 import type { Parameter } from '../ir';
 import { describeFailure } from '../server';
 import { Cellflow, ICellflow } from '../tokens';
-import { RunLauncher } from './launcher';
+import { RunLauncher, RunOptions } from './launcher';
 import { EngineKind, NotebookRunSettings, readRunSettings, writeRunSettings } from './notebook-settings';
 import { parameterOverrides } from './parameter-values';
 import { RunApi } from './run-api';
+
+/** Part of the pipeline to run: one step, or a step and every step after it. */
+export type RunSubset = Pick<RunOptions, 'only' | 'from'>;
 
 export class RunSidebarModel extends VDomModel {
   constructor(options: RunSidebarModel.IOptions) {
@@ -121,12 +124,19 @@ export class RunSidebarModel extends VDomModel {
     return null;
   }
 
-  /** Compile and Run with the typed overrides and the notebook's concurrency. */
-  async compileAndRun(): Promise<RunView | null> {
+  /**
+   * Compile and Run with the typed overrides and the notebook's concurrency; `subset` runs one step (`only`) or a
+   * step and what follows it (`from`), as the cell badge asks.
+   */
+  async compileAndRun(subset: RunSubset = {}): Promise<RunView | null> {
     if (this.blocked) {
       return null;
     }
-    return this.launcher.compileAndRun({ parameters: this.overrides.overrides, concurrency: this.concurrency });
+    return this.launcher.compileAndRun({
+      parameters: this.overrides.overrides,
+      concurrency: this.concurrency,
+      ...subset
+    });
   }
 
   get runs(): RunView[] {

@@ -14,6 +14,8 @@ export interface StepRecord {
   status: StepStatus;
   cached: boolean;
   attempts: number;
+  /** The steps this one runs after (its dependencies in the plan it was submitted with); absent in older records. */
+  after?: string[];
   startedAt?: string;
   finishedAt?: string;
   seconds?: number;

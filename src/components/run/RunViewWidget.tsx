@@ -5,6 +5,7 @@ import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { Message } from '@lumino/messaging';
 import React from 'react';
 import { layoutDag, DagLayout } from '../../run/dag-layout';
+import { runEdges } from '../../run/run-edges';
 import { RunModel } from '../../run/run-model';
 import { CommandIDs } from '../../tokens';
 import { DagView } from './DagView';
@@ -145,17 +146,11 @@ export class RunViewWidget extends VDomRenderer<RunModel> {
   /** The layout changes only with the steps and their edges, not with statuses: kept between renders. */
   private _dagLayout(): DagLayout {
     const record = this.model.record!;
-    const dependencies = this.model.dependencies;
-    // Where the analysis does not know a step (the notebook changed since), where its values came from.
-    const inputsFrom = record.stepOrder.map(name =>
-      dependencies[name] === undefined ? Object.values(record.steps[name]?.inputsFrom ?? {}) : []
-    );
-    const key = JSON.stringify([record.stepOrder, dependencies, inputsFrom]);
+    const edges = runEdges(record, this.model.dependencies);
+    const key = JSON.stringify([record.stepOrder, edges]);
     if (key !== this._layoutKey) {
       this._layoutKey = key;
-      this._layoutCache = layoutDag(
-        record.stepOrder.map((name, index) => ({ name, dependencies: dependencies[name] ?? inputsFrom[index] }))
-      );
+      this._layoutCache = layoutDag(record.stepOrder.map(name => ({ name, dependencies: edges[name] })));
     }
     return this._layoutCache!;
   }

@@ -93,7 +93,11 @@ export class LocalRun {
       parameters: options.parameters,
       stepOrder: plan.steps.map(s => s.name),
       steps: Object.fromEntries(
-        plan.steps.map(s => [s.name, { status: 'pending', cached: false, attempts: 0 } as StepRecord])
+        plan.steps.map(s => [
+          s.name,
+          // `after` keeps the plan's edges with the record, so a past run's DAG does not depend on today's notebook.
+          { status: 'pending', cached: false, attempts: 0, after: [...s.dependencies] } as StepRecord
+        ])
       ),
       metrics: {},
       artifacts: [],

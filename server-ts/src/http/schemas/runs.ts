@@ -29,6 +29,11 @@ export const StepRecordSchema = Type.Object(
     status: StepStatusSchema,
     cached: Type.Boolean(),
     attempts: Type.Integer(),
+    after: Type.Optional(
+      Type.Array(Type.String(), {
+        description: 'The steps this one runs after, from the plan the run was submitted with; absent in older records.'
+      })
+    ),
     startedAt: Type.Optional(Type.String()),
     finishedAt: Type.Optional(Type.String()),
     seconds: Type.Optional(Type.Number()),
