@@ -89,24 +89,30 @@ test("a cached writer's file is in the next run's workspace for its reader; step
 test('a run never sees edits made while it runs', async () => {
   const dir = makeWorkspace('frozen-edit-');
   writeFileSync(join(dir, 'data.csv'), '7');
+  writeFileSync(join(dir, 'helper.mjs'), 'export const base = 10;\n');
   const started = join(dir, 'started.marker');
   const go = join(dir, 'go.marker');
   const path = writeNotebook(dir, 'edit.ipynb', [
-    [['imports'], "import { existsSync, readFileSync, writeFileSync } from 'node:fs';"],
+    [
+      ['imports'],
+      "import { existsSync, readFileSync, writeFileSync } from 'node:fs';\nimport { base } from './helper.mjs';"
+    ],
     [
       ['step:wait'],
       `writeFileSync(${JSON.stringify(started)}, '');\nwhile (!existsSync(${JSON.stringify(go)})) await new Promise(resolve => setTimeout(resolve, 50));\nconst ready = 1;`
     ],
-    [['step:read', 'prev:wait'], "const score = Number(readFileSync('data.csv', 'utf8')) + ready;"],
+    [['step:read', 'prev:wait'], "const score = Number(readFileSync('data.csv', 'utf8')) + ready + base;"],
     [['pipeline-metrics'], 'score']
   ]);
   const compiled = await compileNotebookFile(path);
   const engine = new LocalEngine(dirname(path));
-  const handle = await engine.submit(compiled, { parameters: {} });
+  // One at a time: the second step's process starts (and imports helper.mjs) after the edit, not early.
+  const handle = await engine.submit(compiled, { parameters: {}, concurrency: 1 });
   await waitFor(() => (existsSync(started) ? true : undefined), 'the first step to start');
   writeFileSync(join(dir, 'data.csv'), '1000'); // edited while the first step runs
+  writeFileSync(join(dir, 'helper.mjs'), 'export const base = 5000;\n');
   writeFileSync(go, '');
   const record = await handle.done;
   assert.equal(record.status, 'succeeded', JSON.stringify(record.steps));
-  assert.equal(record.metrics.score, 8, 'the second step read data.csv as it was when the run started');
+  assert.equal(record.metrics.score, 18, 'the second step read data.csv and helper.mjs as they were at the start');
 });

@@ -89,7 +89,7 @@ export class LocalEngine implements Engine {
       unlock = await lockRun(runDir, () => run?.cancel());
       const workspace = snapshot ? await this.frozenCopy(runDir, snapshot, unlock) : undefined;
       const programDir = join(runDir, 'program');
-      writeProgram(programDir, compiled.local);
+      writeProgram(programDir, compiled.local, workspace);
       events = new EventLogWriter(join(runDir, EVENTS_FILE), runId);
       run = new LocalRun(
         this.store,

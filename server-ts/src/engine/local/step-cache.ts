@@ -11,7 +11,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import writeFileAtomic from 'write-file-atomic';
 import type { PlanStep } from '../../compile/local/plan.js';
@@ -130,6 +130,9 @@ export class StepCache {
       if (existsSync(from.metricsFile)) cpSync(from.metricsFile, join(staging, 'metrics.json'));
       if (existsSync(from.displaysFile)) cpSync(from.displaysFile, join(staging, 'displays.jsonl'));
       if (existsSync(from.resultFile)) cpSync(from.resultFile, join(staging, 'result.json'));
+      // The step's state (`state/`, beside its outputs: runtime), for the snapshot a cache hit takes of its folder.
+      const state = join(dirname(from.outputsDir), 'state');
+      if (existsSync(state)) cpSync(state, join(staging, 'state'), { recursive: true });
       if (from.writtenDir !== undefined && existsSync(from.writtenDir))
         cpSync(from.writtenDir, join(staging, 'workspace-files'), { recursive: true });
       const record: EntryRecord = { step, createdAt: new Date().toISOString(), files: fileSizes(staging) };

@@ -3,7 +3,7 @@
  * display with its cell), and for a cache hit the entry's files copied into the step's folder first.
  */
 import { constants, cpSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { readDisplayIndex } from '../../runtime/displays.js';
 import type { DisplayArtifact } from '../types.js';
 import type { StepPaths } from './step-process.js';
@@ -51,6 +51,8 @@ export function copyCachedFiles(
   if (!options.whole) return;
   if (existsSync(hit.outputsDir)) cpSync(hit.outputsDir, paths.outputsDir, clone);
   if (existsSync(hit.resultFile)) cpSync(hit.resultFile, paths.resultFile);
+  const state = join(dirname(hit.outputsDir), 'state');
+  if (existsSync(state)) cpSync(state, join(paths.dir, 'state'), clone);
 }
 
 function listFiles(dir: string): string[] {
