@@ -1352,8 +1352,10 @@ export interface components {
                 source: 'run';
                 runId: string;
               };
-          /** @description The snapshot of the step's state after it ran. */
+          /** @description A snapshot of the step's whole folder in the run (outputs, artifacts, metrics, result.json, state/, the workspace files it wrote), taken after it ended. */
           snapshot?: string;
+          /** @description A snapshot of the run's frozen workspace copy right after the step ended. */
+          workspaceSnapshot?: string;
         };
       };
       metrics: {
@@ -1386,6 +1388,8 @@ export interface components {
       };
       /** @description The workspace snapshot taken before the run started (`cellflow snapshots`). */
       snapshot?: string;
+      /** @description The workspace files' part of every step's cache key, when the run worked from a snapshot. */
+      workspaceKey?: string;
       /** @description It says running, but the engine that ran it is gone. */
       interrupted?: boolean;
     };
@@ -1462,8 +1466,10 @@ export interface components {
                     source: 'run';
                     runId: string;
                   };
-              /** @description The snapshot of the step's state after it ran. */
+              /** @description A snapshot of the step's whole folder in the run (outputs, artifacts, metrics, result.json, state/, the workspace files it wrote), taken after it ended. */
               snapshot?: string;
+              /** @description A snapshot of the run's frozen workspace copy right after the step ended. */
+              workspaceSnapshot?: string;
             };
           }
         | {
@@ -1528,8 +1534,10 @@ export interface components {
                         source: 'run';
                         runId: string;
                       };
-                  /** @description The snapshot of the step's state after it ran. */
+                  /** @description A snapshot of the step's whole folder in the run (outputs, artifacts, metrics, result.json, state/, the workspace files it wrote), taken after it ended. */
                   snapshot?: string;
+                  /** @description A snapshot of the run's frozen workspace copy right after the step ended. */
+                  workspaceSnapshot?: string;
                 };
               };
               metrics: {
@@ -1562,6 +1570,8 @@ export interface components {
               };
               /** @description The workspace snapshot taken before the run started (`cellflow snapshots`). */
               snapshot?: string;
+              /** @description The workspace files' part of every step's cache key, when the run worked from a snapshot. */
+              workspaceKey?: string;
             };
           };
     };
