@@ -16,7 +16,7 @@ export function workspaceKey(workspaceDir: string, snapshot: string, notebookPat
   const hash = createHash('sha256');
   for (const entry of readManifest(realFs, layout, snapshot).entries) {
     if (entry.path === notebook || entry.path.split('/').includes('.ipynb_checkpoints')) continue;
-    const { mtimeNs: _mtime, ...content } = entry as typeof entry & { mtimeNs?: string };
+    const content = entry.kind === 'file' ? { ...entry, mtimeNs: undefined } : entry; // JSON drops undefined
     hash.update(JSON.stringify(content)).update('\n');
   }
   return hash.digest('hex');
