@@ -1467,8 +1467,10 @@ export interface components {
                 source: 'run';
                 runId: string;
               };
-          /** @description The snapshot of the step's state after it ran. */
+          /** @description A snapshot of the step's whole folder in the run (outputs, artifacts, metrics, result.json, state/, the workspace files it wrote), taken after it ended. */
           snapshot?: string;
+          /** @description A snapshot of the run's frozen workspace copy right after the step ended. */
+          workspaceSnapshot?: string;
         };
       };
       metrics: {
@@ -1501,6 +1503,8 @@ export interface components {
       };
       /** @description The workspace snapshot taken before the run started (`cellflow snapshots`). */
       snapshot?: string;
+      /** @description The workspace files' part of every step's cache key, when the run worked from a snapshot. */
+      workspaceKey?: string;
       /** @description It says running, but the engine that ran it is gone. */
       interrupted?: boolean;
     };
@@ -1579,8 +1583,10 @@ export interface components {
                     source: 'run';
                     runId: string;
                   };
-              /** @description The snapshot of the step's state after it ran. */
+              /** @description A snapshot of the step's whole folder in the run (outputs, artifacts, metrics, result.json, state/, the workspace files it wrote), taken after it ended. */
               snapshot?: string;
+              /** @description A snapshot of the run's frozen workspace copy right after the step ended. */
+              workspaceSnapshot?: string;
             };
           }
         | {
@@ -1647,8 +1653,10 @@ export interface components {
                         source: 'run';
                         runId: string;
                       };
-                  /** @description The snapshot of the step's state after it ran. */
+                  /** @description A snapshot of the step's whole folder in the run (outputs, artifacts, metrics, result.json, state/, the workspace files it wrote), taken after it ended. */
                   snapshot?: string;
+                  /** @description A snapshot of the run's frozen workspace copy right after the step ended. */
+                  workspaceSnapshot?: string;
                 };
               };
               metrics: {
@@ -1681,6 +1689,8 @@ export interface components {
               };
               /** @description The workspace snapshot taken before the run started (`cellflow snapshots`). */
               snapshot?: string;
+              /** @description The workspace files' part of every step's cache key, when the run worked from a snapshot. */
+              workspaceKey?: string;
             };
           };
     };

@@ -991,6 +991,15 @@ export const snapshotError = {
       nowhere,
       `Garbage collection stopped before removing anything: ${path} cannot be read (${detail}), so what it references is unknown.`,
       'Repair or remove that record (`cellflow runs` names damaged runs), then run `cellflow gc` again.'
+    ),
+  // frozen: the store's lock and runs working from their snapshot
+  storeBusy: (storeDir: string) =>
+    make(
+      'snapshot-store-busy',
+      'error',
+      nowhere,
+      `Garbage collection did not start: a snapshot is being taken or checked out in ${storeDir} (a run is starting or a step just ended), and it may reuse objects gc would remove.`,
+      'Run `cellflow gc` again in a moment; nothing was removed.'
     )
 };
 

@@ -32,8 +32,13 @@ export interface StepRecord {
   unplannedWrites?: UnplannedWrite[];
   /** Where each value it loaded came from (the nearest upstream step that saved it). */
   inputsFrom?: Record<string, string>;
-  /** The snapshot of the step's state after it ran (not taken yet by the local engine; see docs/architecture.md). */
+  /**
+   * After the step ended (a cache hit too, once its files are copied in): a snapshot, in the workspace's store, of
+   * the step's whole folder in the run (outputs, artifacts, metrics, result.json, state/, the workspace files it wrote).
+   */
   snapshot?: string;
+  /** After the step ended: a snapshot of the run's frozen workspace copy (the run's snapshot plus what steps wrote). */
+  workspaceSnapshot?: string;
   /** In a partial run, a step taken from an earlier result with its current cache key: the cache, or a past run. */
   reusedFrom?: ReusedFrom;
 }
@@ -81,6 +86,8 @@ export interface RunRecord {
   selection?: StepSelectionRequest;
   /** The workspace snapshot taken before the run started (`cellflow snapshots`); `gc` keeps it while the record exists. */
   snapshot?: string;
+  /** The workspace files' part of every step's cache key (`workspace-key.ts`), when the run worked from a snapshot. */
+  workspaceKey?: string;
 }
 
 export type RunEvent =

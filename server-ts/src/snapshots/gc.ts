@@ -11,6 +11,7 @@ import { realFs, type SnapshotFs } from './snapshot-fs.js';
 import { StoreLayout } from './store-layout.js';
 import { HASH_PATTERN } from './hash.js';
 import { pruneStatCache } from './stat-cache.js';
+import { withStoreLockSync } from './store-lock.js';
 
 export interface GcOptions {
   dryRun?: boolean;
@@ -31,10 +32,15 @@ export interface GcReport {
   young: number;
 }
 
+/** Holds the store's lock (`store-lock.ts`): refused with `snapshot-store-busy` while a snapshot is being taken. */
 export function gc(workspace: string, options: GcOptions = {}): GcReport {
   const fsys = options.fs ?? realFs;
-  const root = resolve(workspace);
-  const layout = new StoreLayout(root);
+  const layout = new StoreLayout(resolve(workspace));
+  return withStoreLockSync(fsys, layout, () => collect(fsys, layout, options));
+}
+
+function collect(fsys: SnapshotFs, layout: StoreLayout, options: GcOptions): GcReport {
+  const root = layout.workspace;
   const graceMs = options.graceMs ?? 60 * 60 * 1000;
   const now = Date.now();
   const isYoung = (path: string) => now - Number(fsys.lstatSync(path, { bigint: true }).mtimeMs) < graceMs;

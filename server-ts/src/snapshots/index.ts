@@ -4,3 +4,4 @@ export { materialize, type MaterializeResult } from './materialize.js';
 export { listSnapshots, pin, unpin, type SnapshotSummary } from './catalog.js';
 export { gc, type GcOptions, type GcReport } from './gc.js';
 export { realFs, type SnapshotFs } from './snapshot-fs.js';
+export { checkout, type CheckoutResult } from './checkout.js';

@@ -79,7 +79,7 @@ function restoreFile(fsys: SnapshotFs, objects: ObjectStore, entry: FileEntry, p
 }
 
 /** A manifest is the store's own, but a damaged or hand-made one must not write outside the target. */
-function checkPaths(manifest: Manifest, layout: StoreLayout): void {
+export function checkPaths(manifest: Manifest, layout: StoreLayout): void {
   for (const entry of manifest.entries) {
     const parts = entry.path.split('/');
     const bad = entry.path === '' || entry.path.startsWith('/') || parts.some(p => p === '..' || p === '.' || p === '');

@@ -13,12 +13,13 @@ import { contentHasher, hashBytes } from './hash.js';
 import { workspaceExclusions, type Exclusions } from './exclusions.js';
 import { lockfileFor } from './lockfiles.js';
 import { entryLines, type ManifestEntry } from './manifest.js';
-import { writeManifest } from './manifest-store.js';
+import { readManifest, writeManifest } from './manifest-store.js';
 import { ObjectStore } from './object-store.js';
 import { realFs, type SnapshotFs } from './snapshot-fs.js';
 import { StatCache } from './stat-cache.js';
 import { StoreLayout } from './store-layout.js';
 import { sweepStaleTemps } from './temp-sweep.js';
+import { withStoreLock } from './store-lock.js';
 
 export interface SnapshotOptions {
   /** More exclusions, in gitignore syntax, on top of `.gitignore` and `.cellflowignore`. */
@@ -30,6 +31,11 @@ export interface SnapshotOptions {
    * `.cellflow/runs/…` go into the workspace's store (and `gc` sees them there). Default: `root`.
    */
   storeIn?: string;
+  /**
+   * A snapshot of `root` as `base` was with only the `only` paths walked again and `removed` gone: a run's frozen
+   * copy after a step, stored without walking (or hashing) the files nothing changed.
+   */
+  base?: { id: string; removed: readonly string[] };
   fs?: SnapshotFs;
 }
 
@@ -54,13 +60,31 @@ export async function snapshotWorkspace(root: string, options: SnapshotOptions =
   const layout = new StoreLayout(resolve(options.storeIn ?? root));
   try {
     fsys.mkdirSync(layout.tmpDir(), { recursive: true });
+    return await withStoreLock(fsys, layout, () => takeSnapshot(fsys, workspace, layout, options));
+  } catch (error) {
+    if (error instanceof CellflowError) throw error;
+    const { code, message } = error as NodeJS.ErrnoException;
+    if (isDiskFull(error)) throw new CellflowError(snapshotError.diskFull(workspace, code ?? 'ENOSPC'));
+    throw new CellflowError(snapshotError.storageFailed(workspace, message ?? String(error)));
+  }
+}
+
+async function takeSnapshot(
+  fsys: SnapshotFs,
+  workspace: string,
+  layout: StoreLayout,
+  options: SnapshotOptions
+): Promise<SnapshotResult> {
+  {
     sweepStaleTemps(fsys, layout);
     const startedNs = BigInt(Date.now()) * 1_000_000n;
     const walk = new Walk(fsys, workspace, new ObjectStore(fsys, layout, await contentHasher()), {
       exclusions: workspaceExclusions(fsys, workspace, [...(options.exclude ?? []), ...storeInside(workspace, layout)]),
-      cache: new StatCache(fsys, layout, startedNs)
+      // The stat cache is the workspace's own (keyed by path in it): another folder neither reads nor replaces it.
+      cache: ownStatCache(workspace, layout, options) ? new StatCache(fsys, layout, startedNs) : new NoStatCache()
     });
     const starts = options.only ? options.only.map(p => p.replace(/\\/g, '/').replace(/\/+$/, '')) : [''];
+    if (options.base) inherit(fsys, layout, walk, options.base, starts);
     for (const start of starts) walk.from(start);
     await walk.hashLockfiles();
     const entries = [...walk.entries.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -84,25 +108,48 @@ export async function snapshotWorkspace(root: string, options: SnapshotOptions =
       statCacheHits: walk.cache.hits,
       created
     };
-  } catch (error) {
-    if (error instanceof CellflowError) throw error;
-    const { code, message } = error as NodeJS.ErrnoException;
-    if (isDiskFull(error)) throw new CellflowError(snapshotError.diskFull(workspace, code ?? 'ENOSPC'));
-    throw new CellflowError(snapshotError.storageFailed(workspace, message ?? String(error)));
   }
+}
+
+function ownStatCache(workspace: string, layout: StoreLayout, options: SnapshotOptions): boolean {
+  return !options.base && resolve(layout.workspace) === workspace;
+}
+
+/** The base snapshot's entries, less the removed paths and those walked again (`starts`), and their objects. */
+function inherit(
+  fsys: SnapshotFs,
+  layout: StoreLayout,
+  walk: Walk,
+  base: { id: string; removed: readonly string[] },
+  starts: string[]
+) {
+  const replaced = [...base.removed, ...starts];
+  const under = (path: string) => replaced.some(p => p === '' || path === p || path.startsWith(`${p}/`));
+  for (const entry of readManifest(fsys, layout, base.id).entries)
+    if (!under(entry.path)) walk.entries.set(entry.path, entry);
+}
+
+/** For a folder that is not the workspace: every file is hashed, and the workspace's cache is left alone. */
+class NoStatCache {
+  hits = 0;
+  lookup(): string | null {
+    return null;
+  }
+  record(): void {}
+  save(): void {}
 }
 
 class Walk {
   readonly entries = new Map<string, ManifestEntry>();
   readonly exclusions: Exclusions;
-  readonly cache: StatCache;
+  readonly cache: Pick<StatCache, 'lookup' | 'record' | 'save' | 'hits'>;
   bytesNew = 0;
 
   constructor(
     private readonly fsys: SnapshotFs,
     private readonly root: string,
     private readonly objects: ObjectStore,
-    parts: { exclusions: Exclusions; cache: StatCache }
+    parts: { exclusions: Exclusions; cache: Pick<StatCache, 'lookup' | 'record' | 'save' | 'hits'> }
   ) {
     this.exclusions = parts.exclusions;
     this.cache = parts.cache;

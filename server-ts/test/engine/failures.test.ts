@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { RunStore } from '../../src/engine/local/run-store.js';
 import { makeWorkspace, writeNotebook } from '../notebooks.js';
@@ -155,7 +155,11 @@ test('a step started early (while its dependency runs) is stopped and leaves not
     false,
     'the early process left no step folder'
   );
-  assert.equal(existsSync(join(dir, 'waiting-ran.txt')), false, "the skipped step's cells never ran");
+  // Steps work in the run's frozen copy of the workspace (run-workspace.ts): it would be written there.
+  const copy = join(new RunStore(dir).runDir(record.id), 'workspace', resolve(dir));
+  assert.ok(existsSync(join(copy, 'early.ipynb')), 'the run worked in its copy');
+  assert.equal(existsSync(join(copy, 'waiting-ran.txt')), false, "the skipped step's cells never ran");
+  assert.equal(existsSync(join(dir, 'waiting-ran.txt')), false, 'nor in the live folder');
 });
 
 // A warm process whose prelude exits on its own (here only when started early, so the step's own run is not
@@ -202,7 +206,9 @@ test('cancel ends the run with a final record when a step started early had alre
     () => store.listRuns().find(r => r.steps.slow?.status === 'running')?.id,
     'the slow step to start'
   );
-  await waitFor(() => (existsSync(join(dir, 'warm-exited.txt')) ? true : undefined), 'the early process to exit');
+  // Steps work in the run's frozen copy of the workspace (run-workspace.ts): the file is written there.
+  const copy = join(store.runDir(runId), 'workspace', resolve(dir));
+  await waitFor(() => (existsSync(join(copy, 'warm-exited.txt')) ? true : undefined), 'the early process to exit');
   await new Promise(resolve => setTimeout(resolve, 200)); // and the engine to hear it closed
   const cancel = cli(['cancel', runId, '--dir', dir]);
   assert.equal(cancel.code, 0, cancel.stderr);

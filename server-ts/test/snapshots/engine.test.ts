@@ -30,10 +30,23 @@ test('a run records the workspace as it started; an edit made while it runs is n
   assert.equal(readFileSync(join(out, 'params.json'), 'utf8'), '{"rate":0.1}');
   assert.equal(readFileSync(join(out, 'nb.ipynb'), 'utf8'), readFileSync(path, 'utf8'));
 
+  // Kept: the run's snapshot and each step's two (its folder, and the frozen copy after it), all in the record.
+  const referenced = [
+    ...new Set([
+      record.snapshot!,
+      ...Object.values(record.steps).flatMap(step => [step.snapshot!, step.workspaceSnapshot!])
+    ])
+  ].sort();
+  assert.ok(
+    referenced.every(id => /^[0-9a-f]{64}$/.test(id)),
+    JSON.stringify(record.steps)
+  );
   const report = gc(dir, { graceMs: 0 });
-  assert.deepEqual(report.kept, [record.snapshot]);
+  assert.deepEqual(report.kept, referenced);
   assert.deepEqual(
-    listSnapshots(dir).map(s => s.id),
-    [record.snapshot]
+    listSnapshots(dir)
+      .map(s => s.id)
+      .sort(),
+    referenced
   );
 });

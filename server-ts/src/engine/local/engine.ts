@@ -4,7 +4,7 @@
  * come from the cache. This module composes the parts: the run store (records), the run's lock (ownership,
  * cancel requests), the event log, and `LocalRun` (the scheduler's decisions applied to step processes).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +34,8 @@ import { RunStore } from './run-store.js';
 import { StepCache } from './step-cache.js';
 import { storageFailure } from './storage-failure.js';
 import { snapshotWorkspace } from '../../snapshots/index.js';
+import { prepareRunWorkspace, type RunWorkspace } from './run-workspace.js';
+import { workspaceKey } from './workspace-key.js';
 
 export { launchOrder } from './launch-order.js';
 export { writeProgram } from './program-files.js';
@@ -72,20 +74,22 @@ export class LocalEngine implements Engine {
   }
 
   async submit(compiled: CompiledNotebook, options: SubmitOptions): Promise<RunHandle> {
-    const partial = this.partialRun(compiled, options); // refused before the run has a folder
     let runId: string;
     let unlock: () => Promise<void>;
     let events: EventLogWriter;
     let run: LocalRun | undefined;
     // Before the run's folder exists, so a snapshot that fails (a full disk) leaves no run behind: it is its error.
     const snapshot = await workspaceSnapshot(this.store.workspaceDir);
+    const filesKey = snapshot && workspaceKey(this.store.workspaceDir, snapshot, compiled.local.plan.notebookPath);
+    const partial = this.partialRun(compiled, options, filesKey ?? null); // refused before the run has a folder
     try {
       runId = this.store.createRun();
       const runDir = this.store.runDir(runId);
       // Another process found our lock stale (this one stalled past it): it may record the run as ended, so stop.
       unlock = await lockRun(runDir, () => run?.cancel());
+      const workspace = snapshot ? await this.frozenCopy(runDir, snapshot, unlock) : undefined;
       const programDir = join(runDir, 'program');
-      writeProgram(programDir, compiled.local);
+      writeProgram(programDir, compiled.local, workspace);
       events = new EventLogWriter(join(runDir, EVENTS_FILE), runId);
       run = new LocalRun(
         this.store,
@@ -99,7 +103,9 @@ export class LocalEngine implements Engine {
           gpus: this.options.gpus ?? GpuPool.detect(),
           partial,
           selection: partial && (options.only !== undefined ? { only: options.only } : { from: options.from! }),
-          snapshot
+          snapshot,
+          workspace,
+          workspaceKey: filesKey
         },
         runId,
         events
@@ -124,14 +130,29 @@ export class LocalEngine implements Engine {
     return { id: runId, done };
   }
 
+  /** The run's frozen workspace; one that cannot be made (a full disk) is the submit's error and leaves no run. */
+  private async frozenCopy(runDir: string, snapshot: string, unlock: () => Promise<void>): Promise<RunWorkspace> {
+    try {
+      return await prepareRunWorkspace(runDir, this.store.workspaceDir, snapshot);
+    } catch (error) {
+      await unlock().catch(() => undefined);
+      rmSync(runDir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
   /** What a partial run reuses (undefined for a whole run); a coded refusal when it cannot be exact. */
-  private partialRun(compiled: CompiledNotebook, options: SubmitOptions): PartialRun | undefined {
+  private partialRun(
+    compiled: CompiledNotebook,
+    options: SubmitOptions,
+    filesKey: string | null
+  ): PartialRun | undefined {
     const { plan } = compiled.local;
     const selection = selectSteps(plan.steps, { only: options.only, from: options.from });
     if (!selection) return undefined;
     const useCache = options.useCache ?? true;
     const past = new PastResults(this.store, new StepCache(this.store.cacheDir()), plan.notebookPath, useCache);
-    return planPartialRun(plan, selection, options.parameters, past);
+    return planPartialRun(plan, selection, options.parameters, past, filesKey);
   }
 
   async get(runId: string): Promise<RunView> {

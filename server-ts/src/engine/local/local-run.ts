@@ -27,6 +27,11 @@ import { StepProcess, stepPaths, type StepExit, type StepPaths } from './step-pr
 import { exitFailure, failureOf, readFailure, readResult } from './step-outcome.js';
 import { copyCachedFiles, stepFiles, stepMetrics } from './step-files.js';
 import { storageFailure } from './storage-failure.js';
+import { CopyWrites } from './copy-writes.js';
+import { inCopy, type RunWorkspace } from './run-workspace.js';
+import { snapshotStep } from './step-snapshots.js';
+import { applyChanges, noChanges, saveChanges } from './written-files.js';
+import { CellflowError } from '../../diagnostics/diagnostic.js';
 
 export interface LocalRunSettings {
   parameters: Record<string, ParameterValue>;
@@ -43,6 +48,10 @@ export interface LocalRunSettings {
   selection?: StepSelectionRequest;
   /** The workspace snapshot taken before the run. */
   snapshot?: string;
+  /** Its frozen copy, where steps work; absent when the run works in the live folder (`CELLFLOW_SNAPSHOT=off`). */
+  workspace?: RunWorkspace;
+  /** The workspace files' part of every step's cache key (workspace-key.ts). */
+  workspaceKey?: string;
 }
 
 const FINAL: ReadonlySet<StepStatus> = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
@@ -58,6 +67,8 @@ export class LocalRun {
   /** Ready steps start in this order: the longest remaining path first, so the critical path is not left for last. */
   private readonly launchOrder: string[];
   private cancelled = false;
+  /** Steps whose snapshots are being taken: the run ends only once they are recorded. */
+  private snapshotsTaking = 0;
   private stopReason = 'the run was cancelled';
   private finished = false;
   /** The run checked its plan and found a change no pipeline can reproduce: it stops, failed. */
@@ -67,6 +78,8 @@ export class LocalRun {
   private readonly check: PlanCheck;
   /** Succeeded steps with what they reported: where later steps' inputs come from. */
   private readonly results = new Map<string, FinishedStep>();
+  /** What each step wrote into the frozen copy (none when the run works in the live folder). */
+  private readonly writes?: CopyWrites;
 
   constructor(
     private readonly store: RunStore,
@@ -83,6 +96,7 @@ export class LocalRun {
     this.cache = new StepCache(store.cacheDir());
     this.launchOrder = launchOrder(plan, store.lastStepSeconds(plan.notebookPath));
     this.check = new PlanCheck(plan);
+    if (options.workspace) this.writes = new CopyWrites(options.workspace.root);
     this.record = {
       version: 1,
       id: runId,
@@ -103,7 +117,8 @@ export class LocalRun {
       artifacts: [],
       displays: [],
       ...(options.selection ? { selection: options.selection } : {}),
-      ...(options.snapshot !== undefined ? { snapshot: options.snapshot } : {})
+      ...(options.snapshot !== undefined ? { snapshot: options.snapshot } : {}),
+      ...(options.workspaceKey !== undefined ? { workspaceKey: options.workspaceKey } : {})
     };
     this.done = new Promise(resolve => (this.resolveDone = resolve));
   }
@@ -127,7 +142,7 @@ export class LocalRun {
     for (const [name, reused] of partial.reused) {
       const paths = this.paths(name);
       try {
-        copyCachedFiles(reused.files, paths);
+        this.copyInCached(reused.files, paths);
       } catch (error) {
         this.failStepForStorage(name, error);
         return;
@@ -139,13 +154,15 @@ export class LocalRun {
           .filter(([input]) => this.stepsByName.get(name)!.ins.some(i => i.name === input))
           .map(([input, loaded]) => [input, loaded.from])
       );
-      this.finishChecked(name, reused.result, {
-        status: 'succeeded',
-        cached: true,
-        outputsDir: reused.outputsDir,
-        seconds: 0,
-        reusedFrom: reused.from
-      });
+      this.afterStep(name, () =>
+        this.finishChecked(name, reused.result, {
+          status: 'succeeded',
+          cached: true,
+          outputsDir: reused.outputsDir,
+          seconds: 0,
+          reusedFrom: reused.from
+        })
+      );
     }
     for (const name of partial.unselected) this.finishStep(name, { status: 'skipped', reason: 'not selected' });
   }
@@ -217,7 +234,7 @@ export class LocalRun {
       else this.prewarm(step);
     }
     const allFinal = this.record.stepOrder.every(n => FINAL.has(this.record.steps[n].status));
-    if (allFinal && this.processes.size === 0) this.finishRun();
+    if (allFinal && this.processes.size === 0 && this.snapshotsTaking === 0) this.finishRun();
   }
 
   private decide() {
@@ -273,7 +290,8 @@ export class LocalRun {
       step,
       this.results,
       this.options.parameters,
-      s => this.record.steps[s].cacheKey!
+      s => this.record.steps[s].cacheKey!,
+      this.options.workspaceKey ?? null
     );
     if ('error' in current) {
       this.discardWarm(name);
@@ -292,18 +310,20 @@ export class LocalRun {
     if (hit && hitResult) {
       this.discardWarm(name);
       try {
-        copyCachedFiles(hit, paths);
+        this.copyInCached(hit, paths);
       } catch (error) {
         this.failStepForStorage(name, error);
         return;
       }
       this.collectResults(name, paths);
-      this.finishChecked(name, hitResult, {
-        status: 'succeeded',
-        cached: true,
-        outputsDir: hit.outputsDir,
-        seconds: 0
-      });
+      this.afterStep(name, () =>
+        this.finishChecked(name, hitResult, {
+          status: 'succeeded',
+          cached: true,
+          outputsDir: hit.outputsDir,
+          seconds: 0
+        })
+      );
       return;
     }
 
@@ -315,6 +335,7 @@ export class LocalRun {
 
     const running = this.processes.get(name) ?? this.spawnStep(name, false);
     if (!running) return; // its files could not be written: the step failed, and the run stops
+    this.writes?.started(name);
     running.release({ inputs, env });
     if (step.settings.timeoutSeconds) running.limitTime(step.settings.timeoutSeconds, this.options.killGraceMs);
     // A warm process that already ended (its prelude failed) is reported now, as the step it was to run.
@@ -353,7 +374,7 @@ export class LocalRun {
           paths,
           context,
           command: [command.command, ...command.args],
-          cwd: this.plan.notebookDir,
+          cwd: this.options.workspace ? inCopy(this.options.workspace, this.plan.notebookDir) : this.plan.notebookDir,
           env: { ...command.env, CELLFLOW_RUN_ID: this.record.id, ...this.options.gpus.acquire(step) },
           warm
         },
@@ -404,10 +425,14 @@ export class LocalRun {
     const seconds = (Date.now() - Date.parse(state.startedAt!)) / 1000;
     const { code } = exit;
     const result = code === 0 && !this.cancelled ? readResult(paths.resultFile) : undefined;
+    const writes = this.writes?.ended(name);
     if (result) {
+      if (writes && !this.keepWrites(name, writes)) return this.pump();
       this.collectResults(name, paths);
-      if (this.cachingAllowed(step)) this.storeInCache(name, paths);
-      this.finishChecked(name, result, { status: 'succeeded', outputsDir: paths.outputsDir, seconds, exitCode: 0 });
+      if (this.cachingAllowed(step) && !writes?.ambiguous) this.storeInCache(name, paths);
+      this.afterStep(name, () =>
+        this.finishChecked(name, result, { status: 'succeeded', outputsDir: paths.outputsDir, seconds, exitCode: 0 })
+      );
     } else if (code === 0 && !this.cancelled) {
       this.finishStep(name, { status: 'failed', seconds, exitCode: 0, error: failureOf(stepError.noOutputs(name)) });
     } else if (this.cancelled) {
@@ -428,6 +453,70 @@ export class LocalRun {
       if (error.code === 'disk-full') this.stopForStorage(stepError.diskFull(name, 'ENOSPC'));
     }
     this.pump();
+  }
+
+  /**
+   * The files a step wrote into the frozen copy, saved in its folder (for the cache and its snapshot); false when
+   * they could not be (the step failed for storage). Ambiguous writes are not saved, and the step is not cached.
+   */
+  private keepWrites(name: string, writes: ReturnType<CopyWrites['ended']>): boolean {
+    const paths = this.paths(name);
+    if (writes.ambiguous) {
+      const line = `cellflow: step \`${name}\` is not cached: files changed in the run's workspace while another step ran too, so which step wrote them is unknown (${writes.changes.written.concat(writes.changes.removed).slice(0, 5).join(', ')}).`;
+      try {
+        writeFileSync(join(paths.dir, 'engine.log'), line + '\n', { flag: 'a' });
+      } catch {
+        // the note still reaches the user as a log line
+      }
+      this.emitEvent({ type: 'step-log', step: name, stream: 'stderr', line });
+      return true;
+    }
+    if (noChanges(writes.changes)) return true;
+    try {
+      saveChanges(this.options.workspace!.root, writes.changes, paths.dir);
+      return true;
+    } catch (error) {
+      this.failStepForStorage(name, error);
+      return false;
+    }
+  }
+
+  /** A cached result's files into the step's folder, and the workspace files it wrote into the frozen copy. */
+  private copyInCached(from: Parameters<typeof copyCachedFiles>[0], paths: StepPaths): void {
+    const workspace = this.options.workspace;
+    copyCachedFiles(from, paths, { whole: workspace !== undefined });
+    if (!workspace) return;
+    applyChanges(paths.writtenDir, workspace.root);
+    this.writes?.written();
+  }
+
+  /**
+   * The step's snapshots (its folder, and the frozen copy), then `finish`. The step stays \`running\` meanwhile, so
+   * nothing downstream starts and the run does not end; a snapshot that fails (a full disk) fails the step and
+   * stops the run, as other storage failures do.
+   */
+  private afterStep(name: string, finish: () => void): void {
+    const workspace = this.options.workspace;
+    if (!workspace) return finish();
+    const state = this.record.steps[name];
+    state.status = 'running';
+    this.snapshotsTaking++;
+    snapshotStep(workspace, this.paths(name).dir, this.writes!.sinceStart())
+      .then(
+        ids => {
+          Object.assign(state, ids);
+          finish();
+        },
+        (error: unknown) => {
+          const diagnostic = error instanceof CellflowError ? error.diagnostic : storageFailure(name, error);
+          this.finishStep(name, { status: 'failed', error: failureOf(diagnostic) });
+          this.stopForStorage(diagnostic);
+        }
+      )
+      .finally(() => {
+        this.snapshotsTaking--;
+        this.pump();
+      });
   }
 
   /** Caching is best effort: a result that cannot be copied into the cache (a full disk) is only not cached. */

@@ -27,7 +27,9 @@ export function planPartialRun(
   plan: LocalPlan,
   selection: StepSelection,
   parameters: Record<string, ParameterValue>,
-  past: PastResults
+  past: PastResults,
+  /** The run's workspace files' key (workspace-key.ts); null when it works in the live folder. */
+  workspace: string | null
 ): PartialRun {
   const check = new PlanCheck(plan);
   const finished = new Map<string, FinishedStep>();
@@ -35,11 +37,11 @@ export function planPartialRun(
   const keys = new Map<string, string>();
   for (const { name, by, why: how } of selection.needed) {
     const step = plan.steps.find(s => s.name === name)!;
-    const current = currentStepKey(check, step, finished, parameters, s => keys.get(s)!);
+    const current = currentStepKey(check, step, finished, parameters, s => keys.get(s)!, workspace);
     if ('error' in current) throw new CellflowError(current.error);
     const found = past.find(name, current.key);
     if (!found) {
-      const why = past.whyMissing(step, current.key, parameters, keys);
+      const why = past.whyMissing(step, current.key, parameters, keys, workspace);
       throw new CellflowError(
         selectionError.upstreamResultMissing({ step: name, cellIndex: step.firstCell }, by, how, why)
       );

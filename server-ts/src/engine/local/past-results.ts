@@ -20,7 +20,7 @@ export interface ReusedResult {
   outputsDir: string;
   result: StepResult;
   /** Its artifacts, metrics and displays: copied into the new run's step folder, as a cache hit's are. */
-  files: Pick<StepPaths, 'artifactsDir' | 'metricsFile' | 'displaysFile'>;
+  files: Pick<StepPaths, 'artifactsDir' | 'metricsFile' | 'displaysFile' | 'writtenDir' | 'outputsDir' | 'resultFile'>;
   from: ReusedFrom;
 }
 
@@ -68,7 +68,9 @@ export class PastResults {
     key: string,
     parameters: Record<string, ParameterValue>,
     /** The current keys of the steps before it. */
-    keys: ReadonlyMap<string, string>
+    keys: ReadonlyMap<string, string>,
+    /** The current workspace files' key. */
+    workspace: string | null = null
   ): string {
     const last = this.pastRuns().find(run => run.steps[step.name]?.status === 'succeeded');
     const record = last?.steps[step.name];
@@ -81,6 +83,8 @@ export class PastResults {
       );
       return `its parameters differ from run ${last.id} (${was.join(', ')})`;
     }
+    if ((last.workspaceKey ?? null) !== workspace)
+      return `the workspace's files differ from run ${last.id} (a file added, changed or removed since)`;
     const upstream = Object.values(record.inputsFrom ?? {}).find(from => last.steps[from]?.cacheKey !== keys.get(from));
     if (upstream !== undefined) return `what it loads from step \`${upstream}\` differs from run ${last.id}`;
     return `its code changed since run ${last.id} (its cells, the prelude it uses, or cellflow itself)`;

@@ -11,7 +11,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import writeFileAtomic from 'write-file-atomic';
 import type { PlanStep } from '../../compile/local/plan.js';
@@ -23,8 +23,9 @@ import { readResult } from './step-outcome.js';
  * 2: entries hold the step's result report; keys name each input's actual producer and the inherited env.
  * 3: entry.json lists every file of the entry with its size.
  * 4: a key holds immutable versions and a `current` pointer.
+ * 5: keys cover the workspace's files; entries hold the workspace files the step wrote.
  */
-const CACHE_FORMAT = 4;
+const CACHE_FORMAT = 5;
 
 /** Versions other than the current one are removed once this old: no run reads one that long. */
 const OLD_VERSION_MS = 24 * 60 * 60 * 1000;
@@ -34,7 +35,9 @@ export function stepCacheKey(
   parameters: Record<string, ParameterValue>,
   /** Per input name: the producing step and its cache key. */
   inputKeys: Record<string, string>,
-  env: EnvChange = { set: {}, unset: [] }
+  env: EnvChange = { set: {}, unset: [] },
+  /** The run's workspace files (workspace-key.ts); null when the run works in the live folder. */
+  workspace: string | null = null
 ): string {
   const material = {
     format: CACHE_FORMAT,
@@ -43,7 +46,8 @@ export function stepCacheKey(
     code: step.codeHash,
     parameters: step.parameters.map(name => [name, parameters[name]]),
     inputs: Object.entries(inputKeys).sort(),
-    env: [Object.entries(env.set).sort(), [...env.unset].sort()]
+    env: [Object.entries(env.set).sort(), [...env.unset].sort()],
+    workspace
   };
   return createHash('sha256').update(JSON.stringify(material)).digest('hex');
 }
@@ -71,6 +75,8 @@ export interface CacheEntry {
   metricsFile: string;
   resultFile: string;
   displaysFile: string;
+  /** The workspace files the step wrote (written-files.ts). */
+  writtenDir: string;
 }
 
 export class StepCache {
@@ -83,7 +89,8 @@ export class StepCache {
       artifactsDir: join(dir, 'artifacts'),
       metricsFile: join(dir, 'metrics.json'),
       resultFile: join(dir, 'result.json'),
-      displaysFile: join(dir, 'displays.jsonl')
+      displaysFile: join(dir, 'displays.jsonl'),
+      writtenDir: join(dir, 'workspace-files')
     };
   }
 
@@ -108,7 +115,7 @@ export class StepCache {
   store(
     key: string,
     step: string,
-    from: { outputsDir: string; artifactsDir: string; metricsFile: string; resultFile: string; displaysFile: string },
+    from: Omit<CacheEntry, 'dir' | 'writtenDir'> & { writtenDir?: string },
     options: { replace?: boolean } = {}
   ): CacheEntry {
     const existing = this.lookup(key);
@@ -123,6 +130,11 @@ export class StepCache {
       if (existsSync(from.metricsFile)) cpSync(from.metricsFile, join(staging, 'metrics.json'));
       if (existsSync(from.displaysFile)) cpSync(from.displaysFile, join(staging, 'displays.jsonl'));
       if (existsSync(from.resultFile)) cpSync(from.resultFile, join(staging, 'result.json'));
+      // The step's state (`state/`, beside its outputs: runtime), for the snapshot a cache hit takes of its folder.
+      const state = join(dirname(from.outputsDir), 'state');
+      if (existsSync(state)) cpSync(state, join(staging, 'state'), { recursive: true });
+      if (from.writtenDir !== undefined && existsSync(from.writtenDir))
+        cpSync(from.writtenDir, join(staging, 'workspace-files'), { recursive: true });
       const record: EntryRecord = { step, createdAt: new Date().toISOString(), files: fileSizes(staging) };
       writeFileAtomic.sync(join(staging, 'entry.json'), JSON.stringify(record) + '\n');
       const version = `v-${unique}`;

@@ -2,8 +2,8 @@
  * What a finished step leaves for its run's record: its metrics, the files it wrote and what it displayed (each
  * display with its cell), and for a cache hit the entry's files copied into the step's folder first.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { constants, cpSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { readDisplayIndex } from '../../runtime/displays.js';
 import type { DisplayArtifact } from '../types.js';
 import type { StepPaths } from './step-process.js';
@@ -32,15 +32,27 @@ export function stepMetrics(paths: StepPaths): Record<string, number> {
   return JSON.parse(readFileSync(paths.metricsFile, 'utf8')) as Record<string, number>;
 }
 
-/** A cache hit's artifacts, metrics and displays, copied into the step's folder (its outputs stay in the entry). */
+/**
+ * A cache hit's artifacts, metrics, displays and the workspace files it wrote, copied into the step's folder (its
+ * outputs stay in the entry, where the record points). `whole`: its outputs and result report too (cloned where
+ * the file system can), so the step's folder holds everything for its snapshot.
+ */
 export function copyCachedFiles(
-  hit: Pick<StepPaths, 'artifactsDir' | 'metricsFile' | 'displaysFile'>,
-  paths: StepPaths
+  hit: Pick<StepPaths, 'artifactsDir' | 'metricsFile' | 'displaysFile' | 'writtenDir' | 'outputsDir' | 'resultFile'>,
+  paths: StepPaths,
+  options: { whole?: boolean } = {}
 ): void {
   mkdirSync(paths.dir, { recursive: true });
-  if (existsSync(hit.artifactsDir)) cpSync(hit.artifactsDir, paths.artifactsDir, { recursive: true });
+  const clone = { recursive: true, mode: constants.COPYFILE_FICLONE };
+  if (existsSync(hit.artifactsDir)) cpSync(hit.artifactsDir, paths.artifactsDir, clone);
   if (existsSync(hit.metricsFile)) cpSync(hit.metricsFile, paths.metricsFile);
   if (existsSync(hit.displaysFile)) cpSync(hit.displaysFile, paths.displaysFile);
+  if (existsSync(hit.writtenDir)) cpSync(hit.writtenDir, paths.writtenDir, clone);
+  if (!options.whole) return;
+  if (existsSync(hit.outputsDir)) cpSync(hit.outputsDir, paths.outputsDir, clone);
+  if (existsSync(hit.resultFile)) cpSync(hit.resultFile, paths.resultFile);
+  const state = join(dirname(hit.outputsDir), 'state');
+  if (existsSync(state)) cpSync(state, join(paths.dir, 'state'), clone);
 }
 
 function listFiles(dir: string): string[] {

@@ -19,7 +19,9 @@ export function currentStepKey(
   finished: ReadonlyMap<string, FinishedStep>,
   parameters: Record<string, ParameterValue>,
   /** A finished step's key. */
-  keyOf: (step: string) => string
+  keyOf: (step: string) => string,
+  /** The run's workspace files' key (workspace-key.ts); null when it works in the live folder. */
+  workspace: string | null
 ): CurrentStepKey {
   const resolved = check.resolveInputs(step.name, finished);
   if ('error' in resolved) return resolved;
@@ -27,5 +29,5 @@ export function currentStepKey(
     Object.entries(resolved.inputs).map(([name, input]) => [name, `${input.from}:${keyOf(input.from)}`])
   );
   const env = check.envFor(step.name, finished);
-  return { key: stepCacheKey(step, parameters, inputKeys, env), inputs: resolved.inputs, env };
+  return { key: stepCacheKey(step, parameters, inputKeys, env, workspace), inputs: resolved.inputs, env };
 }

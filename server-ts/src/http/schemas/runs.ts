@@ -62,7 +62,15 @@ export const StepRecordSchema = Type.Object(
         { description: "In a partial run, where this step's result was taken from." }
       )
     ),
-    snapshot: Type.Optional(Type.String({ description: "The snapshot of the step's state after it ran." }))
+    snapshot: Type.Optional(
+      Type.String({
+        description:
+          "A snapshot of the step's whole folder in the run (outputs, artifacts, metrics, result.json, state/, the workspace files it wrote), taken after it ended."
+      })
+    ),
+    workspaceSnapshot: Type.Optional(
+      Type.String({ description: "A snapshot of the run's frozen workspace copy right after the step ended." })
+    )
   },
   { title: 'StepRecord' }
 );
@@ -103,6 +111,11 @@ const RunRecordFields = {
   ),
   snapshot: Type.Optional(
     Type.String({ description: 'The workspace snapshot taken before the run started (`cellflow snapshots`).' })
+  ),
+  workspaceKey: Type.Optional(
+    Type.String({
+      description: "The workspace files' part of every step's cache key, when the run worked from a snapshot."
+    })
   )
 };
 
