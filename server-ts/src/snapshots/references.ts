@@ -1,5 +1,5 @@
 /**
- * Which snapshots the workspace's records reference: every `snapshot` field (a string) anywhere in a run record
+ * Which snapshots the workspace's records reference: every `snapshot` or `…Snapshot` field (a string) anywhere in a run record
  * (`.cellflow/runs/<id>/run.json`: the run's and each step's) or an experiment's JSON files
  * (`.cellflow/experiments/**`). Read generically so a record kind added later keeps its snapshots without gc
  * learning about it. A record that cannot be read stops gc: what it references is unknown.
@@ -41,11 +41,16 @@ function readRecord(fsys: SnapshotFs, file: string, found: Set<string>, mayBeMis
   collect(value, found);
 }
 
+/** `snapshot`, and any `…Snapshot` field (a step's `workspaceSnapshot`). */
+function isSnapshotKey(key: string): boolean {
+  return key === 'snapshot' || key.endsWith('Snapshot');
+}
+
 function collect(value: unknown, found: Set<string>): void {
   if (Array.isArray(value)) for (const v of value) collect(v, found);
   else if (value !== null && typeof value === 'object')
     for (const [key, v] of Object.entries(value)) {
-      if (key === 'snapshot' && typeof v === 'string') found.add(v);
+      if (isSnapshotKey(key) && typeof v === 'string') found.add(v);
       else collect(v, found);
     }
 }

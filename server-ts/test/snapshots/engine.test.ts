@@ -14,7 +14,10 @@ test('a run records the workspace as it started; an edit made while it runs is n
   writeFileSync(join(dir, 'params.json'), '{"rate":0.1}');
   const path = writeNotebook(dir, 'nb.ipynb', [
     [['step:read'], "import { readFileSync } from 'node:fs';\nconst text = readFileSync('params.json', 'utf8');"],
-    [['step:after', 'prev:read'], 'const n = text.length;']
+    [
+      ['step:after', 'prev:read'],
+      "import { writeFileSync } from 'node:fs';\nconst n = text.length;\nwriteFileSync('out.txt', String(n));"
+    ]
   ]);
   const compiled = await compileNotebookFile(path);
   const engine = new LocalEngine(dirname(path));
@@ -41,6 +44,8 @@ test('a run records the workspace as it started; an edit made while it runs is n
     referenced.every(id => /^[0-9a-f]{64}$/.test(id)),
     JSON.stringify(record.steps)
   );
+  // The step that wrote out.txt has a workspace snapshot of its own, which gc must keep too.
+  assert.notEqual(record.steps.after!.workspaceSnapshot, record.snapshot);
   const report = gc(dir, { graceMs: 0 });
   assert.deepEqual(report.kept, referenced);
   assert.deepEqual(
