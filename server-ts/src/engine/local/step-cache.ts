@@ -71,6 +71,8 @@ export interface CacheEntry {
   metricsFile: string;
   resultFile: string;
   displaysFile: string;
+  /** The step's state (runtime/step-state.ts), so a cache hit's step can be restored too. */
+  stateDir: string;
 }
 
 export class StepCache {
@@ -83,7 +85,8 @@ export class StepCache {
       artifactsDir: join(dir, 'artifacts'),
       metricsFile: join(dir, 'metrics.json'),
       resultFile: join(dir, 'result.json'),
-      displaysFile: join(dir, 'displays.jsonl')
+      displaysFile: join(dir, 'displays.jsonl'),
+      stateDir: join(dir, 'state')
     };
   }
 
@@ -108,7 +111,14 @@ export class StepCache {
   store(
     key: string,
     step: string,
-    from: { outputsDir: string; artifactsDir: string; metricsFile: string; resultFile: string; displaysFile: string },
+    from: {
+      outputsDir: string;
+      artifactsDir: string;
+      metricsFile: string;
+      resultFile: string;
+      displaysFile: string;
+      stateDir?: string;
+    },
     options: { replace?: boolean } = {}
   ): CacheEntry {
     const existing = this.lookup(key);
@@ -123,6 +133,8 @@ export class StepCache {
       if (existsSync(from.metricsFile)) cpSync(from.metricsFile, join(staging, 'metrics.json'));
       if (existsSync(from.displaysFile)) cpSync(from.displaysFile, join(staging, 'displays.jsonl'));
       if (existsSync(from.resultFile)) cpSync(from.resultFile, join(staging, 'result.json'));
+      if (from.stateDir && existsSync(from.stateDir))
+        cpSync(from.stateDir, join(staging, 'state'), { recursive: true });
       const record: EntryRecord = { step, createdAt: new Date().toISOString(), files: fileSizes(staging) };
       writeFileAtomic.sync(join(staging, 'entry.json'), JSON.stringify(record) + '\n');
       const version = `v-${unique}`;

@@ -32,15 +32,16 @@ export function stepMetrics(paths: StepPaths): Record<string, number> {
   return JSON.parse(readFileSync(paths.metricsFile, 'utf8')) as Record<string, number>;
 }
 
-/** A cache hit's artifacts, metrics and displays, copied into the step's folder (its outputs stay in the entry). */
+/** A cache hit's artifacts, metrics, displays and state, copied into the step's folder (its outputs stay in the entry). */
 export function copyCachedFiles(
-  hit: Pick<StepPaths, 'artifactsDir' | 'metricsFile' | 'displaysFile'>,
+  hit: Pick<StepPaths, 'artifactsDir' | 'metricsFile' | 'displaysFile'> & { stateDir?: string },
   paths: StepPaths
 ): void {
   mkdirSync(paths.dir, { recursive: true });
   if (existsSync(hit.artifactsDir)) cpSync(hit.artifactsDir, paths.artifactsDir, { recursive: true });
   if (existsSync(hit.metricsFile)) cpSync(hit.metricsFile, paths.metricsFile);
   if (existsSync(hit.displaysFile)) cpSync(hit.displaysFile, paths.displaysFile);
+  if (hit.stateDir && existsSync(hit.stateDir)) cpSync(hit.stateDir, paths.stateDir, { recursive: true });
 }
 
 function listFiles(dir: string): string[] {

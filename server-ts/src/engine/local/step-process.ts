@@ -22,6 +22,8 @@ export interface StepPaths {
   contextFile: string;
   /** Written by the step: what it displayed, by cell (runtime/displays.ts). */
   displaysFile: string;
+  /** Written by the step: the rest of what it holds at its end (runtime/step-state.ts). */
+  stateDir: string;
 }
 
 export function stepPaths(dir: string): StepPaths {
@@ -33,7 +35,8 @@ export function stepPaths(dir: string): StepPaths {
     errorFile: join(dir, 'error.json'),
     resultFile: join(dir, 'result.json'),
     contextFile: join(dir, 'context.json'),
-    displaysFile: join(dir, 'displays.jsonl')
+    displaysFile: join(dir, 'displays.jsonl'),
+    stateDir: join(dir, 'state')
   };
 }
 
