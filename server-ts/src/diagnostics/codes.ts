@@ -1022,7 +1022,7 @@ export const restoreError = {
       'error',
       nowhere,
       `The files step \`${step}\` of run ${runId} left are gone (${what}).`,
-      'Run the notebook again (`cellflow run <notebook>`) and restore the new run.'
+      'Run the notebook again (`cellflow run <notebook> --no-cache`, so the step runs rather than coming from a cache entry made without its state) and restore the new run.'
     ),
   notebookMissing: (runId: string, path: string) =>
     make(

@@ -20,6 +20,7 @@ import { notebookRoutes } from './routes/notebook.js';
 import { runRoutes } from './routes/runs.js';
 import { eventRoutes } from './routes/events.js';
 import { artifactRoutes } from './routes/artifacts.js';
+import { restoreRoutes } from './routes/restore.js';
 import { sharedSchemas } from './schemas/components.js';
 
 export interface AppOptions {
@@ -130,6 +131,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   runRoutes(app, deps);
   eventRoutes(app, deps);
   artifactRoutes(app, deps);
+  restoreRoutes(app, deps);
   await app.ready();
   return app;
 }

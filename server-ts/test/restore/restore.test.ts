@@ -183,3 +183,38 @@ test("an experiment restores its best trial's run", async () => {
     e => codeOf(e) === 'experiment-has-no-best-trial'
   );
 });
+
+test("a cache hit's step restores from the state its entry carries; CELLFLOW_STEP_STATE=off saves none", async () => {
+  const { dir, path, compiled, engine, run } = await runNotebook();
+  const unsaved = JSON.parse(
+    readFileSync(join(dir, '.cellflow', 'runs', run.id, 'steps', 'train', 'state', 'unsaved.json'), 'utf8')
+  );
+  assert.deepEqual(
+    unsaved.map((u: { name: string; cell: number }) => [u.name, u.cell]),
+    [
+      ['f', 3],
+      ['g', 5]
+    ]
+  );
+  assert.match(unsaved[0].reason, /function/);
+
+  const again = await (await engine.submit(compiled, { parameters: { label: tricky, n: 3 } })).done;
+  assert.equal(again.steps.data!.cached, true);
+  const hit = await restoreRun({ workspace: dir, id: again.id, step: 'data' });
+  assert.deepEqual(await decode(join(hit.folder, '.cellflow-restore', 'state')), {
+    rows: [0, 2, 4],
+    scratch: { seen: 3, label: tricky }
+  });
+
+  process.env.CELLFLOW_STEP_STATE = 'off';
+  try {
+    const plain = await (
+      await engine.submit(await compileNotebookFile(path), { parameters: { label: 'y', n: 1 } })
+    ).done;
+    assert.equal(plain.status, 'succeeded');
+    assert.ok(!existsSync(join(dir, '.cellflow', 'runs', plain.id, 'steps', 'train', 'state')));
+    await assert.rejects(restoreRun({ workspace: dir, id: plain.id }), e => codeOf(e) === 'restore-step-files-missing');
+  } finally {
+    delete process.env.CELLFLOW_STEP_STATE;
+  }
+});
