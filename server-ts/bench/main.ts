@@ -136,7 +136,7 @@ async function benchXorStepState() {
     }
   }
   return {
-    what: 'examples/xor.ipynb as a pipeline, no cache: saving each step\'s state against not saving it',
+    what: "examples/xor.ipynb as a pipeline, no cache: saving each step's state against not saving it",
     withStateSeconds: round(median(saved)),
     withoutStateSeconds: round(median(off)),
     withVsWithoutRatio: round(median(saved) / median(off)),
