@@ -122,6 +122,30 @@ async function benchXorPlanCheck() {
   };
 }
 
+/** The step state's cost (`state/` for `cellflow restore`): the pipeline saving it against `CELLFLOW_STEP_STATE=off`. */
+async function benchXorStepState() {
+  const path = xorCopy('xor-state');
+  const saved: number[] = [];
+  const off: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    saved.push((await runPipeline(path, {}, false)).seconds);
+    process.env.CELLFLOW_STEP_STATE = 'off'; // read by the step processes the engine starts
+    try {
+      off.push((await runPipeline(path, {}, false)).seconds);
+    } finally {
+      delete process.env.CELLFLOW_STEP_STATE;
+    }
+  }
+  return {
+    what: "examples/xor.ipynb as a pipeline, no cache: saving each step's state against not saving it",
+    withStateSeconds: round(median(saved)),
+    withoutStateSeconds: round(median(off)),
+    withVsWithoutRatio: round(median(saved) / median(off)),
+    withStateRunsSeconds: saved.map(x => round(x)),
+    withoutStateRunsSeconds: off.map(x => round(x))
+  };
+}
+
 async function straight(notebookPath: string) {
   const compiled = await compileNotebookFile(notebookPath);
   const result = await runStraightThrough(compiled.analysis, notebookPath);
@@ -256,6 +280,10 @@ if (!only || only === 'plan-check') {
   results.planCheckCost = benchCheckCost(workDir);
   log('bench: a 200 MB Float32Array handed between two steps, against raw file write and read');
   results.handOver = benchHandOver(workDir);
+}
+if (!only || only === 'xor' || only === 'step-state') {
+  log("bench: the XOR pipeline saving each step's state against not saving it");
+  results.xorStepState = await benchXorStepState();
 }
 if (!only || only === 'chain') {
   log('bench: a 5-step chain vs straight-through (pure overhead)');

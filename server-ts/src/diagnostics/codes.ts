@@ -1043,6 +1043,51 @@ type CodesOf<Group> = {
   [Name in keyof Group]: Group[Name] extends (...args: never[]) => { code: infer C } ? C : never;
 }[keyof Group];
 
+// restore
+/** `cellflow restore`: which run and step to bring back, and what it needs on disk. */
+export const restoreError = {
+  experimentHasNoBestTrial: (experimentId: string) =>
+    make(
+      'experiment-has-no-best-trial',
+      'error',
+      nowhere,
+      `Experiment \`${experimentId}\` has no succeeded trial to restore.`,
+      '`cellflow experiments` shows its trials; restore one trial by its run id (`cellflow restore <run>`), or let the experiment run on.'
+    ),
+  runHasNoSucceededStep: (runId: string) =>
+    make(
+      'run-has-no-succeeded-step',
+      'error',
+      nowhere,
+      `Run ${runId} has no step that succeeded: there is nothing to restore.`,
+      'Restore another run (`cellflow runs` lists them), or fix the failing step and run again.'
+    ),
+  stepNotSucceeded: (runId: string, step: string, status: string, succeeded: readonly string[]) =>
+    make(
+      'restore-step-not-succeeded',
+      'error',
+      nowhere,
+      `Step \`${step}\` of run ${runId} ${status === 'succeeded' ? 'succeeded' : `is ${status}`}: only a step that succeeded can be restored.`,
+      succeeded.length > 0 ? `Steps of this run that succeeded: ${list(succeeded)}.` : 'No step of this run succeeded.'
+    ),
+  stepFilesMissing: (runId: string, step: string, what: string) =>
+    make(
+      'restore-step-files-missing',
+      'error',
+      nowhere,
+      `The files step \`${step}\` of run ${runId} left are gone (${what}).`,
+      'Run the notebook again (`cellflow run <notebook> --no-cache`, so the step runs rather than coming from a cache entry made without its state) and restore the new run.'
+    ),
+  notebookMissing: (runId: string, path: string) =>
+    make(
+      'restore-notebook-missing',
+      'error',
+      nowhere,
+      `Run ${runId} ran ${path}, which is neither in the run's snapshot nor on disk.`,
+      'Restore a run whose workspace snapshot holds the notebook (runs take one unless `CELLFLOW_SNAPSHOT=off`).'
+    )
+};
+
 /**
  * Every code cellflow reports, as one union: a code compared anywhere (`error.code === 'disk-full'`) or
  * carried by a step failure is checked against it by the compiler.
@@ -1061,4 +1106,5 @@ export type DiagnosticCode =
   | CodesOf<typeof serveError>
   | CodesOf<typeof tuneError>
   | CodesOf<typeof snapshotError>
-  | CodesOf<typeof restoreKernelError>;
+  | CodesOf<typeof restoreKernelError>
+  | CodesOf<typeof restoreError>;

@@ -21,6 +21,7 @@ import { restoreStateCodeRoutes } from './routes/restore-state-code.js';
 import { runRoutes } from './routes/runs.js';
 import { eventRoutes } from './routes/events.js';
 import { artifactRoutes } from './routes/artifacts.js';
+import { restoreRoutes } from './routes/restore.js';
 import { sharedSchemas } from './schemas/components.js';
 
 export interface AppOptions {
@@ -132,6 +133,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   eventRoutes(app, deps);
   artifactRoutes(app, deps);
   restoreStateCodeRoutes(app, deps);
+  restoreRoutes(app, deps);
   await app.ready();
   return app;
 }

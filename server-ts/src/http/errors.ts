@@ -8,7 +8,7 @@ import type { ServerResponse } from 'node:http';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 
 /** Diagnostics that mean "no such thing" rather than "this is wrong". */
-const NOT_FOUND_CODES = new Set(['unknown-run', 'unknown-step', 'unknown-artifact']);
+const NOT_FOUND_CODES = new Set(['unknown-run', 'unknown-step', 'unknown-artifact', 'unknown-experiment']);
 /** Diagnostics about what the request asked for (a parameter, a step), not about the notebook. */
 const BAD_REQUEST_CODES = new Set([
   'unknown-parameter',

@@ -15,6 +15,7 @@ import { reachedOwned, type ReachedObjects } from './fingerprint.js';
 import { changedSinceLoad, fingerprintAsLoaded, type LoadedFingerprint } from './load-check.js';
 import { loadValues, savedValues, saveValues } from './marshal.js';
 import { formatMetricLine } from './metrics.js';
+import { saveStepState, type StateBindings } from './step-state.js';
 import { displays } from './displays.js';
 import { cellIsAsync, cellSettled, provideIJavascriptGlobals } from './kernels/ijavascript.js';
 import { nextMessage, watchEngine } from './engine-link.js';
@@ -192,7 +193,7 @@ export class StepRuntime {
    * although the plan did not list it (an unplanned write, carried downstream as in the notebook), then
    * reports what it saved and what it changed outside its variables for the engine to check.
    */
-  async finish(bindings: Thunks, metrics: Thunks): Promise<void> {
+  async finish(bindings: Thunks, metrics: Thunks, state: StateBindings = {}): Promise<void> {
     const context = this.context;
     if (context) {
       const planned = new Set(context.outs.map(out => out.name));
@@ -240,6 +241,15 @@ export class StepRuntime {
         classes: this.classes,
         functions: this.functions,
         fingerprints: planCheck
+      });
+      // The rest of what the step holds, for `cellflow restore`: after the outputs, so it never hides their failure.
+      const outputs = Object.fromEntries(saved.map(info => [info.name, values[info.name]]));
+      await saveStepState(state, {
+        step: context.step,
+        outputsDir: context.outputsDir,
+        outputs,
+        classes: this.classes,
+        functions: this.functions
       });
       const result: StepResult = {
         saved: [...new Set(saved.map(info => info.name))].sort(),

@@ -221,9 +221,34 @@ function stepProgram(
   // Everything the step loaded or defines for others, read after its cells: the runtime checks the plan with it.
   const bound = [...new Set([...ins, ...step.outs])].map(name => `${name}: () => ${name}`).join(', ');
   const metrics = ir.metrics.filter(m => m.step === step.name).map(m => `${m.name}: () => ${m.name}`);
-  builder.line(`await ${RUNTIME}.finish({ ${bound} }, { ${metrics.join(', ')} });`);
+  const state = stepStateBindings(step, ir, facts)
+    .map(({ name, cellIndex }) => `${name}: [() => ${name}, ${cellIndex}]`)
+    .join(', ');
+  builder.line(`await ${RUNTIME}.finish({ ${bound} }, { ${metrics.join(', ')} }, { ${state} });`);
   builder.line('});');
   return builder;
+}
+
+/**
+ * Every top-level binding the step holds besides the prelude and the parameters: its inputs and the names its
+ * cells define (outputs too; the runtime leaves out what it saved as outputs), each with the step cell that
+ * last defines it (null for an input the step's cells leave as loaded). `cellflow restore` brings them back.
+ */
+function stepStateBindings(
+  step: Step,
+  ir: PipelineIR,
+  facts: ReadonlyMap<number, CellFacts>
+): { name: string; cellIndex: number | null }[] {
+  const excluded = new Set([...ir.parameters.map(p => p.name), ...ir.prelude.flatMap(p => p.defines)]);
+  const erased = erasedImports(step.cells.map(cellIndex => facts.get(cellIndex)!).filter(Boolean));
+  const lastCell = new Map<string, number | null>(step.ins.map(input => [input.name, null]));
+  for (const cellIndex of step.cells) {
+    for (const d of facts.get(cellIndex)?.defines ?? []) {
+      if (excluded.has(d.name) || erased.has(d.name)) continue;
+      lastCell.set(d.name, cellIndex);
+    }
+  }
+  return [...lastCell].filter(([name]) => !excluded.has(name)).map(([name, cellIndex]) => ({ name, cellIndex }));
 }
 
 /**

@@ -77,6 +77,8 @@ export interface CacheEntry {
   displaysFile: string;
   /** The workspace files the step wrote (written-files.ts). */
   writtenDir: string;
+  /** The step's state (runtime/step-state.ts), so a cache hit's step can be restored too. */
+  stateDir: string;
 }
 
 export class StepCache {
@@ -90,7 +92,8 @@ export class StepCache {
       metricsFile: join(dir, 'metrics.json'),
       resultFile: join(dir, 'result.json'),
       displaysFile: join(dir, 'displays.jsonl'),
-      writtenDir: join(dir, 'workspace-files')
+      writtenDir: join(dir, 'workspace-files'),
+      stateDir: join(dir, 'state')
     };
   }
 
@@ -115,7 +118,7 @@ export class StepCache {
   store(
     key: string,
     step: string,
-    from: Omit<CacheEntry, 'dir' | 'writtenDir'> & { writtenDir?: string },
+    from: Omit<CacheEntry, 'dir' | 'writtenDir' | 'stateDir'> & { writtenDir?: string; stateDir?: string },
     options: { replace?: boolean } = {}
   ): CacheEntry {
     const existing = this.lookup(key);
@@ -131,7 +134,7 @@ export class StepCache {
       if (existsSync(from.displaysFile)) cpSync(from.displaysFile, join(staging, 'displays.jsonl'));
       if (existsSync(from.resultFile)) cpSync(from.resultFile, join(staging, 'result.json'));
       // The step's state (`state/`, beside its outputs: runtime), for the snapshot a cache hit takes of its folder.
-      const state = join(dirname(from.outputsDir), 'state');
+      const state = from.stateDir ?? join(dirname(from.outputsDir), 'state');
       if (existsSync(state)) cpSync(state, join(staging, 'state'), { recursive: true });
       if (from.writtenDir !== undefined && existsSync(from.writtenDir))
         cpSync(from.writtenDir, join(staging, 'workspace-files'), { recursive: true });

@@ -33,12 +33,14 @@ export function stepMetrics(paths: StepPaths): Record<string, number> {
 }
 
 /**
- * A cache hit's artifacts, metrics, displays and the workspace files it wrote, copied into the step's folder (its
+ * A cache hit's artifacts, metrics, displays, state and the workspace files it wrote, copied into the step's folder (its
  * outputs stay in the entry, where the record points). `whole`: its outputs and result report too (cloned where
  * the file system can), so the step's folder holds everything for its snapshot.
  */
 export function copyCachedFiles(
-  hit: Pick<StepPaths, 'artifactsDir' | 'metricsFile' | 'displaysFile' | 'writtenDir' | 'outputsDir' | 'resultFile'>,
+  hit: Pick<StepPaths, 'artifactsDir' | 'metricsFile' | 'displaysFile' | 'writtenDir' | 'outputsDir' | 'resultFile'> & {
+    stateDir?: string;
+  },
   paths: StepPaths,
   options: { whole?: boolean } = {}
 ): void {
@@ -48,11 +50,12 @@ export function copyCachedFiles(
   if (existsSync(hit.metricsFile)) cpSync(hit.metricsFile, paths.metricsFile);
   if (existsSync(hit.displaysFile)) cpSync(hit.displaysFile, paths.displaysFile);
   if (existsSync(hit.writtenDir)) cpSync(hit.writtenDir, paths.writtenDir, clone);
+  // Its state always: a cache hit's step can be restored from its folder.
+  const state = hit.stateDir ?? join(dirname(hit.outputsDir), 'state');
+  if (existsSync(state)) cpSync(state, paths.stateDir, clone);
   if (!options.whole) return;
   if (existsSync(hit.outputsDir)) cpSync(hit.outputsDir, paths.outputsDir, clone);
   if (existsSync(hit.resultFile)) cpSync(hit.resultFile, paths.resultFile);
-  const state = join(dirname(hit.outputsDir), 'state');
-  if (existsSync(state)) cpSync(state, join(paths.dir, 'state'), clone);
 }
 
 function listFiles(dir: string): string[] {

@@ -24,6 +24,8 @@ export interface StepPaths {
   displaysFile: string;
   /** Written by the engine: the files the step wrote into the run's copy of the workspace (written-files.ts). */
   writtenDir: string;
+  /** Written by the step: the rest of what it holds at its end (runtime/step-state.ts). */
+  stateDir: string;
 }
 
 export function stepPaths(dir: string): StepPaths {
@@ -36,7 +38,8 @@ export function stepPaths(dir: string): StepPaths {
     resultFile: join(dir, 'result.json'),
     contextFile: join(dir, 'context.json'),
     displaysFile: join(dir, 'displays.jsonl'),
-    writtenDir: join(dir, 'workspace-files')
+    writtenDir: join(dir, 'workspace-files'),
+    stateDir: join(dir, 'state')
   };
 }
 
