@@ -198,6 +198,8 @@ test("a cache hit's step restores from the state its entry carries; CELLFLOW_STE
   );
   assert.match(unsaved[0].reason, /function/);
 
+  // The workspace as the first run saw it (any changed file would change every step's key: frozen runs).
+  writeFileSync(join(dir, 'data.txt'), 'as the run saw it');
   const again = await (await engine.submit(compiled, { parameters: { label: tricky, n: 3 } })).done;
   assert.equal(again.steps.data!.cached, true);
   const hit = await restoreRun({ workspace: dir, id: again.id, step: 'data' });
