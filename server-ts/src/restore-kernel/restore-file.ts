@@ -15,12 +15,13 @@ export interface RestoreRecord {
   version: 1;
   runId: string;
   experimentId?: string;
-  trial?: unknown;
+  /** The trial's index in its experiment. */
+  trial?: number;
   step: string;
-  /** The restored notebook, relative to the restored folder (or absolute). */
+  /** The restored notebook's file name, in the restored folder (an absolute path is read too). */
   notebook: string;
   runtime: 'node' | 'deno';
-  /** Cell indices (in the restored notebook) of its imports and functions cells. */
+  /** Cells run first (indices in the restored notebook): imports, functions and the parameters cell. */
   prelude: number[];
   /** The names saved in `state/`. */
   values: string[];

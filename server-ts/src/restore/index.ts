@@ -19,25 +19,12 @@ import { chooseStep, findRun } from './find-run.js';
 import { setParameterValues } from './parameters-cell.js';
 import { planReplay, type ReplayCell } from './replay-plan.js';
 import { gatherStepValues } from './step-values.js';
+import type { RestoreRecord } from '../restore-kernel/restore-file.js';
 
 export const RESTORE_DIR = '.cellflow-restore';
 
-/** `.cellflow-restore/restore.json` (contract §3 of issue 9). */
-export interface RestoreFile {
-  version: 1;
-  runId: string;
-  experimentId?: string;
-  trial?: number;
-  step: string;
-  /** The restored notebook's file name, in the restored folder. */
-  notebook: string;
-  runtime: 'node' | 'deno';
-  /** Cells the loader runs first: imports, functions and the parameters cell. */
-  prelude: number[];
-  values: string[];
-  replay: { cells: number[]; names: string[] };
-  notRestored: { name: string; reason: string }[];
-}
+/** `.cellflow-restore/restore.json`: one declaration, with the checks that read it (`restore-kernel/restore-file.ts`). */
+export type RestoreFile = RestoreRecord;
 
 export interface RestoreOptions {
   /** The notebook's folder: its `.cellflow` holds the runs and experiments. */
