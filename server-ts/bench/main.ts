@@ -19,6 +19,7 @@ import { benchCheckCost, benchHandOver } from './plan-check.js';
 import { benchTpe } from './tpe.js';
 import { benchSnapshot } from './snapshot.js';
 import { benchTuneCache } from './tune-cache.js';
+import { benchRestore } from './restore.js';
 import { benchEditToDiagnostic, benchSseLogLines } from './http-api.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -297,6 +298,11 @@ if (!only || only === 'tpe') {
 if (!only || only === 'tune-cache') {
   log('bench: 12 XOR tuning trials with the step cache against the same 12 without it');
   results.tuneCache = await benchTuneCache(workDir, repoRoot);
+}
+
+if (!only || only === 'restore') {
+  log("bench: the XOR run's last step restored into a fresh tslab kernel, against re-running the notebook there");
+  results.restore = await benchRestore(workDir, repoRoot);
 }
 
 if (!only || only === 'snapshot') {
