@@ -69,7 +69,9 @@ function importPlace(
   error: { text: string; file?: string },
   sites: readonly StepImportSite[] = []
 ): Pick<StepFailure, 'cellIndex' | 'line' | 'column'> | Record<string, never> {
-  const missing = /Cannot find (?:package|module) '([^']+)'/.exec(error.text)?.[1];
+  const found = /Cannot find (?:package|module) '([^']+)'/.exec(error.text)?.[1];
+  const missing = found === undefined ? undefined : livePath(found);
+  const file = error.file === undefined ? undefined : livePath(error.file);
   const site = sites.find(s => {
     if (missing !== undefined) {
       const path = missing.startsWith('/') ? pathToFileURL(missing).href : missing;
@@ -80,9 +82,17 @@ function importPlace(
         path.startsWith(s.resolved)
       );
     }
-    return error.file !== undefined && (error.file === s.resolved || error.file === fileURLToPath(s.resolved));
+    return file !== undefined && (file === s.resolved || file === fileURLToPath(s.resolved));
   });
   return site ? { cellIndex: site.cellIndex, line: site.line, column: site.column } : {};
+}
+
+/**
+ * A path (or file URL) in a run's frozen copy of the workspace (`…/.cellflow/runs/<id>/workspace/<live path>`,
+ * run-workspace.ts) as the live path it copies, which is what the import sites name.
+ */
+function livePath(path: string): string {
+  return path.replace(/^(file:\/\/)?.*\/\.cellflow\/runs\/[^/]+\/workspace(?=\/)/, '$1');
 }
 
 /** Node's report of a module that failed to resolve, link or parse before the step's code ran. */
