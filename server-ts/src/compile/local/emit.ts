@@ -245,6 +245,9 @@ function stepStateBindings(
   for (const cellIndex of step.cells) {
     for (const d of facts.get(cellIndex)?.defines ?? []) {
       if (excluded.has(d.name) || erased.has(d.name)) continue;
+      // An input changed in place stays the input it was loaded as: so a write a run learnt (withLearntWrites,
+      // a mutation on the step's last cell) does not change the program, and with it every cache key.
+      if (d.how === 'mutate' && lastCell.get(d.name) === null) continue;
       lastCell.set(d.name, cellIndex);
     }
   }
