@@ -214,8 +214,9 @@ test.describe('cellflow on the cells', () => {
     await expect(generate.locator('.cm-content .jp-cellflow-Underline')).toHaveText('notDefinedAnywhere');
     expect(await isDirty(page)).toBe(true);
     const shown = await scrolledCell(page, 12);
-    // What is checked is also asserted in the DOM above; the picture tolerates antialiasing (1 % of pixels).
-    expect(await cellShot(page, shown, 236)).toMatchSnapshot('xor-undefined-name.png', { maxDiffPixelRatio: 0.02 });
+    // What is checked is also asserted in the DOM above; the picture tolerates antialiasing and the cell
+    // toolbar's mask, there or not as focus comes and goes while typing (about 4 % of this picture).
+    expect(await cellShot(page, shown, 236)).toMatchSnapshot('xor-undefined-name.png', { maxDiffPixelRatio: 0.05 });
 
     // Fixing it takes the marker away, still unsaved.
     await page.keyboard.press('Control+z');
