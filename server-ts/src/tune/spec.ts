@@ -158,19 +158,8 @@ class SpecReader {
     let ok = true;
     settings.forEach((setting, i) => {
       const field = `earlyStopping.algorithmSettings[${i}]`;
-      if (
-        !isRecord(setting) ||
-        typeof setting.name !== 'string' ||
-        (typeof setting.value !== 'string' && typeof setting.value !== 'number')
-      ) {
+      if (!this.isSettingPair(setting, field)) {
         ok = false;
-        this.report(
-          tuneError.invalidField(
-            field,
-            'is not a `{name, value}` pair',
-            'Write each setting as `{"name": "<setting>", "value": "<value>"}`.'
-          )
-        );
         return;
       }
       if (!known.includes(setting.name)) {
@@ -327,19 +316,8 @@ class SpecReader {
     const seen = new Set<string>();
     settings.forEach((setting, i) => {
       const field = `algorithm.algorithmSettings[${i}]`;
-      if (
-        !isRecord(setting) ||
-        typeof setting.name !== 'string' ||
-        (typeof setting.value !== 'string' && typeof setting.value !== 'number')
-      ) {
+      if (!this.isSettingPair(setting, field)) {
         ok = false;
-        this.report(
-          tuneError.invalidField(
-            field,
-            'is not a `{name, value}` pair',
-            'Write each setting as `{"name": "<setting>", "value": "<value>"}`.'
-          )
-        );
         return;
       }
       const known = SETTINGS[algorithmName];
@@ -686,6 +664,24 @@ class SpecReader {
     this.report(
       value === undefined ? tuneError.missingField(field, fix) : tuneError.invalidField(field, 'is not an object', fix)
     );
+  }
+
+  /** Katib's `{name, value}` setting shape (string or number value); reports the field when it is not one. */
+  private isSettingPair(setting: unknown, field: string): setting is { name: string; value: string | number } {
+    if (
+      isRecord(setting) &&
+      typeof setting.name === 'string' &&
+      (typeof setting.value === 'string' || typeof setting.value === 'number')
+    )
+      return true;
+    this.report(
+      tuneError.invalidField(
+        field,
+        'is not a `{name, value}` pair',
+        'Write each setting as `{"name": "<setting>", "value": "<value>"}`.'
+      )
+    );
+    return false;
   }
 
   private report(diagnostic: Diagnostic): void {
