@@ -54,3 +54,11 @@ export function inCopy(workspace: RunWorkspace, livePath: string): string {
   const inside = relative(workspace.live, resolve(livePath));
   return inside === '' ? workspace.root : join(workspace.root, inside);
 }
+
+/**
+ * A path (or file URL) in a run's frozen copy of the workspace (`…/.cellflow/runs/<id>/workspace/<live path>`,
+ * as `prepareRunWorkspace` lays it out) as the live path it copies, which is what the import sites name.
+ */
+export function livePathOf(path: string): string {
+  return path.replace(/^(file:\/\/)?.*\/\.cellflow\/runs\/[^/]+\/workspace(?=\/)/, '$1');
+}

@@ -11,6 +11,7 @@ export { failureOf } from '../../runtime/step-failure.js';
 import type { StepExit } from './step-process.js';
 import type { StepImportSite } from '../../compile/local/plan.js';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { livePathOf } from './run-workspace.js';
 
 /** The step's result report; undefined when it is missing, torn or not of a result's shape (a damaged cache entry). */
 export function readResult(path: string): StepResult | undefined {
@@ -70,8 +71,8 @@ function importPlace(
   sites: readonly StepImportSite[] = []
 ): Pick<StepFailure, 'cellIndex' | 'line' | 'column'> | Record<string, never> {
   const found = /Cannot find (?:package|module) '([^']+)'/.exec(error.text)?.[1];
-  const missing = found === undefined ? undefined : livePath(found);
-  const file = error.file === undefined ? undefined : livePath(error.file);
+  const missing = found === undefined ? undefined : livePathOf(found);
+  const file = error.file === undefined ? undefined : livePathOf(error.file);
   const site = sites.find(s => {
     if (missing !== undefined) {
       const path = missing.startsWith('/') ? pathToFileURL(missing).href : missing;
@@ -85,14 +86,6 @@ function importPlace(
     return file !== undefined && (file === s.resolved || file === fileURLToPath(s.resolved));
   });
   return site ? { cellIndex: site.cellIndex, line: site.line, column: site.column } : {};
-}
-
-/**
- * A path (or file URL) in a run's frozen copy of the workspace (`…/.cellflow/runs/<id>/workspace/<live path>`,
- * run-workspace.ts) as the live path it copies, which is what the import sites name.
- */
-function livePath(path: string): string {
-  return path.replace(/^(file:\/\/)?.*\/\.cellflow\/runs\/[^/]+\/workspace(?=\/)/, '$1');
 }
 
 /** Node's report of a module that failed to resolve, link or parse before the step's code ran. */
