@@ -13,6 +13,8 @@ import { RunSidebarModel, RunSubset } from './run/run-sidebar-model';
 import { describeFailure } from './server';
 import { executeInKernel, fetchStateCode, isRestoredNotebook, restoreKernelOf } from './restore-state';
 import { splitIntoSteps } from './split-steps';
+import { editTuning } from './components/tune/TuneDialog';
+import { TuningModel } from './tune/tuning-model';
 import { CommandIDs, ICellflow, RUN_SIDEBAR_ID, SIDEBAR_ID } from './tokens';
 
 /**
@@ -421,6 +423,107 @@ export function addRunCommands(
   if (palette) {
     const category = trans.__('cellflow');
     for (const command of [CommandIDs.compile, CommandIDs.compileAndRun, CommandIDs.cancelRun]) {
+      palette.addItem({ command, category });
+    }
+  }
+}
+
+/** What the tuning commands act on; built by the tuning plugin (tune-plugin.ts). */
+export interface ITuneCommandContext {
+  tuning: TuningModel;
+  /** Opens (or shows again) the trials view of an experiment. */
+  openExperiment: (experimentId: string, notebookPath: string) => Promise<void>;
+  /** Shows the Tuning section. */
+  showSection: () => void;
+}
+
+/** Registers the Tune… dialog, starting an experiment and opening one. */
+export function addTuneCommands(
+  app: JupyterFrontEnd,
+  context: ITuneCommandContext,
+  trans: TranslationBundle,
+  palette: ICommandPalette | null
+): void {
+  const { commands } = app;
+  const { tuning } = context;
+  const hasNotebook = () => tuning.cellflow.notebook !== null;
+
+  commands.addCommand(CommandIDs.editTuning, {
+    label: trans.__('Tune Parameters…'),
+    caption: trans.__(
+      'Choose the parameters to tune and their ranges, the algorithm, the objective and the trials; writes Katib’s spec (katib_metadata) into the notebook'
+    ),
+    isEnabled: hasNotebook,
+    describedBy: { args: { type: 'object', properties: {} } },
+    execute: async () => {
+      if (!hasNotebook()) {
+        return;
+      }
+      // The form is filled from the analysis: the parameters cell and the metrics.
+      if (!tuning.cellflow.ir) {
+        await tuning.cellflow.analyze();
+      }
+      const spec = await editTuning(tuning.draft(), trans);
+      if (spec) {
+        tuning.setSpec(spec);
+      }
+    }
+  });
+
+  commands.addCommand(CommandIDs.tune, {
+    label: trans.__('Start Tuning'),
+    caption: trans.__('Save the notebook and run an experiment of its tuning spec on the local engine'),
+    isEnabled: () => hasNotebook() && !tuning.starting,
+    describedBy: { args: { type: 'object', properties: {} } },
+    execute: async () => {
+      context.showSection();
+      const record = await tuning.start();
+      if (record) {
+        await context.openExperiment(record.id, record.notebookPath);
+      }
+    }
+  });
+
+  commands.addCommand(CommandIDs.openExperiment, {
+    label: trans.__('Open Experiment'),
+    caption: trans.__('Show an experiment’s trials, charts and best trial (default: the notebook’s newest)'),
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          experimentId: { type: 'string', description: trans.__('The experiment id') },
+          path: { type: 'string', description: trans.__('The experiment’s notebook, relative to the Jupyter root') }
+        }
+      }
+    },
+    execute: async args => {
+      if (typeof args.experimentId === 'string') {
+        const path = typeof args.path === 'string' ? args.path : tuning.cellflow.notebookPath;
+        if (path) {
+          await context.openExperiment(args.experimentId, path);
+        }
+        return;
+      }
+      // From the palette: the active notebook's newest experiment.
+      await tuning.refreshExperiments();
+      const newest = tuning.experiments[0];
+      if (newest) {
+        await context.openExperiment(newest.id, newest.notebookPath);
+      } else if (tuning.cellflow.notebookPath) {
+        Notification.info(trans.__('%1 has no experiments yet.', tuning.cellflow.notebookPath), { autoClose: 5000 });
+      }
+    }
+  });
+
+  const refresh = () => {
+    commands.notifyCommandChanged(CommandIDs.editTuning);
+    commands.notifyCommandChanged(CommandIDs.tune);
+  };
+  tuning.stateChanged.connect(refresh);
+
+  if (palette) {
+    const category = trans.__('cellflow');
+    for (const command of [CommandIDs.editTuning, CommandIDs.tune, CommandIDs.openExperiment]) {
       palette.addItem({ command, category });
     }
   }

@@ -29,3 +29,18 @@ export const runIcon = new LabIcon({
   name: 'cellflow:run',
   svgstr: runSvg
 });
+
+/** Three sliders: the Tuning section and the trials views. */
+const tuneSvg = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">
+  <g class="jp-icon3" fill="#616161">
+    <path d="M5 3h2v18H5zM11 3h2v18h-2zM17 3h2v18h-2z"/>
+    <rect x="3" y="13" width="6" height="3" rx="1"/>
+    <rect x="9" y="6" width="6" height="3" rx="1"/>
+    <rect x="15" y="15" width="6" height="3" rx="1"/>
+  </g>
+</svg>`;
+
+export const tuneIcon = new LabIcon({
+  name: 'cellflow:tune',
+  svgstr: tuneSvg
+});

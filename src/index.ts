@@ -9,6 +9,7 @@ import { addCommands } from './commands';
 import { CellflowSidebar } from './components/CellflowSidebar';
 import { PipelineModel } from './model';
 import { runPlugin } from './run-plugin';
+import { tunePlugin } from './tune-plugin';
 import { checkBackend } from './server';
 import { analysisDelayOf } from './settings';
 import { CommandIDs, ICellflow } from './tokens';
@@ -165,4 +166,4 @@ const cellsPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [plugin, sidebarPlugin, cellsPlugin, runPlugin];
+export default [plugin, sidebarPlugin, cellsPlugin, runPlugin, tunePlugin];

@@ -96,6 +96,11 @@ export namespace CommandIDs {
   export const restoreState = 'cellflow:restore-state';
   export const runCellStep = 'cellflow:run-cell-step';
   export const runFromCellStep = 'cellflow:run-from-cell-step';
+  export const editTuning = 'cellflow:edit-tuning';
+  export const tune = 'cellflow:tune';
+  export const openExperiment = 'cellflow:open-experiment';
+  /** Registered by the restore plugin (the Experiments API's); the trials view executes it. */
+  export const restoreBestTrial = 'cellflow:restore-best-trial';
 }
 
 /** The id of the pipeline sidebar widget, for `shell.activateById`. */

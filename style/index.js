@@ -1,2 +1,3 @@
 import './base.css';
 import './run.css';
+import './tune.css';
