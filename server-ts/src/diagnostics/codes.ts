@@ -935,6 +935,27 @@ export const tuneError = {
       `The experiment record ${file} cannot be read (${why}); it is left out.`,
       'Remove its folder if the experiment is not needed, or restore the file from a backup.'
     ),
+  // The HTTP API's experiments (http/routes/experiments.ts): 409 Conflict.
+  experimentNotRunningHere: (id: string, status: string) =>
+    make(
+      'experiment-not-running',
+      'error',
+      nowhere,
+      status === 'running'
+        ? `The experiment \`${id}\` is not running in this server: its record says running, so \`cellflow tune\` runs it in another process or its tuner stopped without saying so.`
+        : `The experiment \`${id}\` is not running: it ended (${status}).`,
+      status === 'running'
+        ? 'Stop `cellflow tune` where it runs (Ctrl-C); if no tuner runs it any more, resume it (`POST /api/experiments/<id>/resume` or `cellflow tune --resume`).'
+        : 'Nothing to cancel; resume it to run the trials its budget has left.'
+    ),
+  experimentAlreadyRunning: (id: string) =>
+    make(
+      'experiment-already-running',
+      'error',
+      nowhere,
+      `The experiment \`${id}\` is already running in this server.`,
+      'Wait for it to end, or cancel it first (`POST /api/experiments/<id>/cancel`).'
+    ),
   noBudget: (algorithm: string) =>
     make(
       'tune-no-budget',
