@@ -8,7 +8,7 @@ import { tuneIcon } from './icons';
 import { ExperimentApi } from './tune/experiment-api';
 import { ExperimentModel } from './tune/experiment-model';
 import { TuningModel } from './tune/tuning-model';
-import { CommandIDs, ICellflow } from './tokens';
+import { CommandIDs, ICellflow, ICellflowSidebar, SidebarRank } from './tokens';
 
 /**
  * Tuning from JupyterLab: the sidebar's Tuning section (switch, Tune… dialog, Start tuning, past experiments), one
@@ -19,11 +19,12 @@ export const tunePlugin: JupyterFrontEndPlugin<void> = {
   description:
     'Tunes the active notebook’s parameters (Katib’s spec), shows each experiment’s trials live, and lists past experiments.',
   autoStart: true,
-  requires: [ICellflow],
+  requires: [ICellflow, ICellflowSidebar],
   optional: [ITranslator, ICommandPalette, ILayoutRestorer],
   activate: (
     app: JupyterFrontEnd,
     cellflow: ICellflow,
+    cellflowSidebar: ICellflowSidebar,
     translator: ITranslator | null,
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null
@@ -65,15 +66,11 @@ export const tunePlugin: JupyterFrontEndPlugin<void> = {
     };
 
     const section = new TuningSection({ model: tuning, commands: app.commands, translator });
-    section.title.icon = tuneIcon;
-    section.title.caption = trans.__('Tuning (cellflow)');
-    section.addClass('jp-cellflow-Sidebar');
-    app.shell.add(section, 'left', { rank: 702 });
-    restorer?.add(section, section.id);
+    cellflowSidebar.addSection(section, { rank: SidebarRank.tuning });
 
     addTuneCommands(
       app,
-      { tuning, openExperiment, showSection: () => app.shell.activateById(section.id) },
+      { tuning, openExperiment, showSection: () => cellflowSidebar.showSection(section) },
       trans,
       palette
     );

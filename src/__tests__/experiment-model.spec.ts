@@ -6,7 +6,7 @@
 import { nullTranslator } from '@jupyterlab/translation';
 import { ExperimentApi } from '../tune/experiment-api';
 import { ExperimentModel } from '../tune/experiment-model';
-import type { ExperimentRecord, TrialRecord } from '../tune/experiment-types';
+import type { ExperimentView, TrialRecord } from '../tune/experiment-types';
 import { bestSoFar, objectiveChartOption, parallelChartOption, scoredTrials } from '../tune/trial-charts';
 
 const trans = nullTranslator.load('cellflow');
@@ -23,17 +23,17 @@ function trial(number: number, changes: Partial<TrialRecord> = {}): TrialRecord 
   };
 }
 
-function experiment(trials: TrialRecord[], changes: Partial<ExperimentRecord> = {}): ExperimentRecord {
+function experiment(trials: TrialRecord[], changes: Partial<ExperimentView> = {}): ExperimentView {
   return {
     version: 1,
     id: '01JEXPERIMENT0000000000001',
     notebookPath: 'xor.ipynb',
     spec: {
-      objective: { type: 'maximize', goal: null, objectiveMetricName: 'hidden_test_acc' },
-      algorithm: { algorithmName: 'grid' },
+      objective: { type: 'maximize', goal: null, objectiveMetricName: 'hidden_test_acc', additionalMetricNames: [] },
+      algorithm: { algorithmName: 'grid', algorithmSettings: [], seed: null, nStartupTrials: 10, nEiCandidates: 24 },
       parameters: [
-        { name: 'learning_rate', parameterType: 'double' },
-        { name: 'hidden_units', parameterType: 'int' }
+        { name: 'learning_rate', parameterType: 'double', min: 0.01, max: 0.1, step: 0.09, log: false },
+        { name: 'hidden_units', parameterType: 'int', min: 4, max: 16, step: 12, log: false }
       ],
       parallelTrialCount: 2,
       maxTrialCount: 4,
@@ -43,25 +43,26 @@ function experiment(trials: TrialRecord[], changes: Partial<ExperimentRecord> = 
     status: 'running',
     trials,
     bestTrial: null,
+    running: changes.status === undefined || changes.status === 'running',
     ...changes
   };
 }
 
 /** An API whose `get` answers the scripted records in turn (the last one for ever after), counting the calls. */
 class ScriptedApi extends ExperimentApi {
-  constructor(private readonly script: (ExperimentRecord | Error)[]) {
+  constructor(private readonly script: (ExperimentView | Error)[]) {
     super();
   }
   gets = 0;
   cancels = 0;
-  get(): Promise<ExperimentRecord> {
+  get(): Promise<ExperimentView> {
     const answer = this.script[Math.min(this.gets, this.script.length - 1)];
     this.gets++;
     return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(structuredClone(answer));
   }
-  cancel(): Promise<unknown> {
+  cancel(): Promise<ExperimentView> {
     this.cancels++;
-    return Promise.resolve({ cancelled: true });
+    return this.get();
   }
 }
 
@@ -95,7 +96,7 @@ describe('ExperimentModel', () => {
     const model = new ExperimentModel({ experimentId: RUNNING_0.id, notebookPath: 'xor.ipynb', api, interval: 10 });
     const seen: string[] = [];
     model.stateChanged.connect(() => seen.push(`${model.record?.status}:${model.record?.bestTrial}`));
-    let finished: ExperimentRecord | null = null;
+    let finished: ExperimentView | null = null;
     model.finished.connect((_, record) => (finished = record));
 
     await model.start();
@@ -179,12 +180,12 @@ describe('the trials view’s charts', () => {
   });
 
   it('parallel coordinates: an axis per parameter and the objective, a line per scored trial, the best wide', () => {
-    const listed = {
+    const listed: ExperimentView = {
       ...record,
       spec: {
         ...record.spec,
         parameters: [
-          { name: 'learning_rate', parameterType: 'double', log: true },
+          { name: 'learning_rate', parameterType: 'double', min: 0.01, max: 0.1, step: null, log: true },
           { name: 'hidden_units', parameterType: 'discrete', list: [4, 16] }
         ]
       }

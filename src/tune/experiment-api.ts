@@ -5,14 +5,14 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 import { requestAPI } from '../request';
-import type { CreateExperimentRequest, ExperimentList, ExperimentRecord } from './experiment-types';
+import type { CreateExperimentRequest, ExperimentList, ExperimentView } from './experiment-types';
 
 export class ExperimentApi {
   constructor(readonly serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings()) {}
 
   /** Starts tuning the notebook with the spec in its (saved) metadata. */
-  create(body: CreateExperimentRequest): Promise<ExperimentRecord> {
-    return requestAPI<ExperimentRecord>(
+  create(body: CreateExperimentRequest): Promise<ExperimentView> {
+    return requestAPI<ExperimentView>(
       'experiments',
       { method: 'POST', body: JSON.stringify(body) },
       this.serverSettings
@@ -27,17 +27,22 @@ export class ExperimentApi {
     );
   }
 
-  get(id: string, notebookPath: string): Promise<ExperimentRecord> {
-    return requestAPI<ExperimentRecord>(this._path(id, '', notebookPath), { method: 'GET' }, this.serverSettings);
+  get(id: string, notebookPath: string): Promise<ExperimentView> {
+    return requestAPI<ExperimentView>(this._path(id, '', notebookPath), { method: 'GET' }, this.serverSettings);
   }
 
-  cancel(id: string, notebookPath: string): Promise<unknown> {
+  /** Answers once the experiment's trials have stopped; 409 `experiment-not-running` when another process runs it. */
+  cancel(id: string, notebookPath: string): Promise<ExperimentView> {
     // ServerConnection declares every request JSON, and an empty JSON body is a 400.
-    return requestAPI(this._path(id, '/cancel', notebookPath), { method: 'POST', body: '{}' }, this.serverSettings);
+    return requestAPI<ExperimentView>(
+      this._path(id, '/cancel', notebookPath),
+      { method: 'POST', body: '{}' },
+      this.serverSettings
+    );
   }
 
-  resume(id: string, notebookPath: string): Promise<ExperimentRecord> {
-    return requestAPI<ExperimentRecord>(
+  resume(id: string, notebookPath: string): Promise<ExperimentView> {
+    return requestAPI<ExperimentView>(
       this._path(id, '/resume', notebookPath),
       { method: 'POST', body: '{}' },
       this.serverSettings

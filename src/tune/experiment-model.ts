@@ -10,7 +10,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import { describeFailure } from '../server';
 import { Cellflow } from '../tokens';
 import type { ExperimentApi } from './experiment-api';
-import type { ExperimentRecord, TrialRecord } from './experiment-types';
+import type { ExperimentView, TrialRecord } from './experiment-types';
 
 export class ExperimentModel extends VDomModel {
   constructor(options: ExperimentModel.IOptions) {
@@ -26,7 +26,7 @@ export class ExperimentModel extends VDomModel {
   /** The experiment's notebook, sent with each request. */
   readonly notebookPath: string;
 
-  get record(): ExperimentRecord | null {
+  get record(): ExperimentView | null {
     return this._record;
   }
 
@@ -39,6 +39,12 @@ export class ExperimentModel extends VDomModel {
     return this._record?.status === 'running';
   }
 
+  /** Whether it can be resumed: cancelled, or left running by a tuner that stopped. */
+  get resumable(): boolean {
+    const record = this._record;
+    return record !== null && (record.status === 'cancelled' || (record.status === 'running' && !record.running));
+  }
+
   /** The best succeeded trial, as the record names it. */
   get bestTrial(): TrialRecord | null {
     const record = this._record;
@@ -48,7 +54,7 @@ export class ExperimentModel extends VDomModel {
   }
 
   /** Emitted once when a followed experiment is seen ended (or when a past one is first read). */
-  get finished(): ISignal<this, ExperimentRecord> {
+  get finished(): ISignal<this, ExperimentView> {
     return this._finished;
   }
 
@@ -62,7 +68,7 @@ export class ExperimentModel extends VDomModel {
 
   /** Reads the record once now. */
   async refresh(): Promise<void> {
-    let record: ExperimentRecord;
+    let record: ExperimentView;
     try {
       record = await this._api.get(this.experimentId, this.notebookPath);
     } catch (error) {
@@ -106,6 +112,18 @@ export class ExperimentModel extends VDomModel {
     await this.refresh();
   }
 
+  /** Goes on with a stopped experiment (finished trials kept, interrupted ones run again), and follows it. */
+  async resume(): Promise<void> {
+    try {
+      await this._api.resume(this.experimentId, this.notebookPath);
+    } catch (error) {
+      this._error = describeFailure(error, this._trans);
+      this.stateChanged.emit();
+      return;
+    }
+    await this.start();
+  }
+
   /** True while the record is read again every interval. */
   get following(): boolean {
     return this._poll !== null;
@@ -141,11 +159,11 @@ export class ExperimentModel extends VDomModel {
   private _api: ExperimentApi;
   private _interval: number;
   private _trans: TranslationBundle;
-  private _record: ExperimentRecord | null = null;
+  private _record: ExperimentView | null = null;
   private _lastText: string | null = null;
   private _error: Cellflow.IError | null = null;
   private _poll: Poll | null = null;
-  private _finished = new Signal<this, ExperimentRecord>(this);
+  private _finished = new Signal<this, ExperimentView>(this);
 }
 
 export namespace ExperimentModel {

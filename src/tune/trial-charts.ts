@@ -4,7 +4,6 @@
  * is drawn apart in both. Animation is off: the record is read every second while trials run.
  */
 import type { TranslationBundle } from '@jupyterlab/translation';
-import type { ParameterValue } from '../ir';
 import type { ExperimentRecord, TrialRecord } from './experiment-types';
 
 /** The colour of the best trial, in both charts and the table. */
@@ -100,22 +99,14 @@ export function objectiveChartOption(record: ExperimentRecord, trans: Translatio
  */
 export function parallelChartOption(record: ExperimentRecord, trans: TranslationBundle): Record<string, unknown> {
   const metric = record.spec.objective.objectiveMetricName;
-  const parameters = record.spec.parameters as ReadonlyArray<{
-    name: string;
-    parameterType: string;
-    log?: boolean;
-    list?: ParameterValue[];
-  }>;
+  const parameters = record.spec.parameters;
   const axes = parameters.map((p, dim) => {
-    const isList = p.parameterType === 'discrete' || p.parameterType === 'categorical';
-    return isList
-      ? { dim, name: p.name, type: 'category', data: (p.list ?? []).map(String) }
+    return 'list' in p
+      ? { dim, name: p.name, type: 'category', data: p.list.map(String) }
       : { dim, name: p.name, type: p.log ? 'log' : 'value', scale: true };
   });
   axes.push({ dim: parameters.length, name: metric, type: 'value', scale: true });
-  const listed = new Set(
-    parameters.filter(p => p.parameterType === 'discrete' || p.parameterType === 'categorical').map(p => p.name)
-  );
+  const listed = new Set(parameters.filter(p => 'list' in p).map(p => p.name));
   const row = (t: TrialRecord) => [
     ...parameters.map(p => (listed.has(p.name) ? String(t.assignment[p.name]) : t.assignment[p.name])),
     t.objective

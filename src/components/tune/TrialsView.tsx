@@ -63,9 +63,18 @@ export class TrialsView extends VDomRenderer<ExperimentModel> {
             {record.id}
           </span>
           <span className="jp-cellflow-Spacer" />
-          {record.status === 'running' && (
+          {record.status === 'running' && record.running && (
             <button className="jp-mod-styled jp-mod-warn jp-cellflow-CancelButton" onClick={() => void model.cancel()}>
               {trans.__('Cancel')}
+            </button>
+          )}
+          {model.resumable && (
+            <button
+              className="jp-mod-styled jp-cellflow-ResumeButton"
+              title={trans.__('Go on with it: finished trials are kept, interrupted ones run again')}
+              onClick={() => void model.resume()}
+            >
+              {trans.__('Resume')}
             </button>
           )}
           <button

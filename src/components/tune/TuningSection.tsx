@@ -12,13 +12,18 @@ import { CommandIDs } from '../../tokens';
 import { ErrorNote } from '../run/ErrorNote';
 
 export class TuningSection extends VDomRenderer<TuningModel> {
+  static readonly id = 'cellflow-tuning-section';
+
   constructor(options: TuningSection.IOptions) {
     super(options.model);
     this._commands = options.commands;
     this._trans = (options.translator ?? nullTranslator).load('cellflow');
-    this.id = 'cellflow-tuning-section';
+    this.id = TuningSection.id;
     this.addClass('jp-cellflow-TuningSection');
     this.title.label = this._trans.__('Tuning');
+    this.title.caption = this._trans.__(
+      "Tune the notebook's parameters (Katib's spec), start experiments and open past ones"
+    );
   }
 
   protected render(): JSX.Element {
@@ -27,14 +32,17 @@ export class TuningSection extends VDomRenderer<TuningModel> {
     const settings = model.settings;
     const path = model.cellflow.notebookPath;
     if (!settings || !path) {
-      return <p className="jp-cellflow-Empty">{trans.__('Open a notebook to tune its parameters.')}</p>;
+      return (
+        <div className="jp-cellflow-Panel">
+          <p className="jp-cellflow-Empty">{trans.__('Open a notebook to tune its parameters.')}</p>
+        </div>
+      );
     }
     const execute = (command: string, args: Record<string, string> = {}) =>
       void this._commands.execute(command, args).catch(error => console.error('cellflow:', error));
     const spec = settings.katibMetadata;
     return (
-      <section className="jp-cellflow-Section" data-enabled={settings.enabled}>
-        <h3 className="jp-cellflow-SectionTitle">{trans.__('Tuning')}</h3>
+      <div className="jp-cellflow-Panel" data-enabled={settings.enabled}>
         <label className="jp-cellflow-Field jp-mod-checkbox">
           <input
             type="checkbox"
@@ -113,7 +121,7 @@ export class TuningSection extends VDomRenderer<TuningModel> {
             })}
           </ul>
         )}
-      </section>
+      </div>
     );
   }
 
