@@ -54,7 +54,7 @@ export function objectiveChartOption(record: ExperimentRecord, trans: Translatio
     title: { text: trans.__('%1 per trial', metric), left: 'center', textStyle: { fontSize: 13 } },
     tooltip: { trigger: 'axis' },
     legend: { bottom: 0, data: [trans.__('Trial'), trans.__('Best so far'), trans.__('Best trial')] },
-    grid: { left: 56, right: 24, top: 40, bottom: 56, containLabel: false },
+    grid: { left: 56, right: 24, top: 48, bottom: 64, containLabel: false },
     xAxis: {
       type: 'category',
       name: trans.__('Trial'),
@@ -116,7 +116,7 @@ export function parallelChartOption(record: ExperimentRecord, trans: Translation
     animation: false,
     title: { text: trans.__('Parameters against %1', metric), left: 'center', textStyle: { fontSize: 13 } },
     tooltip: { trigger: 'item' },
-    parallel: { left: 48, right: 72, top: 56, bottom: 32 },
+    parallel: { left: 56, right: 80, top: 64, bottom: 28 },
     parallelAxis: axes.map(axis => ({ ...axis, nameTextStyle: { fontSize: 11 } })),
     series: [
       {
