@@ -464,8 +464,16 @@ export function addTuneCommands(
         return;
       }
       // The form is filled from the analysis: the parameters cell and the metrics.
-      if (!tuning.cellflow.ir) {
-        await tuning.cellflow.analyze();
+      const ir = tuning.cellflow.ir ?? (await tuning.cellflow.analyze());
+      if (!ir) {
+        const failure = tuning.cellflow.error;
+        Notification.error(
+          failure
+            ? trans.__('The notebook could not be analyzed: %1 %2', failure.message, failure.hint)
+            : trans.__('The notebook could not be analyzed yet; try again in a moment.'),
+          { autoClose: 8000 }
+        );
+        return;
       }
       const spec = await editTuning(tuning.draft(), trans);
       if (spec) {

@@ -36,15 +36,15 @@ test.describe('tune examples/xor.ipynb from the sidebar', () => {
     await expect(page.activity.getTabLocator('xor.ipynb')).toBeVisible();
     await page.sidebar.openTab('cellflow-sidebar');
 
+    // The dialog is filled from the analysis, which runs when the notebook opens.
+    await expect(page.locator('#cellflow-sidebar .jp-cellflow-StepName')).toHaveCount(6, { timeout: 60_000 });
     const section = page.locator('.jp-cellflow-TuningSection');
     await section.locator('input[name="katib_run"]').check();
     await section.locator('.jp-cellflow-TuneButton').click();
 
     const dialog = page.locator('.jp-Dialog .jp-cellflow-TuneEditor');
-    // Pre-filled from the parameters cell (the analysis runs when the notebook opens).
-    await expect(dialog.locator('.jp-cellflow-TuneParameter[data-parameter="learning_rate"]')).toBeVisible({
-      timeout: 60_000
-    });
+    // Pre-filled from the parameters cell.
+    await expect(dialog.locator('.jp-cellflow-TuneParameter[data-parameter="learning_rate"]')).toBeVisible();
     await dialog.locator('select[name="algorithm"]').selectOption('grid');
     await dialog.locator('input[name="tune-learning_rate"]').check();
     await dialog.locator('input[name="log-learning_rate"]').uncheck();
