@@ -64,6 +64,7 @@ test.describe('tune examples/xor.ipynb from the sidebar', () => {
     // A problem shows in the dialog and Save writes nothing: 5 trials of a 4-point grid.
     await dialog.locator('input[name="maxTrialCount"]').fill('5');
     await expect(dialog.locator('.jp-cellflow-FieldProblem')).toContainText('4 combinations');
+    await page.locator('.jp-Dialog-content').screenshot({ path: 'test-results/tune-dialog.png' });
     await page.locator('.jp-Dialog .jp-mod-accept').click();
     await expect(dialog).toBeVisible();
     await dialog.locator('input[name="maxTrialCount"]').fill('4');
@@ -73,6 +74,8 @@ test.describe('tune examples/xor.ipynb from the sidebar', () => {
     await expect(section.locator('.jp-cellflow-TuneSummary')).toContainText(
       'grid over learning_rate, hidden_units; maximize hidden_test_acc; 4 trials, 2 at once'
     );
+
+    await page.screenshot({ path: 'test-results/tune-section.png' });
 
     // The spec is in the notebook's metadata, with Katib's field names.
     const metadata = await page.evaluate(() => {
