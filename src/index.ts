@@ -135,7 +135,7 @@ const pipelineSectionPlugin: JupyterFrontEndPlugin<void> = {
       commands: app.commands,
       translator: translator ?? nullTranslator
     });
-    sidebar.addSection(section, { rank: SidebarRank.pipeline });
+    sidebar.addSection(section, { rank: SidebarRank.pipeline, stretch: 2 });
   }
 };
 

@@ -156,6 +156,11 @@ export namespace ICellflowSidebar {
   export interface ISectionOptions {
     /** Where the section goes: lower ranks first. */
     rank: number;
+    /**
+     * The section's share of the sidebar's height against the other expanded sections' (default 1); the user
+     * can drag the borders between sections too.
+     */
+    stretch?: number;
   }
 }
 
