@@ -106,3 +106,28 @@ test('two unrelated steps writing one file are refused', async () => {
   assert.equal(run.steps[failed[0]!].error!.code, 'file-written-by-unrelated-steps', JSON.stringify(run.steps));
   assert.match(run.steps[failed[0]!].error!.hint ?? '', /prev:one/);
 });
+
+test('a folder `cellflow restore` made inside the workspace changes no cache key and is not stored again', async () => {
+  const dir = makeWorkspace('file-access-restored-');
+  const path = writeNotebook(dir, 'restored.ipynb', [
+    [['step:make'], 'const n = 3;'],
+    [['step:report', 'prev:make'], 'const score = n * 2;'],
+    [['pipeline-metrics'], 'score']
+  ]);
+  const first = await runNotebook(path);
+  assert.equal(first.status, 'succeeded', JSON.stringify(first.steps));
+  const restored = join(dir, 'restored', 'restored-01ABC-report');
+  mkdirSync(join(restored, '.cellflow-restore'), { recursive: true });
+  writeFileSync(join(restored, '.cellflow-restore', 'restore.json'), '{}');
+  writeFileSync(join(restored, 'big.bin'), 'x'.repeat(1000));
+  const again = await runNotebook(path);
+  assert.equal(again.status, 'succeeded', JSON.stringify(again.steps));
+  assert.deepEqual(
+    again.stepOrder.filter(s => again.steps[s].cached),
+    again.stepOrder,
+    'the restored folder is not part of the workspace the steps are keyed on'
+  );
+  writeFileSync(join(dir, 'other.txt'), 'a real workspace file');
+  const changed = await runNotebook(path);
+  assert.equal(changed.steps.make.cached, false, 'other files still are');
+});
