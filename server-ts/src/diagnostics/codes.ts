@@ -429,6 +429,14 @@ export const runError = {
         ? `Its parameters are ${list(known)}.`
         : 'Define parameters in a cell tagged `pipeline-parameters`.'
     ),
+  missingParameterValue: (name: string) =>
+    make(
+      'missing-parameter-value',
+      'error',
+      nowhere,
+      `The run was given no value for pipeline parameter \`${name}\`.`,
+      "Give every parameter a value: start from the parameters cell's defaults (`resolveParameterValues`) and override the ones to change."
+    ),
   badParameterValue: (name: string, type: string, text: string) =>
     make(
       'bad-parameter-value',
