@@ -131,3 +131,43 @@ test('a folder `cellflow restore` made inside the workspace changes no cache key
   const changed = await runNotebook(path);
   assert.equal(changed.steps.make.cached, false, 'other files still are');
 });
+
+test('Deno steps: a gitignored file read with Deno.readTextFile, edited, runs the step again; a race is refused', async () => {
+  const dir = makeWorkspace('file-access-deno-');
+  writeFileSync(join(dir, '.gitignore'), 'data/\n');
+  mkdirSync(join(dir, 'data'));
+  writeFileSync(join(dir, 'data', 'x.txt'), '2');
+  const path = writeNotebook(
+    dir,
+    'deno.ipynb',
+    [
+      [['step:load'], "const n = Number(await Deno.readTextFile('data/x.txt'));"],
+      [['step:report', 'prev:load'], 'const score = n * 10;'],
+      [['pipeline-metrics'], 'score']
+    ],
+    'deno'
+  );
+  const first = await runNotebook(path);
+  assert.equal(first.status, 'succeeded', JSON.stringify(first.steps));
+  assert.equal(first.metrics.score, 20);
+  writeFileSync(join(dir, 'data', 'x.txt'), '3');
+  const edited = await runNotebook(path);
+  assert.equal(edited.steps.load.cached, false);
+  assert.equal(edited.metrics.score, 30);
+
+  const race = writeNotebook(
+    dir,
+    'race.ipynb',
+    [
+      [['step:write'], "await Deno.writeTextFile('made.txt', '5');\nconst a = 1;"],
+      [['step:read'], "let b = 0;\ntry { b = Number(await Deno.readTextFile('made.txt')); } catch { b = -1; }"],
+      [['step:report', 'prev:write', 'prev:read'], 'const score = a + b;'],
+      [['pipeline-metrics'], 'score']
+    ],
+    'deno'
+  );
+  const refused = await runNotebook(race);
+  assert.equal(refused.status, 'failed');
+  const failed = refused.stepOrder.find(s => refused.steps[s].status === 'failed')!;
+  assert.equal(refused.steps[failed].error!.code, 'file-read-from-unrelated-step', JSON.stringify(refused.steps));
+});
