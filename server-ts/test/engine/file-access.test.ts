@@ -171,3 +171,69 @@ test('Deno steps: a gitignored file read with Deno.readTextFile, edited, runs th
   const failed = refused.stepOrder.find(s => refused.steps[s].status === 'failed')!;
   assert.equal(refused.steps[failed].error!.code, 'file-read-from-unrelated-step', JSON.stringify(refused.steps));
 });
+
+test('a reader of a file its upstream step writes runs again when that step does, with no value between them', async () => {
+  const dir = makeWorkspace('file-access-upstream-');
+  const path = writeNotebook(dir, 'upstream.ipynb', [
+    [['imports'], "import { readFileSync, writeFileSync } from 'node:fs';"],
+    [['pipeline-parameters'], 'const size = 40;'],
+    [['step:write'], "writeFileSync('made.txt', String(size));"],
+    [['step:read', 'prev:write'], "const score = Number(readFileSync('made.txt', 'utf8')) + 1;"],
+    [['pipeline-metrics'], 'score']
+  ]);
+  const first = await runNotebook(path);
+  assert.equal(first.metrics.score, 41, JSON.stringify(first.steps));
+  const second = await runNotebook(path, { overrides: { size: '50' } });
+  assert.equal(second.status, 'succeeded', JSON.stringify(second.steps));
+  assert.equal(second.steps.read.cached, false, 'the file it reads is new');
+  assert.equal(second.metrics.score, 51);
+});
+
+test('a refused step is not cached: with the dependency added, the reader reads the file the writer wrote', async () => {
+  const dir = makeWorkspace('file-access-refused-');
+  writeFileSync(join(dir, 'shared.txt'), 'old');
+  const cells = (readerTags: string[]) =>
+    [
+      [['imports'], "import { readFileSync, writeFileSync } from 'node:fs';"],
+      [['step:write'], "writeFileSync('shared.txt', 'new');\nconst a = 1;"],
+      [readerTags, "const seen = readFileSync('shared.txt', 'utf8');\nconst b = seen === 'new' ? 10 : 20;"],
+      [['step:report', 'prev:write', 'prev:read'], 'const score = a + b;'],
+      [['pipeline-metrics'], 'score']
+    ] as [string[], string][];
+  const path = writeNotebook(dir, 'refused.ipynb', cells(['step:read']));
+  const refused = await runNotebook(path);
+  assert.equal(refused.status, 'failed', JSON.stringify(refused.steps));
+  writeNotebook(dir, 'refused.ipynb', cells(['step:read', 'prev:write']));
+  const fixed = await runNotebook(path);
+  assert.equal(fixed.status, 'succeeded', JSON.stringify(fixed.steps));
+  assert.equal(fixed.steps.read.cached, false);
+  assert.equal(fixed.metrics.score, 11, 'as in the notebook: the reader sees the file the writer wrote');
+});
+
+test('a reader cached before the race showed is dropped from the cache when its writer finishes', async () => {
+  const dir = makeWorkspace('file-access-drop-');
+  writeFileSync(join(dir, 'shared.txt'), 'old');
+  const cells = (writer: string) =>
+    [
+      [['imports'], "import { readFileSync, writeFileSync } from 'node:fs';"],
+      [['step:write'], writer],
+      [['step:read'], "const b = readFileSync('shared.txt', 'utf8') === 'old' ? 10 : 20;"],
+      [['step:report', 'prev:write', 'prev:read'], 'const score = a + b;'],
+      [['pipeline-metrics'], 'score']
+    ] as [string[], string][];
+  const path = writeNotebook(
+    dir,
+    'drop.ipynb',
+    cells("await new Promise(r => setTimeout(r, 1500));\nwriteFileSync('shared.txt', 'new');\nconst a = 1;")
+  );
+  const refused = await runNotebook(path);
+  assert.equal(refused.status, 'failed', JSON.stringify(refused.steps));
+  assert.equal(refused.steps.read.status, 'succeeded', 'the reader finished first');
+  assert.equal(refused.steps.write.error?.code, 'file-read-from-unrelated-step');
+  // The writer no longer writes the file: the reader's earlier result must not come from the cache.
+  writeNotebook(dir, 'drop.ipynb', cells('const a = 2;'));
+  const fixed = await runNotebook(path);
+  assert.equal(fixed.status, 'succeeded', JSON.stringify(fixed.steps));
+  assert.equal(fixed.steps.read.cached, false, 'its result raced a write: it was not kept');
+  assert.equal(fixed.metrics.score, 12);
+});
