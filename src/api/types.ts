@@ -57,6 +57,26 @@ export type CompileRequest = ApiBody<'/api/compile', 'post'>;
 export type CompileResult = CompileResponse;
 export type CancelResult = ApiAnswer<'/api/runs/{id}/cancel', 'post'>;
 
+/** Experiments (`cellflow tune` over HTTP): the record as the tuner keeps it, plus whether this server runs it. */
+export type ExperimentView = Schemas['ExperimentView'];
+export type ExperimentRecord = Omit<ExperimentView, 'running'>;
+export type ExperimentStatus = ExperimentView['status'];
+export type ExperimentSpec = ExperimentView['spec'];
+export type TrialRecord = ExperimentView['trials'][number];
+export type TrialStatus = TrialRecord['status'];
+export type ExperimentList = ApiAnswer<'/api/experiments', 'get'>;
+export type CreateExperimentRequest = ApiBody<'/api/experiments', 'post'>;
+/** The snapshot store: `GET /api/snapshots`, `POST /api/gc`, pin and unpin. */
+export type SnapshotList = ApiAnswer<'/api/snapshots', 'get'>;
+export type SnapshotSummary = SnapshotList['snapshots'][number];
+export type StoreUsage = SnapshotList['store'];
+export type GcRequest = ApiBody<'/api/gc', 'post'>;
+export type GcReport = ApiAnswer<'/api/gc', 'post'>;
+export type PinResult = ApiAnswer<'/api/snapshots/{id}/pin', 'post'>;
+/** `POST /api/restore`. */
+export type RestoreRequest = ApiBody<'/api/restore', 'post'>;
+export type RestoreResult = ApiAnswer<'/api/restore', 'post'>;
+
 /** `POST /api/analyze` and `POST /api/annotate`: the notebook's path, and its unsaved cells. */
 export type IAnalyzeRequest = ApiBody<'/api/analyze', 'post'>;
 /** A notebook cell as the analysis reads it: nbformat JSON without outputs. */

@@ -429,6 +429,14 @@ export const runError = {
         ? `Its parameters are ${list(known)}.`
         : 'Define parameters in a cell tagged `pipeline-parameters`.'
     ),
+  missingParameterValue: (name: string) =>
+    make(
+      'missing-parameter-value',
+      'error',
+      nowhere,
+      `The run was given no value for pipeline parameter \`${name}\`.`,
+      "Give every parameter a value: start from the parameters cell's defaults (`resolveParameterValues`) and override the ones to change."
+    ),
   badParameterValue: (name: string, type: string, text: string) =>
     make(
       'bad-parameter-value',
@@ -632,6 +640,33 @@ export const planCheckError = {
       { cellIndex: step.cellIndex },
       `Step \`${step.step}\` reads \`${name}\`, and ${list(producers)}, which run in parallel before it, each changed it in this run; the notebook would see only the change of the one that runs last there.`,
       `Add a \`prev:\` tag so one of ${list(producers)} runs after the other, or let only one of them change \`${name}\`.`
+    ),
+  fileReadFromUnrelatedStep: (
+    later: { step: string; cellIndex: number },
+    path: string,
+    reader: string,
+    writer: string,
+    earlier: string
+  ) =>
+    make(
+      'file-read-from-unrelated-step',
+      'error',
+      { cellIndex: later.cellIndex },
+      `Step \`${reader}\` reads \`${path}\`, which step \`${writer}\` writes, but neither step runs after the other in the pipeline: \`${reader}\` may see the file ${reader === earlier ? 'after' : 'before'} \`${writer}\` writes it, while in the notebook it sees it ${reader === earlier ? 'before' : 'after'}.`,
+      `Add \`prev:${earlier}\` to the tags of step \`${later.step}\` so it runs after \`${earlier}\`, or let the steps use different files.`
+    ),
+  fileWrittenByUnrelatedSteps: (
+    later: { step: string; cellIndex: number },
+    path: string,
+    earlier: string,
+    other: string
+  ) =>
+    make(
+      'file-written-by-unrelated-steps',
+      'error',
+      { cellIndex: later.cellIndex },
+      `Steps \`${earlier}\` and \`${other}\` both write \`${path}\`, and neither runs after the other in the pipeline: the file left is whichever finished last, while in the notebook it is \`${other}\`'s.`,
+      `Add \`prev:${earlier}\` to the tags of step \`${later.step}\` so it runs after \`${earlier}\`, or let the steps write different files.`
     ),
   preludeStateChanged: (
     writer: { step: string; cellIndex: number },
@@ -907,6 +942,27 @@ export const tuneError = {
       nowhere,
       `The experiment record ${file} cannot be read (${why}); it is left out.`,
       'Remove its folder if the experiment is not needed, or restore the file from a backup.'
+    ),
+  // The HTTP API's experiments (http/routes/experiments.ts): 409 Conflict.
+  experimentNotRunningHere: (id: string, status: string) =>
+    make(
+      'experiment-not-running',
+      'error',
+      nowhere,
+      status === 'running'
+        ? `The experiment \`${id}\` is not running in this server: its record says running, so \`cellflow tune\` runs it in another process or its tuner stopped without saying so.`
+        : `The experiment \`${id}\` is not running: it ended (${status}).`,
+      status === 'running'
+        ? 'Stop `cellflow tune` where it runs (Ctrl-C); if no tuner runs it any more, resume it (`POST /api/experiments/<id>/resume` or `cellflow tune --resume`).'
+        : 'Nothing to cancel; resume it to run the trials its budget has left.'
+    ),
+  experimentAlreadyRunning: (id: string) =>
+    make(
+      'experiment-already-running',
+      'error',
+      nowhere,
+      `The experiment \`${id}\` is already running in this server.`,
+      'Wait for it to end, or cancel it first (`POST /api/experiments/<id>/cancel`).'
     ),
   noBudget: (algorithm: string) =>
     make(

@@ -22,6 +22,9 @@ import { runRoutes } from './routes/runs.js';
 import { eventRoutes } from './routes/events.js';
 import { artifactRoutes } from './routes/artifacts.js';
 import { restoreRoutes } from './routes/restore.js';
+import { experimentRoutes } from './routes/experiments.js';
+import { snapshotRoutes } from './routes/snapshots.js';
+import { RunningExperiments } from './running-experiments.js';
 import { sharedSchemas } from './schemas/components.js';
 
 export interface AppOptions {
@@ -42,6 +45,8 @@ export interface RouteDeps {
   root: ServerRoot;
   work: NotebookWork;
   runs: RunLocator;
+  /** The experiments this server runs (it can cancel them). */
+  experiments: RunningExperiments;
   heartbeatMs: number;
   log: (line: string) => void;
 }
@@ -124,9 +129,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     root: options.root,
     work: options.work,
     runs: options.runs,
+    experiments: new RunningExperiments(options.log),
     heartbeatMs: options.heartbeatMs,
     log: options.log
   };
+  // A closing server cancels its experiments (each resumable) and waits for their records to be saved.
+  app.addHook('onClose', () => deps.experiments.cancelAll());
   healthRoutes(app);
   notebookRoutes(app, deps);
   runRoutes(app, deps);
@@ -134,6 +142,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   artifactRoutes(app, deps);
   restoreStateCodeRoutes(app, deps);
   restoreRoutes(app, deps);
+  experimentRoutes(app, deps);
+  snapshotRoutes(app, deps);
   await app.ready();
   return app;
 }

@@ -9,10 +9,13 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 
 /** Diagnostics that mean "no such thing" rather than "this is wrong". */
 const NOT_FOUND_CODES = new Set(['unknown-run', 'unknown-step', 'unknown-artifact', 'unknown-experiment']);
+/** Diagnostics that say the thing is in another state than the request needs: 409 Conflict. */
+const CONFLICT_CODES = new Set(['experiment-not-running', 'experiment-already-running', 'snapshot-store-busy']);
 /** Diagnostics about what the request asked for (a parameter, a step), not about the notebook. */
 const BAD_REQUEST_CODES = new Set([
   'unknown-parameter',
   'bad-parameter-value',
+  'missing-parameter-value',
   'bad-parameter',
   'step-not-in-pipeline',
   'empty-step-selection',
@@ -91,10 +94,19 @@ export const httpError = {
       'Send a JSON object such as {"path": "notebooks/train.ipynb"}.'
     ),
   invalidRequest: (why: string, hint: string) => new HttpError(400, 'invalid-request', why, hint),
-  /** A coded diagnostic from the analyzer or the engine: 404 for what does not exist, 400 for a bad ask, else 422. */
+  /**
+   * A coded diagnostic from the analyzer or the engine: 404 for what does not exist, 400 for a bad ask, 409 for a
+   * thing in the wrong state (busy, not running), else 422.
+   */
   fromDiagnostic: (diagnostic: Diagnostic, diagnostics?: Diagnostic[]) =>
     new HttpError(
-      NOT_FOUND_CODES.has(diagnostic.code) ? 404 : BAD_REQUEST_CODES.has(diagnostic.code) ? 400 : 422,
+      NOT_FOUND_CODES.has(diagnostic.code)
+        ? 404
+        : BAD_REQUEST_CODES.has(diagnostic.code)
+          ? 400
+          : CONFLICT_CODES.has(diagnostic.code)
+            ? 409
+            : 422,
       diagnostic.code,
       diagnostic.message,
       diagnostic.hint,

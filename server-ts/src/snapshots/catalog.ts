@@ -1,5 +1,6 @@
 /** The store as people see it: the snapshots there (newest first, with size and pin), pinning and unpinning. */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { HASH_PATTERN } from './hash.js';
 import { CellflowError, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { readManifest, manifestIds, resolveSnapshotId } from './manifest-store.js';
 import { readPins, writePins } from './pins.js';
@@ -39,6 +40,23 @@ export function listSnapshots(workspace: string, options: { fs?: SnapshotFs } = 
       };
     })
     .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+}
+
+/** What the store holds on disk: its objects (file contents, each stored once) and their bytes. */
+export function storeUsage(workspace: string, options: { fs?: SnapshotFs } = {}): { objects: number; bytes: number } {
+  const fsys = options.fs ?? realFs;
+  const dir = new StoreLayout(resolve(workspace)).objectsDir();
+  const usage = { objects: 0, bytes: 0 };
+  if (!fsys.existsSync(dir)) return usage;
+  for (const shard of fsys.readdirSync(dir, { withFileTypes: true })) {
+    if (!shard.isDirectory()) continue;
+    for (const object of fsys.readdirSync(join(dir, shard.name), { withFileTypes: true })) {
+      if (!HASH_PATTERN.test(object.name)) continue;
+      usage.objects++;
+      usage.bytes += Number(fsys.lstatSync(join(dir, shard.name, object.name), { bigint: true }).size);
+    }
+  }
+  return usage;
 }
 
 /** Pins a snapshot (a full id or a unique prefix); returns the full id. */

@@ -10,14 +10,37 @@ import { CellflowError } from '../diagnostics/diagnostic.js';
 import type { SnapshotFs } from './snapshot-fs.js';
 
 export function referencedSnapshots(fsys: SnapshotFs, workspace: string): Set<string> {
-  const found = new Set<string>();
+  return new Set(snapshotReferences(fsys, workspace).keys());
+}
+
+/** A record that names a snapshot: a run, or an experiment (by its folder under `.cellflow/experiments/`). */
+export interface SnapshotReference {
+  kind: 'run' | 'experiment';
+  id: string;
+}
+
+/** Each referenced snapshot with the records that name it (what the Storage view and the API show). */
+export function snapshotReferences(fsys: SnapshotFs, workspace: string): Map<string, SnapshotReference[]> {
+  const found = new Map<string, SnapshotReference[]>();
   const state = join(workspace, '.cellflow');
   const runs = join(state, 'runs');
+  const note = (by: SnapshotReference) => (snapshot: string) => {
+    const refs = found.get(snapshot) ?? [];
+    if (!refs.some(r => r.kind === by.kind && r.id === by.id)) refs.push(by);
+    found.set(snapshot, refs);
+  };
   if (fsys.existsSync(runs))
     for (const d of fsys.readdirSync(runs, { withFileTypes: true }))
-      if (d.isDirectory()) readRecord(fsys, join(runs, d.name, 'run.json'), found, true);
+      if (d.isDirectory()) readRecord(fsys, join(runs, d.name, 'run.json'), note({ kind: 'run', id: d.name }), true);
   const experiments = join(state, 'experiments');
-  if (fsys.existsSync(experiments)) jsonFilesUnder(fsys, experiments, file => readRecord(fsys, file, found, false));
+  if (fsys.existsSync(experiments))
+    for (const d of fsys.readdirSync(experiments, { withFileTypes: true }))
+      if (d.isDirectory())
+        jsonFilesUnder(fsys, join(experiments, d.name), file =>
+          readRecord(fsys, file, note({ kind: 'experiment', id: d.name }), false)
+        );
+      else if (d.isFile() && d.name.endsWith('.json'))
+        readRecord(fsys, join(experiments, d.name), note({ kind: 'experiment', id: d.name }), false);
   return found;
 }
 
@@ -29,7 +52,7 @@ function jsonFilesUnder(fsys: SnapshotFs, dir: string, visit: (file: string) => 
   }
 }
 
-function readRecord(fsys: SnapshotFs, file: string, found: Set<string>, mayBeMissing: boolean): void {
+function readRecord(fsys: SnapshotFs, file: string, found: (snapshot: string) => void, mayBeMissing: boolean): void {
   let value: unknown;
   try {
     value = JSON.parse(fsys.readFileSync(file).toString('utf8'));
@@ -46,11 +69,11 @@ function isSnapshotKey(key: string): boolean {
   return key === 'snapshot' || key.endsWith('Snapshot');
 }
 
-function collect(value: unknown, found: Set<string>): void {
+function collect(value: unknown, found: (snapshot: string) => void): void {
   if (Array.isArray(value)) for (const v of value) collect(v, found);
   else if (value !== null && typeof value === 'object')
     for (const [key, v] of Object.entries(value)) {
-      if (isSnapshotKey(key) && typeof v === 'string') found.add(v);
+      if (isSnapshotKey(key) && typeof v === 'string') found(v);
       else collect(v, found);
     }
 }

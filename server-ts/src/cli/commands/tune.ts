@@ -3,17 +3,12 @@
  * the notebook's tuning spec (`katib_metadata`) as an experiment on the embedded engine.
  */
 import type { Command } from 'commander';
-import { randomInt } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
-import { ulid } from 'ulid';
-import { NotebookHasErrors, compileNotebookFile } from '../../compile/index.js';
+import { compileNotebookFile } from '../../compile/index.js';
 import { LocalEngine } from '../../engine/local/engine.js';
-import { parseParameterOverrides, resolveParameterValues } from '../../engine/parameter-values.js';
-import { ExperimentFiles } from '../../tune/experiment-store.js';
-import { type ExperimentRecord, newExperiment, runExperiment } from '../../tune/experiment.js';
-import { readExperimentSpec } from '../../tune/spec.js';
-import { tuneError } from '../../diagnostics/codes.js';
+import { parseParameterOverrides } from '../../engine/parameter-values.js';
+import type { ExperimentRecord } from '../../tune/experiment.js';
+import { prepareExperiment, startExperiment } from '../../tune/start.js';
 import { EXIT } from '../report-error.js';
 import { collect, positiveInteger, tableStyle } from './run.js';
 import { formatExperiment } from '../experiment-table.js';
@@ -39,40 +34,26 @@ export function registerTune(program: Command): void {
     .option('--json', 'print only a JSON summary on stdout')
     .action(async (notebook: string, options: TuneOptions) => {
       const compiled = await compileNotebookFile(notebook);
-      const { ir } = compiled.analysis;
-      const stateDir = join(dirname(compiled.notebookPath), '.cellflow');
-      const files = new ExperimentFiles(stateDir);
-      let record: ExperimentRecord;
-      if (options.resume) record = files.load(options.resume);
-      else {
-        const metadata = ir.settings.katib_metadata ? { ...ir.settings.katib_metadata } : undefined;
-        if (metadata && options.maxTrials !== undefined) metadata.maxTrialCount = options.maxTrials;
-        if (metadata && options.parallelTrials !== undefined) metadata.parallelTrialCount = options.parallelTrials;
-        const { spec, diagnostics } = readExperimentSpec(metadata, ir);
-        if (!spec) throw new NotebookHasErrors(diagnostics, tuneError.specHasErrors(diagnostics.length));
-        record = newExperiment(ulid(), compiled.notebookPath, spec, randomInt(0, 2 ** 32));
-      }
-      const baseParameters = resolveParameterValues(
-        compiled.local.plan.parameters,
-        parseParameterOverrides(options.param)
-      );
+      const prepared = prepareExperiment(compiled, {
+        parameters: parseParameterOverrides(options.param),
+        ...(options.resume ? { resume: options.resume } : {}),
+        ...(options.maxTrials !== undefined ? { maxTrialCount: options.maxTrials } : {}),
+        ...(options.parallelTrials !== undefined ? { parallelTrialCount: options.parallelTrials } : {})
+      });
       const controller = new AbortController();
       const stop = () => controller.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      const { record } = prepared;
       if (!options.json)
         process.stderr.write(`Experiment ${record.id}: ${record.spec.algorithm.algorithmName}, seed ${record.seed}\n`);
       const progress = options.json ? null : tuneProgress(process.stderr);
       process.exitCode = EXIT.internal;
-      const final = await runExperiment(record, {
-        engine: new LocalEngine(dirname(compiled.notebookPath)),
-        compiled,
-        baseParameters,
-        store: files,
-        concurrency: availableParallelism(),
+      const { stateDir, done } = startExperiment(compiled, prepared, new LocalEngine(dirname(compiled.notebookPath)), {
         signal: controller.signal,
         onChange: r => progress?.update(r)
       });
+      const final = await done;
       progress?.done();
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);

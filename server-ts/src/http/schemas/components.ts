@@ -5,6 +5,7 @@
 import { ErrorBodySchema, HealthResponseSchema, CompileResponseSchema, ProposalSchema, StepLogsSchema } from './api.js';
 import { DiagnosticSchema, PipelineIRSchema } from './ir.js';
 import { RunViewSchema, SequencedRunEventSchema } from './runs.js';
+import { ExperimentViewSchema } from './experiments.js';
 
 export const sharedSchemas = {
   ErrorBody: ErrorBodySchema,
@@ -15,7 +16,8 @@ export const sharedSchemas = {
   HealthResponse: HealthResponseSchema,
   RunView: RunViewSchema,
   SequencedRunEvent: SequencedRunEventSchema,
-  StepLogs: StepLogsSchema
+  StepLogs: StepLogsSchema,
+  ExperimentView: ExperimentViewSchema
 };
 
 export type SharedSchemaName = keyof typeof sharedSchemas;

@@ -17,6 +17,19 @@ import type {
   SequencedRunEventSchema,
   StepRecordSchema
 } from './runs.js';
+import type { ExperimentRecord, TrialRecord } from '../../tune/experiment.js';
+import type { ExperimentSpec, ParameterSpace } from '../../tune/types.js';
+import type { GcReport, SnapshotSummary } from '../../snapshots/index.js';
+import type {
+  ExperimentRecordSchema,
+  ExperimentSpecSchema,
+  GcReportSchema,
+  ParameterSpaceSchema,
+  SnapshotListSchema,
+  TrialRecordSchema
+} from './experiments.js';
+
+type ListedSnapshot = Static<typeof SnapshotListSchema>['snapshots'][number];
 
 /** Same keys, and the same ones optional. */
 type SameFields<A, B> = [Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A>] extends [never] ? true : false;
@@ -47,5 +60,17 @@ export type SchemaChecks = [
   Check<Fits<RunEvent, Static<typeof RunEventSchema>>>,
   Check<Fits<SequencedRunEvent, Static<typeof SequencedRunEventSchema>>>,
   Check<SameFields<Proposal, Static<typeof ProposalSchema>>>,
-  Check<Fits<Proposal, Static<typeof ProposalSchema>>>
+  Check<Fits<Proposal, Static<typeof ProposalSchema>>>,
+  Check<SameFields<ExperimentRecord, Static<typeof ExperimentRecordSchema>>>,
+  Check<SameRequired<ExperimentRecord, Static<typeof ExperimentRecordSchema>>>,
+  Check<SameFields<TrialRecord, Static<typeof TrialRecordSchema>>>,
+  Check<SameRequired<TrialRecord, Static<typeof TrialRecordSchema>>>,
+  Check<SameFields<ExperimentSpec, Static<typeof ExperimentSpecSchema>>>,
+  Check<SameRequired<ExperimentSpec, Static<typeof ExperimentSpecSchema>>>,
+  Check<Fits<ParameterSpace, Static<typeof ParameterSpaceSchema>>>,
+  Check<Fits<ExperimentRecord, Static<typeof ExperimentRecordSchema>>>,
+  Check<SameFields<Omit<ListedSnapshot, 'referencedBy'>, SnapshotSummary>>,
+  Check<Fits<SnapshotSummary, Omit<ListedSnapshot, 'referencedBy'>>>,
+  Check<SameFields<GcReport, Static<typeof GcReportSchema>>>,
+  Check<Fits<GcReport, Static<typeof GcReportSchema>>>
 ];
