@@ -11,6 +11,9 @@ import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { createServer, type CellflowServer } from '../../src/http/index.js';
 import { ExperimentViewSchema, GcReportSchema, SnapshotListSchema } from '../../src/http/schemas/experiments.js';
+import { realFs } from '../../src/snapshots/index.js';
+import { StoreLayout } from '../../src/snapshots/store-layout.js';
+import { withStoreLock } from '../../src/snapshots/store-lock.js';
 import { makeWorkspace, writeNotebook, type CellSpec } from '../notebooks.js';
 import { request } from './api-client.js';
 
@@ -191,7 +194,7 @@ describe('experiments and snapshots over HTTP', () => {
     assert.equal(gcOutside.status, 403);
   });
 
-  test('GET /api/snapshots lists the store with what references each snapshot; gc dry run keeps them all', async () => {
+  test('GET /api/snapshots lists the store with what references each snapshot; gc dry run keeps them all, a busy store refuses gc', async () => {
     const listed = await get(server, '/api/snapshots?path=tune.ipynb');
     assert.equal(listed.status, 200, JSON.stringify(listed.body));
     assertSchema(SnapshotListSchema, listed.body, 'the snapshot list');
@@ -211,6 +214,14 @@ describe('experiments and snapshots over HTTP', () => {
     assert.equal(dry.body.dryRun, true);
     assert.deepEqual(dry.body.removedSnapshots, []);
     assert.deepEqual(dry.body.kept, listed.body.snapshots.map((s: any) => s.id).sort());
+
+    // A snapshot being taken holds the store's lock: gc is refused, nothing removed.
+    const busy = await withStoreLock(realFs, new StoreLayout(dir), () =>
+      post(server, '/api/gc', { path: 'tune.ipynb', dryRun: false })
+    );
+    assert.equal(busy.status, 409, JSON.stringify(busy.body));
+    assert.equal(busy.body.error.code, 'snapshot-store-busy');
+    assert.ok(!JSON.stringify(busy.body).includes(dir), 'no server path in the answer');
 
     const first = listed.body.snapshots[0].id;
     const pinned = await post(server, `/api/snapshots/${first.slice(0, 12)}/pin`, { path: 'tune.ipynb' });
