@@ -16,7 +16,7 @@ import { RestoreApi } from './restore-api';
 import { restoreAndOpen } from './restore-flow';
 import type { RestoreRequest } from './api/types';
 import { splitIntoSteps } from './split-steps';
-import { CommandIDs, ICellflow, RUN_SIDEBAR_ID, SIDEBAR_ID } from './tokens';
+import { CommandIDs, ICellflow, SIDEBAR_ID } from './tokens';
 
 /**
  * Registers every cellflow command. Shortcuts and the notebook toolbar button
@@ -98,7 +98,7 @@ export function addCommands(
 
   commands.addCommand(CommandIDs.openSidebar, {
     label: trans.__('Show Pipeline Sidebar'),
-    caption: trans.__("Show the active notebook's pipeline"),
+    caption: trans.__("Show the cellflow sidebar: the active notebook's pipeline, its runs and their settings"),
     icon: pipelineIcon,
     describedBy: { args: { type: 'object', properties: {} } },
     execute: () => {
@@ -234,6 +234,8 @@ export interface IRunCommandContext {
   openRun: (runId: string, notebookPath?: string) => Promise<void>;
   /** The run of the active run view, else the last run started here; null when there is none. */
   currentRun: () => RunModel | null;
+  /** Opens the cellflow sidebar with its Run section expanded (settings, parameters, the launch's stages). */
+  showRunSection: () => void;
 }
 
 /**
@@ -246,7 +248,7 @@ export function addRunCommands(
   trans: TranslationBundle,
   palette: ICommandPalette | null
 ): void {
-  const { commands, shell } = app;
+  const { commands } = app;
   const { cellflow, launcher, sidebar, api } = context;
   const runIdArgs = {
     type: 'object',
@@ -273,20 +275,22 @@ export function addRunCommands(
     isEnabled: canLaunch,
     describedBy: { args: { type: 'object', properties: {} } },
     execute: async () => {
-      shell.activateById(RUN_SIDEBAR_ID);
+      context.showRunSection();
       await launcher.compile();
     }
   });
 
   commands.addCommand(CommandIDs.compileAndRun, {
     label: trans.__('Compile and Run Pipeline'),
-    caption: trans.__('Compile the notebook and run its pipeline with the parameters typed in the run sidebar'),
+    caption: trans.__(
+      'Compile the notebook and run its pipeline with the parameters typed in the sidebar’s Run section'
+    ),
     icon: runIcon,
     isEnabled: canLaunch,
     describedBy: { args: { type: 'object', properties: {} } },
     execute: async () => {
-      // The sidebar shows the stages, and why a run cannot start.
-      shell.activateById(RUN_SIDEBAR_ID);
+      // The Run section shows the stages, and why a run cannot start.
+      context.showRunSection();
       await sidebar.compileAndRun();
     }
   });
@@ -339,7 +343,7 @@ export function addRunCommands(
     } catch (error) {
       return reportFailure(error, trans);
     }
-    shell.activateById(RUN_SIDEBAR_ID);
+    context.showRunSection();
     await launcher.submit({ path: past.notebookPath, parameters: past.parameters, ...subset });
   };
 
@@ -377,8 +381,8 @@ export function addRunCommands(
     if (typeof args.step !== 'string' || !canLaunch()) {
       return;
     }
-    // The sidebar shows the stages, and why a run cannot start.
-    shell.activateById(RUN_SIDEBAR_ID);
+    // The Run section shows the stages, and why a run cannot start.
+    context.showRunSection();
     await sidebar.compileAndRun(subset(args.step));
   };
 
@@ -386,7 +390,7 @@ export function addRunCommands(
     label: args =>
       typeof args.step === 'string' ? trans.__('Run Step %1', args.step) : trans.__('Run This Step of the Notebook'),
     caption: trans.__(
-      'Compile the notebook and run only this step with the parameters typed in the run sidebar; the others come from the cache or the last run'
+      'Compile the notebook and run only this step with the parameters typed in the sidebar’s Run section; the others come from the cache or the last run'
     ),
     isEnabled: canLaunch,
     describedBy: { args: cellStepArgs },
@@ -399,7 +403,7 @@ export function addRunCommands(
         ? trans.__('Run from Step %1', args.step)
         : trans.__('Run the Notebook from This Step'),
     caption: trans.__(
-      'Compile the notebook and run this step and every step after it with the parameters typed in the run sidebar'
+      'Compile the notebook and run this step and every step after it with the parameters typed in the sidebar’s Run section'
     ),
     isEnabled: canLaunch,
     describedBy: { args: cellStepArgs },

@@ -15,7 +15,7 @@ export const pipelineIcon = new LabIcon({
   svgstr: pipelineSvg
 });
 
-/** A play triangle over a small DAG: the run sidebar's tab and the run views. */
+/** A play triangle over a small DAG: Compile and Run, and the run views. */
 const runSvg = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">
   <g class="jp-icon3" fill="#616161">
     <rect x="2" y="3" width="7" height="5" rx="1.2"/>

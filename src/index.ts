@@ -2,18 +2,20 @@ import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyte
 import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStateDB } from '@jupyterlab/statedb';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { backendWatch } from './backend-watch';
 import { CellDecorator } from './cell-decorator';
 import { addCommands } from './commands';
-import { CellflowSidebar } from './components/CellflowSidebar';
+import { PipelineSection } from './components/PipelineSection';
 import { PipelineModel } from './model';
 import { runPlugin } from './run-plugin';
 import { checkBackend } from './server';
 import { analysisDelayOf } from './settings';
-import { CommandIDs, ICellflow } from './tokens';
+import { CellflowSidebar } from './sidebar';
+import { CommandIDs, ICellflow, ICellflowSidebar, SidebarRank } from './tokens';
 
-export { ICellflow, Cellflow, CommandIDs } from './tokens';
+export { ICellflow, ICellflowSidebar, Cellflow, CommandIDs, SidebarRank } from './tokens';
 export type * from './ir';
 
 const PLUGIN_ID = 'cellflow:plugin';
@@ -87,27 +89,53 @@ const plugin: JupyterFrontEndPlugin<ICellflow> = {
 };
 
 /**
- * The left sidebar panel listing the steps and diagnostics.
+ * The one cellflow sidebar (left area): collapsible sections that plugins add through `ICellflowSidebar`.
  */
-const sidebarPlugin: JupyterFrontEndPlugin<void> = {
+const sidebarPlugin: JupyterFrontEndPlugin<ICellflowSidebar> = {
   id: 'cellflow:sidebar',
-  description: "Shows the active notebook's pipeline steps and diagnostics in the left sidebar.",
+  description:
+    'The cellflow sidebar: one left-area tab whose collapsible sections (pipeline, run, history, …) plugins add through its token.',
   autoStart: true,
-  requires: [ICellflow],
-  optional: [ILayoutRestorer, ITranslator],
+  provides: ICellflowSidebar,
+  optional: [ILayoutRestorer, IStateDB, ITranslator],
+  activate: (
+    app: JupyterFrontEnd,
+    restorer: ILayoutRestorer | null,
+    state: IStateDB | null,
+    translator: ITranslator | null
+  ): ICellflowSidebar => {
+    const sidebar = new CellflowSidebar({
+      translator: translator ?? nullTranslator,
+      state: state ?? undefined,
+      shell: app.shell
+    });
+    app.shell.add(sidebar, 'left', { rank: 700 });
+    restorer?.add(sidebar, sidebar.id);
+    return sidebar;
+  }
+};
+
+/**
+ * The sidebar's Pipeline section: the active notebook's steps and diagnostics.
+ */
+const pipelineSectionPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'cellflow:pipeline-section',
+  description: "Shows the active notebook's pipeline steps and diagnostics in the cellflow sidebar.",
+  autoStart: true,
+  requires: [ICellflow, ICellflowSidebar],
+  optional: [ITranslator],
   activate: (
     app: JupyterFrontEnd,
     cellflow: ICellflow,
-    restorer: ILayoutRestorer | null,
+    sidebar: ICellflowSidebar,
     translator: ITranslator | null
   ): void => {
-    const sidebar = new CellflowSidebar({
+    const section = new PipelineSection({
       model: cellflow,
       commands: app.commands,
       translator: translator ?? nullTranslator
     });
-    app.shell.add(sidebar, 'left', { rank: 700 });
-    restorer?.add(sidebar, sidebar.id);
+    sidebar.addSection(section, { rank: SidebarRank.pipeline });
   }
 };
 
@@ -165,4 +193,4 @@ const cellsPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [plugin, sidebarPlugin, cellsPlugin, runPlugin];
+export default [plugin, sidebarPlugin, pipelineSectionPlugin, cellsPlugin, runPlugin];

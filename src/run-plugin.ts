@@ -3,7 +3,8 @@ import { ICommandPalette, MainAreaWidget, WidgetTracker } from '@jupyterlab/appu
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { addRunCommands } from './commands';
-import { RunSidebar } from './components/run/RunSidebar';
+import { HistorySection } from './components/run/HistorySection';
+import { RunSection } from './components/run/RunSection';
 import { RunViewWidget } from './components/run/RunViewWidget';
 import { runIcon } from './icons';
 import type { RunRecord } from './api/types';
@@ -16,21 +17,22 @@ import { recordHasEdges } from './run/run-edges';
 import { RunModel } from './run/run-model';
 import { RunSidebarModel } from './run/run-sidebar-model';
 import { stepColors, stepsInNotebookOrder } from './step-colors';
-import { CommandIDs, ICellflow } from './tokens';
+import { CommandIDs, ICellflow, ICellflowSidebar, SidebarRank } from './tokens';
 
 /**
- * Compile and run from JupyterLab: the run sidebar (settings, parameters, Compile / Compile and Run, history),
- * one run view per run in the main area, and their commands.
+ * Compile and run from JupyterLab: two sections of the cellflow sidebar (Run: settings, parameters, Compile /
+ * Compile and Run; History: past runs), one run view per run in the main area, and their commands.
  */
 export const runPlugin: JupyterFrontEndPlugin<void> = {
   id: 'cellflow:runs',
   description: 'Compiles and runs the active notebook’s pipeline, shows each run live, and lists past runs.',
   autoStart: true,
-  requires: [ICellflow],
+  requires: [ICellflow, ICellflowSidebar],
   optional: [ITranslator, ICommandPalette, ILayoutRestorer, ISettingRegistry],
   activate: (
     app: JupyterFrontEnd,
     cellflow: ICellflow,
+    cellflowSidebar: ICellflowSidebar,
     translator: ITranslator | null,
     palette: ICommandPalette | null,
     restorer: ILayoutRestorer | null,
@@ -126,6 +128,12 @@ export const runPlugin: JupyterFrontEndPlugin<void> = {
       });
     });
 
+    const runSection = new RunSection({ model: sidebarModel, commands: app.commands, translator });
+    cellflowSidebar.addSection(runSection, { rank: SidebarRank.run });
+    cellflowSidebar.addSection(new HistorySection({ model: sidebarModel, commands: app.commands, translator }), {
+      rank: SidebarRank.history
+    });
+
     addRunCommands(
       app,
       {
@@ -134,15 +142,14 @@ export const runPlugin: JupyterFrontEndPlugin<void> = {
         sidebar: sidebarModel,
         api,
         openRun,
-        currentRun: () => tracker.currentWidget?.content.model ?? lastStarted
+        currentRun: () => tracker.currentWidget?.content.model ?? lastStarted,
+        // The Run section shows the stages, and why a run cannot start.
+        showRunSection: () => cellflowSidebar.showSection(runSection)
       },
       trans,
       palette
     );
 
-    const sidebar = new RunSidebar({ model: sidebarModel, commands: app.commands, translator });
-    app.shell.add(sidebar, 'left', { rank: 701 });
-    restorer?.add(sidebar, sidebar.id);
     if (restorer) {
       void restorer.restore(tracker, {
         command: CommandIDs.openRun,

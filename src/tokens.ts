@@ -2,6 +2,7 @@ import { NotebookPanel } from '@jupyterlab/notebook';
 import { VDomRenderer } from '@jupyterlab/ui-components';
 import { Token } from '@lumino/coreutils';
 import { ISignal } from '@lumino/signaling';
+import type { Widget } from '@lumino/widgets';
 import type { ApiBody, ErrorBody, HealthResponse } from './api/types';
 import { PipelineIR } from './ir';
 
@@ -100,8 +101,76 @@ export namespace CommandIDs {
   export const runFromCellStep = 'cellflow:run-from-cell-step';
 }
 
-/** The id of the pipeline sidebar widget, for `shell.activateById`. */
+/** The id of the one cellflow sidebar widget (left area), for `shell.activateById`. */
 export const SIDEBAR_ID = 'cellflow-sidebar';
 
-/** The id of the run sidebar (settings, parameters, compile and run, history). */
-export const RUN_SIDEBAR_ID = 'cellflow-run-sidebar';
+/**
+ * The one cellflow sidebar: a left-area tab of collapsible sections (a JupyterLab `SidePanel` over a Lumino
+ * `AccordionPanel`, as the debugger's sidebar is). Every cellflow panel is a section of it, added through this
+ * token by the plugin that owns it:
+ *
+ * ```ts
+ * const tuningPlugin: JupyterFrontEndPlugin<void> = {
+ *   id: 'cellflow:tuning',
+ *   requires: [ICellflowSidebar, ITranslator],
+ *   activate: (app, sidebar: ICellflowSidebar, translator: ITranslator) => {
+ *     const section = new TuningSection({ translator }); // any Lumino widget
+ *     section.id = 'cellflow-tuning-section'; // stable: keys the remembered expanded state
+ *     section.title.label = translator.load('cellflow').__('Tuning');
+ *     sidebar.addSection(section, { rank: SidebarRank.tuning });
+ *   }
+ * };
+ * ```
+ */
+export const ICellflowSidebar = new Token<ICellflowSidebar>(
+  'cellflow:ICellflowSidebar',
+  'The one cellflow sidebar: plugins add their panels to it as collapsible sections, ordered by rank.'
+);
+
+export interface ICellflowSidebar {
+  /** The sidebar widget's id (`SIDEBAR_ID`). */
+  readonly id: string;
+
+  /**
+   * Adds `widget` as a collapsible section. Sections are ordered by `rank`, lowest first (equal ranks in the
+   * order added); see `SidebarRank` for the ranks in use. The section header shows `widget.title.label`, which
+   * the caller translates, and `widget.title.caption` as its tooltip. `widget.id` must be set and stable across
+   * reloads: the sidebar remembers which sections the user collapsed by it. A section collapsed last time
+   * starts collapsed; others start expanded. Disposing the widget removes its section.
+   */
+  addSection(widget: Widget, options: ICellflowSidebar.ISectionOptions): void;
+
+  /**
+   * Opens the sidebar in the shell and expands the section (a widget given to `addSection`, or its id), so a
+   * command can show what it acts on (Compile and Run shows the Run section). Unknown sections only open the
+   * sidebar.
+   */
+  showSection(section: Widget | string): void;
+
+  /** Whether the section is expanded; false for an unknown section. */
+  isExpanded(section: Widget | string): boolean;
+
+  /** Emitted with the section's id when the user (or `showSection`) expands or collapses it. */
+  readonly sectionToggled: ISignal<ICellflowSidebar, string>;
+}
+
+export namespace ICellflowSidebar {
+  export interface ISectionOptions {
+    /** Where the section goes: lower ranks first. */
+    rank: number;
+  }
+}
+
+/** The ranks of the sidebar's sections; leave gaps so others fit between. */
+export namespace SidebarRank {
+  /** Steps, their data flow and the notebook's problems (`cellflow:pipeline-section`). */
+  export const pipeline = 100;
+  /** Notebook settings, the next run's parameters, Compile / Compile and Run (`cellflow:runs`). */
+  export const run = 200;
+  /** The notebook's past runs (`cellflow:runs`). */
+  export const history = 300;
+  /** Tuning (Katib-style experiments). */
+  export const tuning = 400;
+  /** Storage (where runs keep their files). */
+  export const storage = 500;
+}

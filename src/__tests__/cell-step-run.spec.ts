@@ -1,6 +1,6 @@
 /**
  * "Run this step" / "Run from this step" on a cell badge: the commands save, analyze, compile and submit the
- * notebook as it is, with the parameters typed in the run sidebar and the step subset.
+ * notebook as it is, with the parameters typed in the sidebar’s Run section and the step subset.
  */
 import { JupyterFrontEnd } from '@jupyterlab/application';
 import { CommandRegistry } from '@lumino/commands';
@@ -57,7 +57,15 @@ function setUp() {
   const app = { commands, shell: { activateById: (id: string) => activated.push(id) } } as unknown as JupyterFrontEnd;
   addRunCommands(
     app,
-    { cellflow, launcher, sidebar, api, openRun: async () => undefined, currentRun: () => null },
+    {
+      cellflow,
+      launcher,
+      sidebar,
+      api,
+      openRun: async () => undefined,
+      currentRun: () => null,
+      showRunSection: () => activated.push('run-section')
+    },
     {
       __: (text: string, ...args: unknown[]) =>
         args.reduce<string>((t, a, i) => t.replace(`%${i + 1}`, String(a)), text)
@@ -78,7 +86,7 @@ describe('running a step from its cell badge', () => {
     expect(submitted).toEqual([
       { path: 'xor.ipynb', parameters: { epochs: 2 }, concurrency: 4, only: ['train_hidden'] }
     ]);
-    expect(activated).toEqual(['cellflow-run-sidebar']);
+    expect(activated).toEqual(['run-section']);
   });
 
   it('"run from here" submits `from` with the typed parameters', async () => {

@@ -17,14 +17,14 @@ test.describe('compile, run and watch runs of examples/xor.ipynb', () => {
     // Steps run in their own processes: the notebook needs no kernel here.
     await page.notebook.open('xor.ipynb', { noKernel: true });
     await expect(page.activity.getTabLocator('xor.ipynb')).toBeVisible();
-    await page.sidebar.openTab('cellflow-run-sidebar');
+    await page.sidebar.openTab('cellflow-sidebar');
     // The form is filled from the analysis, which runs when the notebook opens.
     await expect(parameter(page, 'epochs')).toHaveValue('20', { timeout: 60_000 });
   });
 
   test('Compile and Run with small epochs: every step succeeds, the metrics and both plots show', async ({ page }) => {
     await fillParameters(page, SMALL);
-    await page.locator('#cellflow-run-sidebar .jp-cellflow-RunButton').click();
+    await page.locator('#cellflow-sidebar .jp-cellflow-RunButton').click();
 
     const view = runView(page);
     await expect(view).toBeVisible({ timeout: 60_000 });
@@ -60,7 +60,7 @@ test.describe('compile, run and watch runs of examples/xor.ipynb', () => {
   test('cancel a run', async ({ page }) => {
     // Enough epochs that training is still going when Cancel is pressed.
     await fillParameters(page, { epochs: '2000' });
-    await page.locator('#cellflow-run-sidebar .jp-cellflow-RunButton').click();
+    await page.locator('#cellflow-sidebar .jp-cellflow-RunButton').click();
 
     const view = runView(page);
     await expect(view.locator('.jp-cellflow-DagNode[data-step="train_hidden"]')).toHaveAttribute(
@@ -83,13 +83,13 @@ test.describe('compile, run and watch runs of examples/xor.ipynb', () => {
 
   test('open a past run from the history, and run it again with its parameters', async ({ page }) => {
     await fillParameters(page, SMALL);
-    await page.locator('#cellflow-run-sidebar .jp-cellflow-RunButton').click();
+    await page.locator('#cellflow-sidebar .jp-cellflow-RunButton').click();
     await expect(runView(page)).toHaveAttribute('data-status', 'succeeded', { timeout: 240_000 });
     const runId = await runView(page).getAttribute('data-run-id');
     await page.activity.closePanel(`Run ${runId!.slice(-6)}`);
     await expect(runView(page)).toHaveCount(0);
 
-    const item = page.locator(`#cellflow-run-sidebar .jp-cellflow-RunItem[data-run-id="${runId}"]`);
+    const item = page.locator(`#cellflow-sidebar .jp-cellflow-RunItem[data-run-id="${runId}"]`);
     await expect(item).toContainText('epochs=2');
     await item.locator('.jp-cellflow-RunOpen').click();
     const view = runView(page);
@@ -108,7 +108,7 @@ test.describe('compile, run and watch runs of examples/xor.ipynb', () => {
 });
 
 function parameter(page: IJupyterLabPageFixture, name: string) {
-  return page.locator(`#cellflow-run-sidebar .jp-cellflow-ParametersForm input[name="${name}"]`);
+  return page.locator(`#cellflow-sidebar .jp-cellflow-ParametersForm input[name="${name}"]`);
 }
 
 async function fillParameters(page: IJupyterLabPageFixture, values: Record<string, string>): Promise<void> {

@@ -633,6 +633,33 @@ export const planCheckError = {
       `Step \`${step.step}\` reads \`${name}\`, and ${list(producers)}, which run in parallel before it, each changed it in this run; the notebook would see only the change of the one that runs last there.`,
       `Add a \`prev:\` tag so one of ${list(producers)} runs after the other, or let only one of them change \`${name}\`.`
     ),
+  fileReadFromUnrelatedStep: (
+    later: { step: string; cellIndex: number },
+    path: string,
+    reader: string,
+    writer: string,
+    earlier: string
+  ) =>
+    make(
+      'file-read-from-unrelated-step',
+      'error',
+      { cellIndex: later.cellIndex },
+      `Step \`${reader}\` reads \`${path}\`, which step \`${writer}\` writes, but neither step runs after the other in the pipeline: \`${reader}\` may see the file ${reader === earlier ? 'after' : 'before'} \`${writer}\` writes it, while in the notebook it sees it ${reader === earlier ? 'before' : 'after'}.`,
+      `Add \`prev:${earlier}\` to the tags of step \`${later.step}\` so it runs after \`${earlier}\`, or let the steps use different files.`
+    ),
+  fileWrittenByUnrelatedSteps: (
+    later: { step: string; cellIndex: number },
+    path: string,
+    earlier: string,
+    other: string
+  ) =>
+    make(
+      'file-written-by-unrelated-steps',
+      'error',
+      { cellIndex: later.cellIndex },
+      `Steps \`${earlier}\` and \`${other}\` both write \`${path}\`, and neither runs after the other in the pipeline: the file left is whichever finished last, while in the notebook it is \`${other}\`'s.`,
+      `Add \`prev:${earlier}\` to the tags of step \`${later.step}\` so it runs after \`${earlier}\`, or let the steps write different files.`
+    ),
   preludeStateChanged: (
     writer: { step: string; cellIndex: number },
     binding: { name: string; cellIndex: number },

@@ -6,6 +6,7 @@
 import type { PlanOutput } from '../compile/local/plan.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { ParameterValue } from '../ir.js';
+import type { FileAccessReport } from './file-access.js';
 import type { EnvChange, StateChanges } from './state-watch.js';
 
 export const STEP_CONTEXT_ENV = 'CELLFLOW_STEP_CONTEXT';
@@ -65,6 +66,8 @@ export interface StepResult {
   /** Where each loaded value came from (group mates included): `cellflow verify` loads the same ones. */
   loaded: Record<string, { from: string; dir: string }>;
   state: StateChanges;
+  /** The files it touched (file-access.ts); absent when the run works in the live folder. */
+  files?: FileAccessReport;
 }
 
 export const VERIFY_CONTEXT_ENV = 'CELLFLOW_VERIFY_CONTEXT';

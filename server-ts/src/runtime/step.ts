@@ -17,6 +17,7 @@ import { loadValues, savedValues, saveValues } from './marshal.js';
 import { formatMetricLine } from './metrics.js';
 import { saveStepState, type StateBindings } from './step-state.js';
 import { displays } from './displays.js';
+import { fileAccessReport, trackFileAccess } from './file-access.js';
 import { cellIsAsync, cellSettled, provideIJavascriptGlobals } from './kernels/ijavascript.js';
 import { nextMessage, watchEngine } from './engine-link.js';
 import { stepError } from '../diagnostics/codes.js';
@@ -41,6 +42,8 @@ type Thunks = Record<string, () => unknown>;
 
 // Before the step program's own imports run (this module is its first import): `Deno.jupyter` works in Deno steps.
 provideJupyterStandIn();
+// Node steps track from `--import` (track-files.ts), before any import; Deno steps from here, before the cells run.
+trackFileAccess();
 
 /** `off` only for the benchmark's baseline: the plan check's cost is measured against running without it. */
 const planCheck = process.env.CELLFLOW_PLAN_CHECK !== 'off';
@@ -257,6 +260,8 @@ export class StepRuntime {
         loaded: Object.fromEntries([...this.loaded].map(([name, { from, dir }]) => [name, { from, dir }])),
         state: this.state?.changes() ?? { prelude: [], globals: [], env: { set: {}, unset: [] } }
       };
+      const files = fileAccessReport();
+      if (files) result.files = files;
       writeFileAtomic.sync(context.resultFile, JSON.stringify(result, null, 2) + '\n');
     }
     this.reportMetrics(metrics);

@@ -17,7 +17,7 @@ import { nextDecision, type SchedulerStep } from './scheduler.js';
 import { RunStore } from './run-store.js';
 import { GpuPool } from './gpu-pool.js';
 import { StepCache } from './step-cache.js';
-import { currentStepKey } from './step-key.js';
+import { currentStepKey, resultKey } from './step-key.js';
 import type { PartialRun } from './partial-run.js';
 import { PlanCheck, type FinishedStep } from './plan-check.js';
 import { LearntWrites } from './learnt-writes.js';
@@ -30,7 +30,10 @@ import { storageFailure } from './storage-failure.js';
 import { CopyWrites } from './copy-writes.js';
 import { inCopy, type RunWorkspace } from './run-workspace.js';
 import { snapshotStep } from './step-snapshots.js';
-import { applyChanges, noChanges, saveChanges } from './written-files.js';
+import { applyChanges, noChanges, readChanges, saveChanges } from './written-files.js';
+import { fileConflicts, fileUseOf, type StepFileUse } from './file-dependencies.js';
+import { changedSinceCached, changedWhileRunning } from './outside-files.js';
+import { WORKSPACE_COPY_ENV } from '../../runtime/file-access.js';
 import { CellflowError } from '../../diagnostics/diagnostic.js';
 
 export interface LocalRunSettings {
@@ -64,6 +67,10 @@ export class LocalRun {
   private readonly stepsByName: Map<string, PlanStep>;
   private readonly schedulerSteps: Map<string, SchedulerStep>;
   private readonly cache: StepCache;
+  /** Each finished step's use of the frozen copy's files, for the check of file dependencies. */
+  private readonly fileUse = new Map<string, StepFileUse>();
+  /** Steps whose cache entry stands for files outside the copy that have changed since: their new result replaces it. */
+  private readonly staleInCache = new Set<string>();
   /** Ready steps start in this order: the longest remaining path first, so the critical path is not left for last. */
   private readonly launchOrder: string[];
   private cancelled = false;
@@ -290,7 +297,7 @@ export class LocalRun {
       step,
       this.results,
       this.options.parameters,
-      s => this.record.steps[s].cacheKey!,
+      s => resultKey(this.record.steps[s].cacheKey!, this.results.get(s)?.result.files),
       this.options.workspaceKey ?? null
     );
     if ('error' in current) {
@@ -306,7 +313,9 @@ export class LocalRun {
     // A step a partial run selected always runs: that is what was asked for.
     const selected = this.options.partial?.selected.has(name) ?? false;
     const hit = !selected && this.cachingAllowed(step) && this.options.useCache ? this.cache.lookup(key) : undefined;
-    const hitResult = hit && readResult(hit.resultFile);
+    const found = hit && readResult(hit.resultFile);
+    const stale = found ? changedSinceCached(found.files) : undefined;
+    const hitResult = stale ? undefined : found;
     if (hit && hitResult) {
       this.discardWarm(name);
       try {
@@ -335,6 +344,13 @@ export class LocalRun {
 
     const running = this.processes.get(name) ?? this.spawnStep(name, false);
     if (!running) return; // its files could not be written: the step failed, and the run stops
+    if (stale) {
+      this.staleInCache.add(name);
+      this.engineNote(
+        name,
+        `cellflow: step \`${name}\` runs again: \`${stale.path}\` changed since its cached result.`
+      );
+    }
     this.writes?.started(name);
     running.release({ inputs, env });
     if (step.settings.timeoutSeconds) running.limitTime(step.settings.timeoutSeconds, this.options.killGraceMs);
@@ -363,9 +379,11 @@ export class LocalRun {
       resultFile: paths.resultFile,
       classes: this.plan.classes
     };
+    const workspace = this.options.workspace;
     const command = stepCommand(this.plan.runtime, join(this.programDir, step.file), {
       settings: step.settings,
-      loader: this.plan.moduleLoader
+      loader: this.plan.moduleLoader,
+      trackFiles: workspace !== undefined
     });
     let running: StepProcess;
     try {
@@ -374,8 +392,13 @@ export class LocalRun {
           paths,
           context,
           command: [command.command, ...command.args],
-          cwd: this.options.workspace ? inCopy(this.options.workspace, this.plan.notebookDir) : this.plan.notebookDir,
-          env: { ...command.env, CELLFLOW_RUN_ID: this.record.id, ...this.options.gpus.acquire(step) },
+          cwd: workspace ? inCopy(workspace, this.plan.notebookDir) : this.plan.notebookDir,
+          env: {
+            ...command.env,
+            CELLFLOW_RUN_ID: this.record.id,
+            ...(workspace ? { [WORKSPACE_COPY_ENV]: workspace.root } : {}),
+            ...this.options.gpus.acquire(step)
+          },
           warm
         },
         (stream, line) => this.stepLine(name, stream, line)
@@ -429,7 +452,10 @@ export class LocalRun {
     if (result) {
       if (writes && !this.keepWrites(name, writes)) return this.pump();
       this.collectResults(name, paths);
-      if (this.cachingAllowed(step) && !writes?.ambiguous) this.storeInCache(name, paths);
+      const changing = changedWhileRunning(result.files);
+      if (changing)
+        this.engineNote(name, `cellflow: step \`${name}\` is not cached: \`${changing.path}\` changed while it ran.`);
+      if (this.cachingAllowed(step) && !writes?.ambiguous && !changing) this.storeInCache(name, paths);
       this.afterStep(name, () =>
         this.finishChecked(name, result, { status: 'succeeded', outputsDir: paths.outputsDir, seconds, exitCode: 0 })
       );
@@ -462,13 +488,10 @@ export class LocalRun {
   private keepWrites(name: string, writes: ReturnType<CopyWrites['ended']>): boolean {
     const paths = this.paths(name);
     if (writes.ambiguous) {
-      const line = `cellflow: step \`${name}\` is not cached: files changed in the run's workspace while another step ran too, so which step wrote them is unknown (${writes.changes.written.concat(writes.changes.removed).slice(0, 5).join(', ')}).`;
-      try {
-        writeFileSync(join(paths.dir, 'engine.log'), line + '\n', { flag: 'a' });
-      } catch {
-        // the note still reaches the user as a log line
-      }
-      this.emitEvent({ type: 'step-log', step: name, stream: 'stderr', line });
+      this.engineNote(
+        name,
+        `cellflow: step \`${name}\` is not cached: files changed in the run's workspace while another step ran too, so which step wrote them is unknown (${writes.changes.written.concat(writes.changes.removed).slice(0, 5).join(', ')}).`
+      );
       return true;
     }
     if (noChanges(writes.changes)) return true;
@@ -479,6 +502,16 @@ export class LocalRun {
       this.failStepForStorage(name, error);
       return false;
     }
+  }
+
+  /** A note from the engine about a step: in its `engine.log`, and as a log line of the step. */
+  private engineNote(name: string, line: string): void {
+    try {
+      writeFileSync(join(this.paths(name).dir, 'engine.log'), line + '\n', { flag: 'a' });
+    } catch {
+      // the note still reaches the user as a log line
+    }
+    this.emitEvent({ type: 'step-log', step: name, stream: 'stderr', line });
   }
 
   /** A cached result's files into the step's folder, and the workspace files it wrote into the frozen copy. */
@@ -522,7 +555,8 @@ export class LocalRun {
   /** Caching is best effort: a result that cannot be copied into the cache (a full disk) is only not cached. */
   private storeInCache(name: string, paths: ReturnType<LocalRun['paths']>): void {
     try {
-      this.cache.store(this.record.steps[name].cacheKey!, name, paths, { replace: !this.options.useCache });
+      const replace = !this.options.useCache || this.staleInCache.has(name);
+      this.cache.store(this.record.steps[name].cacheKey!, name, paths, { replace });
     } catch (error) {
       const line = `cellflow: the result of step \`${name}\` was not cached: ${(error as Error).message}`;
       this.emitEvent({ type: 'step-log', step: name, stream: 'stderr', line });
@@ -555,7 +589,7 @@ export class LocalRun {
         this.record.id
       );
     }
-    const conflicts = this.check.conflicts(name, result);
+    const conflicts = [...this.check.conflicts(name, result), ...this.fileConflicts(name, result)];
     if (conflicts.length > 0) {
       this.record.steps[name].saved = result.saved;
       this.record.steps[name].unplannedWrites = unplannedWrites;
@@ -564,6 +598,15 @@ export class LocalRun {
     }
     this.results.set(name, { outputsDir: update.outputsDir!, result });
     this.finishStep(name, { ...update, saved: result.saved, unplannedWrites });
+  }
+
+  /** Files `name` read or wrote that a step neither upstream nor downstream of it wrote (file-dependencies.ts). */
+  private fileConflicts(name: string, result: StepResult): Diagnostic[] {
+    if (!this.options.workspace) return [];
+    const use = fileUseOf(result.files, readChanges(this.paths(name).writtenDir).written);
+    const diagnostics = fileConflicts(name, use, this.fileUse, this.check);
+    this.fileUse.set(name, use);
+    return diagnostics;
   }
 
   /** The plan check failed at `name`: the step fails with the diagnostics, and the run stops with no metrics. */

@@ -12,7 +12,7 @@ import type { ParameterValue } from '../../ir.js';
 import type { StepSelection } from '../step-selection.js';
 import type { PastResults, ReusedResult } from './past-results.js';
 import { PlanCheck, type FinishedStep } from './plan-check.js';
-import { currentStepKey } from './step-key.js';
+import { currentStepKey, resultKey } from './step-key.js';
 
 export interface PartialRun {
   /** Steps that run, never from the cache. */
@@ -50,7 +50,7 @@ export function planPartialRun(
     const [conflict] = check.conflicts(name, found.result);
     if (conflict) throw new CellflowError(conflict);
     finished.set(name, { outputsDir: found.outputsDir, result: found.result });
-    keys.set(name, current.key);
+    keys.set(name, resultKey(current.key, found.result.files));
     reused.set(name, found);
   }
   return { selected: selection.selected, unselected: selection.unselected, reused };

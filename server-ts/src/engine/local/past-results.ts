@@ -13,6 +13,7 @@ import type { ReusedFrom, RunView } from '../types.js';
 import type { RunStore } from './run-store.js';
 import type { StepCache } from './step-cache.js';
 import { readResult } from './step-outcome.js';
+import { changedSinceCached } from './outside-files.js';
 import { stepPaths, type StepPaths } from './step-process.js';
 
 export interface ReusedResult {
@@ -45,14 +46,14 @@ export class PastResults {
   find(step: string, key: string): ReusedResult | undefined {
     const entry = this.useCache ? this.cache.lookup(key) : undefined;
     const cached = entry && readResult(entry.resultFile);
-    if (entry && cached)
+    if (entry && cached && !changedSinceCached(cached.files))
       return { key, outputsDir: entry.outputsDir, result: cached, files: entry, from: { source: 'cache' } };
     for (const run of this.pastRuns()) {
       const record = run.steps[step];
       if (record?.status !== 'succeeded' || record.cacheKey !== key || !record.outputsDir) continue;
       // The report lies beside the outputs: in the step's own folder, or in the cache entry it came from.
       const result = readResult(join(dirname(record.outputsDir), 'result.json'));
-      if (!result || !outputsComplete(record.outputsDir, result.saved)) continue;
+      if (!result || !outputsComplete(record.outputsDir, result.saved) || changedSinceCached(result.files)) continue;
       const files = stepPaths(this.store.stepDir(run.id, step));
       return { key, outputsDir: record.outputsDir, result, files, from: { source: 'run', runId: run.id } };
     }

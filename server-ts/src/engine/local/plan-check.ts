@@ -43,6 +43,15 @@ export class PlanCheck {
     return this.ancestors.get(step)?.has(of) ?? false;
   }
 
+  /** Is either step downstream of the other? (file-dependencies.ts) */
+  related(a: string, b: string): boolean {
+    return this.isDownstream(a, b) || this.isDownstream(b, a);
+  }
+
+  firstCell(step: string): number {
+    return this.steps.get(step)!.firstCell;
+  }
+
   /**
    * Each input comes from the nearest upstream step that saved it: the one all other savers are upstream of.
    * Savers in parallel branches are ambiguous (the notebook would see whichever runs last there).

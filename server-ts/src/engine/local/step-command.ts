@@ -20,14 +20,23 @@ export interface StepCommandOptions {
   settings?: StepSettings;
   /** Node only: Deno loads TypeScript itself. */
   loader?: ModuleLoader;
+  /** A frozen run's step: its file access is tracked from its first import (runtime/track-files.ts; Deno's runtime starts it). */
+  trackFiles?: boolean;
 }
+
+const FILE_TRACKER = new URL('../../runtime/track-files.js', import.meta.url).href;
 
 export function stepCommand(runtime: KernelRuntime, file: string, options: StepCommandOptions = {}): StepCommand {
   const memory = options.settings?.limits.memory;
   const heap = memory === undefined ? undefined : heapLimitMiB(memory);
   if (runtime === 'node') {
     const heapFlag = heap === undefined ? [] : [`--max-old-space-size=${heap}`];
-    return { command: process.execPath, args: [...heapFlag, ...loaderArguments(options.loader), file], env: {} };
+    const tracker = options.trackFiles ? ['--import', FILE_TRACKER] : [];
+    return {
+      command: process.execPath,
+      args: [...heapFlag, ...tracker, ...loaderArguments(options.loader), file],
+      env: {}
+    };
   }
   return {
     command: denoExecutable(),

@@ -8,6 +8,8 @@ import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { ParameterValue } from '../../ir.js';
 import type { EnvChange } from '../../runtime/state-watch.js';
 import type { StepContextFile } from '../../runtime/step-context.js';
+import type { FileAccessReport } from '../../runtime/file-access.js';
+import { createHash } from 'node:crypto';
 import type { FinishedStep, PlanCheck } from './plan-check.js';
 import { stepCacheKey } from './step-cache.js';
 
@@ -30,4 +32,18 @@ export function currentStepKey(
   );
   const env = check.envFor(step.name, finished);
   return { key: stepCacheKey(step, parameters, inputKeys, env, workspace), inputs: resolved.inputs, env };
+}
+
+/**
+ * What a finished step's result is known by downstream: its cache key, and the files outside the frozen copy as it
+ * left them (outside-files.ts). So a step that ran again because such a file changed gives its readers new keys,
+ * and they do not take a result made from the old contents from the cache.
+ */
+export function resultKey(cacheKey: string, files: FileAccessReport | undefined): string {
+  const outside = files?.outside ?? [];
+  if (outside.length === 0) return cacheKey;
+  const touched = outside.map(t => [t.path, t.how, t.last]).sort();
+  return createHash('sha256')
+    .update(JSON.stringify([cacheKey, touched]))
+    .digest('hex');
 }

@@ -2,23 +2,24 @@ import { ITranslator, nullTranslator, TranslationBundle } from '@jupyterlab/tran
 import { VDomRenderer } from '@jupyterlab/ui-components';
 import { CommandRegistry } from '@lumino/commands';
 import React from 'react';
-import { pipelineIcon } from '../icons';
-import { Cellflow, CommandIDs, ICellflow, SIDEBAR_ID } from '../tokens';
+import { Cellflow, CommandIDs, ICellflow } from '../tokens';
 import { PipelinePanel } from './PipelinePanel';
 
 /**
- * The left sidebar panel. It re-renders on the model's `stateChanged`, and
- * acts only through commands, so keyboard shortcuts and buttons do the same.
+ * The sidebar's Pipeline section: the active notebook's steps, their data flow and its problems. It re-renders
+ * on the model's `stateChanged`, and acts only through commands, so keyboard shortcuts and buttons do the same.
  */
-export class CellflowSidebar extends VDomRenderer<ICellflow> {
-  constructor(options: CellflowSidebar.IOptions) {
+export class PipelineSection extends VDomRenderer<ICellflow> {
+  static readonly id = 'cellflow-pipeline-section';
+
+  constructor(options: PipelineSection.IOptions) {
     super(options.model);
     this._commands = options.commands;
     this._trans = (options.translator ?? nullTranslator).load('cellflow');
-    this.id = SIDEBAR_ID;
-    this.addClass('jp-cellflow-Sidebar');
-    this.title.icon = pipelineIcon;
-    this.title.caption = this._trans.__('Pipeline (cellflow)');
+    this.id = PipelineSection.id;
+    this.addClass('jp-cellflow-PipelineSection');
+    this.title.label = this._trans.__('Pipeline');
+    this.title.caption = this._trans.__("The active notebook's steps, their data flow and its problems");
   }
 
   protected render(): JSX.Element {
@@ -38,7 +39,7 @@ export class CellflowSidebar extends VDomRenderer<ICellflow> {
   private _trans: TranslationBundle;
 }
 
-export namespace CellflowSidebar {
+export namespace PipelineSection {
   export interface IOptions {
     model: ICellflow;
     commands: CommandRegistry;
