@@ -185,6 +185,12 @@ describe('experiments and snapshots over HTTP', () => {
     const cancelUnknown = await post(server, '/api/experiments/nope/cancel?path=tune.ipynb', {});
     assert.equal(cancelUnknown.status, 404);
 
+    // JupyterLab's ServerConnection adds a cache-busting key to every GET: the queries take it.
+    const busted = await get(server, '/api/experiments?path=tune.ipynb&1764876543210');
+    assert.equal(busted.status, 200, JSON.stringify(busted.body));
+    const stateCode = await get(server, '/api/restore/state-code?path=tune.ipynb&kernel=tslab&1764876543210');
+    assert.equal(stateCode.body.error?.code, 'not-a-restored-notebook', JSON.stringify(stateCode.body));
+
     const outside = await get(server, '/api/experiments?path=../elsewhere/tune.ipynb');
     assert.equal(outside.status, 403);
     assert.equal(outside.body.error.code, 'path-outside-root');
