@@ -1,25 +1,39 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 
-/** A tiny tslab pipeline: `total` is computed from `xs`, which the step before makes. */
-const TINY = JSON.stringify({
-  nbformat: 4,
-  nbformat_minor: 5,
-  metadata: {
-    kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' },
-    language_info: { name: 'typescript' }
-  },
-  cells: [
-    ['pipeline-parameters', 'let n = 4;'],
-    ['step:make', 'const xs = Array.from({ length: n }, (_, i) => i * 10);'],
-    ['step:total', 'const total = xs.reduce((a, b) => a + b, 0);\nconsole.log("total " + total);']
-  ].map(([tag, source], index) => ({
-    cell_type: 'code',
-    id: `cell-${index}`,
-    metadata: { tags: [tag, ...(tag === 'step:total' ? ['prev:make'] : [])] },
-    source,
-    outputs: [],
-    execution_count: null
-  }))
+/** A tiny tslab pipeline: `total` is computed from `xs`, which the step before makes; `cellflow` is its metadata. */
+function tinyNotebook(cellflow?: unknown): string {
+  return JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {
+      kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' },
+      language_info: { name: 'typescript' },
+      ...(cellflow ? { cellflow } : {})
+    },
+    cells: [
+      ['pipeline-parameters', 'let n = 4;'],
+      ['step:make', 'const xs = Array.from({ length: n }, (_, i) => i * 10);'],
+      ['step:total', 'const total = xs.reduce((a, b) => a + b, 0);\nconsole.log("total " + total);'],
+      ['pipeline-metrics', 'total']
+    ].map(([tag, source], index) => ({
+      cell_type: 'code',
+      id: `cell-${index}`,
+      metadata: { tags: [tag, ...(tag === 'step:total' ? ['prev:make'] : [])] },
+      source,
+      outputs: [],
+      execution_count: null
+    }))
+  });
+}
+const TINY = tinyNotebook();
+/** A grid over n = 2..4 minimizing total: the best trial is n = 2 (xs = [0, 10], total = 10). */
+const TUNED = tinyNotebook({
+  katib_metadata: {
+    objective: { type: 'minimize', objectiveMetricName: 'total' },
+    algorithm: { algorithmName: 'grid' },
+    parallelTrialCount: 1,
+    parameters: [{ name: 'n', parameterType: 'int', feasibleSpace: { min: '2', max: '4' } }]
+  }
 });
 
 test.describe('restore a step of a run into a live kernel', () => {
@@ -76,6 +90,50 @@ test.describe('restore a step of a run into a live kernel', () => {
 
     // The kernel holds the run's values: n was 5 in the run, so xs = [0, 10, 20, 30, 40] and total = 100.
     expect(await evaluate(page, 'total * 100 + xs.length')).toBe('10005');
+  });
+});
+
+test.describe('restore the best trial of an experiment into a live kernel', () => {
+  test.setTimeout(300_000);
+
+  test('cellflow:restore-best-trial restores the best trial and its kernel holds its values', async ({
+    page,
+    baseURL,
+    tmpPath
+  }) => {
+    await page.contents.uploadContent(TUNED, 'text', `${tmpPath}/tuned.ipynb`);
+    await page.notebook.open('tuned.ipynb', { noKernel: true });
+    // The experiment is started over the API (the Tune dialog is another plugin's) and runs to its end.
+    const created = await page.evaluate(
+      async ({ url, path }) => {
+        const xsrf = document.cookie.match(/_xsrf=([^;]+)/)?.[1] ?? '';
+        const reply = await fetch(url, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'X-XSRFToken': xsrf },
+          body: JSON.stringify({ path })
+        });
+        return { status: reply.status, body: await reply.json() };
+      },
+      { url: `${baseURL}/cellflow/api/experiments`, path: `${tmpPath}/tuned.ipynb` }
+    );
+    expect(created.status).toBe(201);
+    await expect
+      .poll(
+        () =>
+          page.evaluate(
+            async url => (await (await fetch(url)).json()).status,
+            `${baseURL}/cellflow/api/experiments/${created.body.id}?path=${encodeURIComponent(`${tmpPath}/tuned.ipynb`)}`
+          ),
+        { timeout: 180_000 }
+      )
+      .toBe('succeeded');
+
+    // No id: the active notebook's newest experiment with a best trial.
+    await page.evaluate(() => (window as any).jupyterapp.commands.execute('cellflow:restore-best-trial'));
+    await expect(page.locator('.jp-toast-message', { hasText: /Restored \d+ value/ })).toBeVisible({
+      timeout: 180_000
+    });
+    expect(await evaluate(page, 'total * 100 + xs.length')).toBe('1002');
   });
 });
 
