@@ -1881,6 +1881,9 @@ export interface paths {
                 referencedBy: {
                   kind: 'run' | 'experiment';
                   id: string;
+                  /** @description What the record says it is: the workspace before the run, a step's folder after it, or the run's workspace copy after the step. */
+                  of?: 'run' | 'step' | 'step-workspace';
+                  step?: string;
                 }[];
                 /** Diagnostic */
                 damaged?: {

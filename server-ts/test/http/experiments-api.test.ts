@@ -213,6 +213,11 @@ describe('experiments and snapshots over HTTP', () => {
         s.id
       );
     assert.ok(listed.body.snapshots.some((s: any) => s.referencedBy.some((r: any) => r.kind === 'experiment')));
+    // What each is, as the records say: the workspace before a run, and the step's folder and workspace after it.
+    const refs = listed.body.snapshots.flatMap((s: any) => s.referencedBy);
+    assert.ok(refs.some((r: any) => r.kind === 'run' && r.of === 'run' && r.step === undefined));
+    assert.ok(refs.some((r: any) => r.kind === 'run' && r.of === 'step' && r.step === 'score'));
+    assert.ok(refs.some((r: any) => r.kind === 'experiment' && r.of === 'step' && r.step === 'score'));
 
     const dry = await post(server, '/api/gc', { path: 'tune.ipynb', dryRun: true });
     assert.equal(dry.status, 200, JSON.stringify(dry.body));
