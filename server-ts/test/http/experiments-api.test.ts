@@ -71,7 +71,8 @@ describe('experiments and snapshots over HTTP', () => {
     gates = makeWorkspace('experiments-api-gates-');
     tunedNotebook(dir, 'tune.ipynb', GRID);
     tunedNotebook(dir, 'other.ipynb', GRID);
-    tunedNotebook(dir, 'gated.ipynb', { ...GRID, maxTrialCount: 2 }, join(gates, 'go'));
+    // The gate is an override of the request, not the notebook's value: resume must keep it.
+    tunedNotebook(dir, 'gated.ipynb', { ...GRID, maxTrialCount: 2 });
     tunedNotebook(dir, 'bad.ipynb', {
       objective: { type: 'minimize', objectiveMetricName: 'accuracy' },
       algorithm: { algorithmName: 'tpe' },
@@ -132,7 +133,8 @@ describe('experiments and snapshots over HTTP', () => {
   });
 
   test('cancel stops the trials (resumable); resume runs what was left, no trial lost or run twice', async () => {
-    const created = await post(server, '/api/experiments', { path: 'gated.ipynb' });
+    const gate = join(gates, 'go');
+    const created = await post(server, '/api/experiments', { path: 'gated.ipynb', parameters: { gate } });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const id = created.body.id;
     await waitFor(server, id, 'gated.ipynb', e => e.trials.some((t: any) => t.runId !== null));
@@ -161,6 +163,13 @@ describe('experiments and snapshots over HTTP', () => {
 
     const final = await waitFor(server, id, 'gated.ipynb');
     assert.equal(final.status, 'succeeded');
+    assert.deepEqual(final.baseParameters, { x: 0, gate });
+    // Every trial's run, the one resumed too, ran with the override.
+    for (const trial of final.trials) {
+      const run = await get(server, `/api/runs/${trial.runId}?path=gated.ipynb`);
+      assert.equal(run.status, 200, JSON.stringify(run.body));
+      assert.equal(run.body.parameters.gate, gate);
+    }
     assert.deepEqual(
       final.trials.map((t: any) => [t.number, t.assignment.x, t.status, t.objective]),
       [

@@ -123,6 +123,12 @@ export const ExperimentRecordSchema = Type.Object(
     ),
     trials: Type.Array(TrialRecordSchema),
     bestTrial: Nullable(Type.Integer({ description: 'The number of the best succeeded trial.' })),
+    baseParameters: Type.Optional(
+      Type.Record(Type.String(), ParameterValueSchema, {
+        description:
+          'The parameter values every trial starts from (the notebook’s with the overrides); kept for resume.'
+      })
+    ),
     startedAt: Type.Optional(Type.String()),
     finishedAt: Type.Optional(Type.String())
   },
