@@ -10,6 +10,7 @@ import { addCommands } from './commands';
 import { PipelineSection } from './components/PipelineSection';
 import { PipelineModel } from './model';
 import { runPlugin } from './run-plugin';
+import { storagePlugin } from './storage-plugin';
 import { checkBackend } from './server';
 import { analysisDelayOf } from './settings';
 import { CellflowSidebar } from './sidebar';
@@ -193,4 +194,4 @@ const cellsPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [plugin, sidebarPlugin, pipelineSectionPlugin, cellsPlugin, runPlugin];
+export default [plugin, sidebarPlugin, pipelineSectionPlugin, cellsPlugin, runPlugin, storagePlugin];

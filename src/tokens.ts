@@ -95,6 +95,8 @@ export namespace CommandIDs {
   export const runStep = 'cellflow:run-step';
   export const runFromStep = 'cellflow:run-from-step';
   export const restoreState = 'cellflow:restore-state';
+  export const restoreStep = 'cellflow:restore-step';
+  export const restoreBestTrial = 'cellflow:restore-best-trial';
   export const runCellStep = 'cellflow:run-cell-step';
   export const runFromCellStep = 'cellflow:run-from-cell-step';
 }

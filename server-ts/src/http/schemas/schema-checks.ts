@@ -19,7 +19,7 @@ import type {
 } from './runs.js';
 import type { ExperimentRecord, TrialRecord } from '../../tune/experiment.js';
 import type { ExperimentSpec, ParameterSpace } from '../../tune/types.js';
-import type { GcReport, SnapshotSummary } from '../../snapshots/index.js';
+import type { GcReport, SnapshotReference, SnapshotSummary } from '../../snapshots/index.js';
 import type {
   ExperimentRecordSchema,
   ExperimentSpecSchema,
@@ -72,5 +72,7 @@ export type SchemaChecks = [
   Check<SameFields<Omit<ListedSnapshot, 'referencedBy'>, SnapshotSummary>>,
   Check<Fits<SnapshotSummary, Omit<ListedSnapshot, 'referencedBy'>>>,
   Check<SameFields<GcReport, Static<typeof GcReportSchema>>>,
-  Check<Fits<GcReport, Static<typeof GcReportSchema>>>
+  Check<Fits<GcReport, Static<typeof GcReportSchema>>>,
+  Check<SameFields<SnapshotReference, ListedSnapshot['referencedBy'][number]>>,
+  Check<Fits<SnapshotReference, ListedSnapshot['referencedBy'][number]>>
 ];
