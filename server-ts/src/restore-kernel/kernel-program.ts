@@ -50,10 +50,14 @@ const IMPORTED_TYPE_PARAMS = 4;
 
 export function kernelProgram(input: KernelProgramInput): KernelProgram {
   const { sources, language, prelude, values, replay, needs } = input;
-  const codeCells = sources.map((source, index) => ({ source, index })).filter(cell => cell.source.trim() !== '');
-  const facts = new Map(codeCells.map(cell => [cell.index, analyzeCell(cell.source, language)]));
+  const facts = new Map(prelude.map(cell => [cell, analyzeCell(sources[cell]!, language)]));
   // As the compiler does: an import no cell uses as a value is a type, which TypeScript (and so tslab) erases.
-  const erased = erasedImports(facts.values());
+  // Whether another cell reads it as a value needs the other cells' facts, so they are analyzed only then.
+  const unreferenced = [...facts.values()].some(f => f.unreferencedImports.length > 0);
+  const others = unreferenced
+    ? sources.flatMap((source, cell) => (facts.has(cell) || !source.trim() ? [] : [cell]))
+    : [];
+  const erased = erasedImports([...facts.values(), ...others.map(cell => analyzeCell(sources[cell]!, language))]);
   const preludeNames = unique(
     prelude.flatMap(cell =>
       (facts.get(cell)?.defines ?? []).filter(d => d.how === 'declare' && !erased.has(d.name)).map(d => d.name)

@@ -7,6 +7,7 @@ import { CellflowError } from '../../src/diagnostics/diagnostic.js';
 import { createServer, type CellflowServer } from '../../src/http/index.js';
 import { bundledLoader, writeRestoreLoader } from '../../src/restore-kernel/loader.js';
 import { stateCodeForNotebook } from '../../src/restore-kernel/restored-notebook.js';
+import { kernelProgram } from '../../src/restore-kernel/kernel-program.js';
 import { restoreStateCode } from '../../src/restore-kernel/state-code.js';
 import type { RestoreRecord } from '../../src/restore-kernel/restore-file.js';
 import { makeWorkspace, writeNotebook } from '../notebooks.js';
@@ -112,6 +113,33 @@ describe('restoreStateCode', () => {
     assert.throws(
       () => restoreStateCode(record, { kernel: 'python3' as never, folder }),
       (error: unknown) => code(error) === 'restore-unknown-kernel'
+    );
+  });
+
+  test('the program: an import only used as a type is erased and left to an `any` alias; one a later cell reads is kept', () => {
+    const sources = [
+      "import { Tensor, tensor } from '@tensorflow/tfjs';\nimport type { Rank } from '@tensorflow/tfjs';\nimport { readFileSync } from 'node:fs';",
+      'interface Pair<A, B> {\n  a: A;\n  b: B;\n}\nfunction one(): Tensor {\n  return tensor([1]);\n}',
+      'const text = readFileSync(0, "utf8");'
+    ];
+    const program = kernelProgram({
+      sources,
+      language: 'typescript',
+      prelude: [0, 1],
+      values: [],
+      replay: { cells: [], names: [] },
+      needs: { classes: [], functions: [] }
+    });
+    assert.deepEqual(program.names, ['tensor', 'readFileSync', 'one']);
+    assert.doesNotMatch(program.js, /Tensor|Rank|\): /, 'types erased, the type-only import with them');
+    assert.match(program.js, /require\('node:fs'\)/);
+    assert.deepEqual(
+      program.types.filter(t => t.name !== 'tensor' && t.name !== 'readFileSync'),
+      [
+        { name: 'Tensor', params: 4 },
+        { name: 'Rank', params: 4 },
+        { name: 'Pair', params: 2 }
+      ]
     );
   });
 
