@@ -1085,6 +1085,14 @@ export const restoreKernelError = {
       `The restore record names \`${name}\`, which is not a JavaScript variable name, so it cannot be declared in the kernel.`,
       'The record was edited or damaged: restore the step again with `cellflow restore`.'
     ),
+  cellUnparsable: (cell: number, why: string) =>
+    make(
+      'restore-cell-unparsable',
+      'error',
+      nowhere,
+      `Cell ${cell} of the restored notebook, which Restore state runs, cannot be compiled: ${why}.`,
+      'Fix the cell in the restored notebook (or the original, then restore again) so the kernel can run it.'
+    ),
   unknownKernel: (kernel: string, known: readonly string[]) =>
     make(
       'restore-unknown-kernel',
