@@ -12,6 +12,9 @@ import { RunModel } from './run/run-model';
 import { RunSidebarModel, RunSubset } from './run/run-sidebar-model';
 import { describeFailure } from './server';
 import { executeInKernel, fetchStateCode, isRestoredNotebook, restoreKernelOf } from './restore-state';
+import { RestoreApi } from './restore-api';
+import { restoreAndOpen } from './restore-flow';
+import type { RestoreRequest } from './api/types';
 import { splitIntoSteps } from './split-steps';
 import { editTuning } from './components/tune/TuneDialog';
 import { TuningModel } from './tune/tuning-model';
@@ -409,6 +412,104 @@ export function addRunCommands(
     execute: args => runCellStep(args, step => ({ from: step }))
   });
 
+  // Restore: the backend writes the folder, the restored notebook opens and its state is loaded into its kernel.
+  const restoreApi = new RestoreApi(api.serverSettings);
+  const restore = async (request: RestoreRequest, what: string) => {
+    const pending = Notification.emit(trans.__('Restoring %1…', what), 'in-progress', { autoClose: false });
+    try {
+      await restoreAndOpen(app, cellflow, restoreApi, request, trans);
+    } catch (error) {
+      reportFailure(error, trans);
+    } finally {
+      Notification.dismiss(pending);
+    }
+  };
+  /** The run named in the args, else the run of the active run view (or the last one started) once it ended. */
+  const restoreTarget = (args: ReadonlyPartialJSONObject): { runId: string; path?: string } | null => {
+    if (typeof args.runId === 'string') {
+      return { runId: args.runId, path: pathArg(args) };
+    }
+    const current = context.currentRun();
+    const status = current?.record?.status;
+    return current && status && status !== 'running' ? { runId: current.runId, path: current.notebookPath } : null;
+  };
+
+  commands.addCommand(CommandIDs.restoreStep, {
+    label: args =>
+      typeof args.step === 'string' ? trans.__('Restore Step %1', args.step) : trans.__('Restore Pipeline Run'),
+    caption: trans.__(
+      "Restore a step of a run into a new folder beside its notebook (default: the run's last step that succeeded), open the restored notebook and load the step's values into its kernel"
+    ),
+    isEnabled: args => restoreTarget(args) !== null,
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          runId: { type: 'string', description: trans.__('The run id; default: the current run') },
+          step: { type: 'string', description: trans.__('The step; default: the last that succeeded') },
+          path: { type: 'string', description: trans.__('The run’s notebook, relative to the Jupyter root') }
+        }
+      }
+    },
+    execute: async args => {
+      const target = restoreTarget(args);
+      if (!target) {
+        return;
+      }
+      let path = target.path;
+      if (!path) {
+        try {
+          path = (await api.get(target.runId)).notebookPath;
+        } catch (error) {
+          return reportFailure(error, trans);
+        }
+      }
+      const step = typeof args.step === 'string' ? args.step : undefined;
+      await restore(
+        { path, run: target.runId, ...(step ? { step } : {}) },
+        step ? trans.__('step %1 of run %2', step, target.runId) : trans.__('run %1', target.runId)
+      );
+    }
+  });
+
+  commands.addCommand(CommandIDs.restoreBestTrial, {
+    label: trans.__('Restore Best Trial'),
+    caption: trans.__(
+      "Restore the last step of an experiment's best trial (default: the active notebook's newest experiment with one), open it and load its state into the kernel"
+    ),
+    isEnabled: args => typeof args.experimentId === 'string' || cellflow.notebookPath !== null,
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          experimentId: { type: 'string', description: trans.__('The experiment id') },
+          path: { type: 'string', description: trans.__('The experiment’s notebook, relative to the Jupyter root') }
+        }
+      }
+    },
+    execute: async args => {
+      const path = pathArg(args) ?? cellflow.notebookPath;
+      if (!path) {
+        return;
+      }
+      let experimentId = typeof args.experimentId === 'string' ? args.experimentId : null;
+      if (!experimentId) {
+        try {
+          experimentId = (await restoreApi.latestWithBestTrial(path))?.id ?? null;
+        } catch (error) {
+          return reportFailure(error, trans);
+        }
+        if (!experimentId) {
+          Notification.warning(trans.__('No experiment of %1 has a best trial yet: tune it first.', path), {
+            autoClose: 8000
+          });
+          return;
+        }
+      }
+      await restore({ path, experiment: experimentId, best: true }, trans.__('the best trial of %1', experimentId));
+    }
+  });
+
   const refresh = () => {
     for (const id of [
       CommandIDs.compile,
@@ -416,7 +517,9 @@ export function addRunCommands(
       CommandIDs.cancelRun,
       CommandIDs.runAgain,
       CommandIDs.runCellStep,
-      CommandIDs.runFromCellStep
+      CommandIDs.runFromCellStep,
+      CommandIDs.restoreStep,
+      CommandIDs.restoreBestTrial
     ]) {
       commands.notifyCommandChanged(id);
     }
@@ -426,7 +529,13 @@ export function addRunCommands(
 
   if (palette) {
     const category = trans.__('cellflow');
-    for (const command of [CommandIDs.compile, CommandIDs.compileAndRun, CommandIDs.cancelRun]) {
+    for (const command of [
+      CommandIDs.compile,
+      CommandIDs.compileAndRun,
+      CommandIDs.cancelRun,
+      CommandIDs.restoreStep,
+      CommandIDs.restoreBestTrial
+    ]) {
       palette.addItem({ command, category });
     }
   }

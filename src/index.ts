@@ -10,6 +10,7 @@ import { addCommands } from './commands';
 import { PipelineSection } from './components/PipelineSection';
 import { PipelineModel } from './model';
 import { runPlugin } from './run-plugin';
+import { storagePlugin } from './storage-plugin';
 import { tunePlugin } from './tune-plugin';
 import { checkBackend } from './server';
 import { analysisDelayOf } from './settings';
@@ -136,7 +137,7 @@ const pipelineSectionPlugin: JupyterFrontEndPlugin<void> = {
       commands: app.commands,
       translator: translator ?? nullTranslator
     });
-    sidebar.addSection(section, { rank: SidebarRank.pipeline });
+    sidebar.addSection(section, { rank: SidebarRank.pipeline, stretch: 2 });
   }
 };
 
@@ -194,4 +195,4 @@ const cellsPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [plugin, sidebarPlugin, pipelineSectionPlugin, cellsPlugin, runPlugin, tunePlugin];
+export default [plugin, sidebarPlugin, pipelineSectionPlugin, cellsPlugin, runPlugin, tunePlugin, storagePlugin];

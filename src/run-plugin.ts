@@ -129,7 +129,7 @@ export const runPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     const runSection = new RunSection({ model: sidebarModel, commands: app.commands, translator });
-    cellflowSidebar.addSection(runSection, { rank: SidebarRank.run });
+    cellflowSidebar.addSection(runSection, { rank: SidebarRank.run, stretch: 2 });
     cellflowSidebar.addSection(new HistorySection({ model: sidebarModel, commands: app.commands, translator }), {
       rank: SidebarRank.history
     });

@@ -3,7 +3,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { SidePanel } from '@jupyterlab/ui-components';
 import type { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 import { ISignal, Signal } from '@lumino/signaling';
-import { AccordionPanel, Widget } from '@lumino/widgets';
+import { AccordionPanel, SplitPanel, Widget } from '@lumino/widgets';
 import { pipelineIcon } from './icons';
 import { ICellflowSidebar, SIDEBAR_ID } from './tokens';
 
@@ -47,6 +47,7 @@ export class CellflowSidebar extends SidePanel implements ICellflowSidebar {
     Private.rank.set(widget, options.rank);
     widget.addClass('jp-cellflow-SidebarSection');
     widget.title.dataset = { ...widget.title.dataset, section: widget.id };
+    SplitPanel.setStretch(widget, options.stretch ?? 1);
     const widgets = this._accordion.widgets;
     const after = widgets.findIndex(section => (Private.rank.get(section) ?? 0) > options.rank);
     const index = after < 0 ? widgets.length : after;

@@ -95,13 +95,13 @@ export namespace CommandIDs {
   export const runStep = 'cellflow:run-step';
   export const runFromStep = 'cellflow:run-from-step';
   export const restoreState = 'cellflow:restore-state';
+  export const restoreStep = 'cellflow:restore-step';
+  export const restoreBestTrial = 'cellflow:restore-best-trial';
   export const runCellStep = 'cellflow:run-cell-step';
   export const runFromCellStep = 'cellflow:run-from-cell-step';
   export const editTuning = 'cellflow:edit-tuning';
   export const tune = 'cellflow:tune';
   export const openExperiment = 'cellflow:open-experiment';
-  /** Registered by the restore plugin (the Experiments API's); the trials view executes it. */
-  export const restoreBestTrial = 'cellflow:restore-best-trial';
 }
 
 /** The id of the one cellflow sidebar widget (left area), for `shell.activateById`. */
@@ -161,6 +161,11 @@ export namespace ICellflowSidebar {
   export interface ISectionOptions {
     /** Where the section goes: lower ranks first. */
     rank: number;
+    /**
+     * The section's share of the sidebar's height against the other expanded sections' (default 1); the user
+     * can drag the borders between sections too.
+     */
+    stretch?: number;
   }
 }
 

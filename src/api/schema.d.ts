@@ -1881,6 +1881,9 @@ export interface paths {
                 referencedBy: {
                   kind: 'run' | 'experiment';
                   id: string;
+                  /** @description What the record says it is: the workspace before the run, a step's folder after it, or the run's workspace copy after the step. */
+                  of?: 'run' | 'step' | 'step-workspace';
+                  step?: string;
                 }[];
                 /** Diagnostic */
                 damaged?: {
@@ -2892,6 +2895,10 @@ export interface components {
         }[];
       }[];
       bestTrial: number | null;
+      /** @description The parameter values every trial starts from (the notebook’s with the overrides); kept for resume. */
+      baseParameters?: {
+        [key: string]: number | string | boolean;
+      };
       startedAt?: string;
       finishedAt?: string;
       /** @description This server is running it (it can be cancelled here). A record that says running when this is false was left by a tuner that stopped or runs elsewhere. */

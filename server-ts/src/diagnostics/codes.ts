@@ -429,6 +429,14 @@ export const runError = {
         ? `Its parameters are ${list(known)}.`
         : 'Define parameters in a cell tagged `pipeline-parameters`.'
     ),
+  missingParameterValue: (name: string) =>
+    make(
+      'missing-parameter-value',
+      'error',
+      nowhere,
+      `The run was given no value for pipeline parameter \`${name}\`.`,
+      "Give every parameter a value: start from the parameters cell's defaults (`resolveParameterValues`) and override the ones to change."
+    ),
   badParameterValue: (name: string, type: string, text: string) =>
     make(
       'bad-parameter-value',
@@ -1076,6 +1084,14 @@ export const restoreKernelError = {
       nowhere,
       `The restore record names \`${name}\`, which is not a JavaScript variable name, so it cannot be declared in the kernel.`,
       'The record was edited or damaged: restore the step again with `cellflow restore`.'
+    ),
+  cellUnparsable: (cell: number, why: string) =>
+    make(
+      'restore-cell-unparsable',
+      'error',
+      nowhere,
+      `Cell ${cell} of the restored notebook, which Restore state runs, cannot be compiled: ${why}.`,
+      'Fix the cell in the restored notebook (or the original, then restore again) so the kernel can run it.'
     ),
   unknownKernel: (kernel: string, known: readonly string[]) =>
     make(

@@ -57,3 +57,23 @@ function typed(parameter: Parameter, raw: string | ParameterValue): ParameterVal
       return raw;
   }
 }
+
+/**
+ * The values a run is submitted with, checked against the plan's parameters before anything runs: every parameter
+ * has one, of its type and carried exactly, and there are no others (a step would fail on a missing one mid-run).
+ */
+export function checkParameterValues(parameters: readonly Parameter[], values: Record<string, ParameterValue>): void {
+  for (const name of Object.keys(values)) {
+    if (!parameters.some(p => p.name === name))
+      throw new CellflowError(
+        runError.unknownParameter(
+          name,
+          parameters.map(p => p.name)
+        )
+      );
+  }
+  for (const parameter of parameters) {
+    if (!Object.hasOwn(values, parameter.name)) throw new CellflowError(runError.missingParameterValue(parameter.name));
+    typed(parameter, values[parameter.name]!);
+  }
+}

@@ -15,6 +15,7 @@ const CONFLICT_CODES = new Set(['experiment-not-running', 'experiment-already-ru
 const BAD_REQUEST_CODES = new Set([
   'unknown-parameter',
   'bad-parameter-value',
+  'missing-parameter-value',
   'bad-parameter',
   'step-not-in-pipeline',
   'empty-step-selection',

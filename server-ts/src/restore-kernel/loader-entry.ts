@@ -4,6 +4,7 @@
  * of cellflow installed; tfjs stays outside the bundle and is `require`d from the restored folder up, as the
  * kernel's own imports resolve it, so a loaded model is of the kernel's tfjs.
  */
+import { runInThisContext } from 'node:vm';
 import { loadValues } from '../runtime/marshal.js';
 import type { NotebookClass } from '../runtime/notebook-class.js';
 
@@ -55,4 +56,40 @@ function defined(record: Record<string, NotebookClass | undefined>): Record<stri
   const out: Record<string, NotebookClass> = {};
   for (const [name, value] of Object.entries(record)) if (typeof value === 'function') out[name] = value;
   return out;
+}
+
+export interface RunRestoreOptions {
+  /** The step whose values these are (named in load errors). */
+  step: string;
+  /** The kernel's own `require` (tslab's resolves `tslab` to its display API). */
+  require: NodeRequire;
+  /** Where the program's code comes from, for stack traces: the restored notebook. */
+  filename: string;
+  stateDir: string;
+  /** The saved values to load. */
+  values: readonly string[];
+}
+
+interface ProgramHelpers {
+  load(definitions: Pick<LoadStateOptions, 'classes' | 'functions'>): Promise<Record<string, unknown>>;
+  bind(names: Record<string, unknown>): void;
+}
+
+/**
+ * Runs the program `restoreStateCode` made for tslab and jslab (`kernel-program.ts`: the prelude, the values
+ * loaded, the replayed cells) as one async function in the kernel's realm, and returns what it defined.
+ */
+export async function runRestore(js: string, options: RunRestoreOptions): Promise<Record<string, unknown>> {
+  let bound: Record<string, unknown> = {};
+  const helpers: ProgramHelpers = {
+    load: definitions => loadState(options.stateDir, options.values, { step: options.step, ...definitions }),
+    bind: names => {
+      bound = names;
+    }
+  };
+  const program = runInThisContext(`(async function (require, $cellflow) {${js}\n})`, {
+    filename: options.filename
+  }) as (require: NodeRequire, helpers: ProgramHelpers) => Promise<void>;
+  await program(options.require, helpers);
+  return bound;
 }

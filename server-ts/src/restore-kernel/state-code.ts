@@ -9,6 +9,7 @@ import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { restoreKernelError } from '../diagnostics/codes.js';
 import { CellflowError } from '../diagnostics/diagnostic.js';
+import { definitions, kernelProgram } from './kernel-program.js';
 import { LOADER_FILE } from './loader.js';
 import type { RestoreSummary } from './loader-entry.js';
 import { RESTORE_DIR, RESTORE_FILE, type RestoreRecord } from './restore-file.js';
@@ -73,23 +74,69 @@ export function restoreStateCode(record: RestoreRecord, options: StateCodeOption
     ].join('\n');
   }
 
+  if (kernel === 'tslab' || kernel === 'jslab') return programCode(record, options, sources, needs, summary, header);
+
   // Helper names start with `$`, not `__`: tslab mangles identifiers that start with two underscores.
-  const typed = kernel === 'tslab' || kernel === 'deno';
-  const any = typed ? ': any' : '';
-  const requireLoader =
-    kernel === 'deno'
-      ? `(await import('node:module')).createRequire(${JSON.stringify(pathToFileURL(loaderPath).href)})(${JSON.stringify(loaderPath)})`
-      : `require(${JSON.stringify(loaderPath)})`;
+  const requireLoader = `(await import('node:module')).createRequire(${JSON.stringify(pathToFileURL(loaderPath).href)})(${JSON.stringify(loaderPath)})`;
   return [
     header,
     ...prelude,
-    `var $cellflowLoader${any} = ${requireLoader};`,
-    `var $cellflowState${any} = await ${loadCall};`,
-    ...record.values.map(name => `let ${name}${any} = $cellflowState[${JSON.stringify(name)}];`),
+    `var $cellflowLoader: any = ${requireLoader};`,
+    `var $cellflowState: any = await ${loadCall};`,
+    ...record.values.map(name => `let ${name}: any = $cellflowState[${JSON.stringify(name)}];`),
     ...replay,
     `$cellflowLoader.printSummary(${JSON.stringify(summary)});`,
     ''
   ].join('\n');
+}
+
+/**
+ * tslab and jslab: the prelude, the load and the replayed cells run as one JavaScript program in the loader
+ * (`kernel-program.ts`), so the kernel type-checks only the lines that bind what it defined, each as `any`, and
+ * (tslab) the prelude's type names as `any` aliases, so later cells that name them still check.
+ */
+function programCode(
+  record: RestoreRecord,
+  { kernel, folder }: StateCodeOptions,
+  sources: string[],
+  needs: { classes: string[]; functions: string[] },
+  summary: RestoreSummary,
+  header: string
+): string {
+  const program = kernelProgram({
+    sources,
+    language: kernel === 'tslab' ? 'typescript' : 'javascript',
+    prelude: record.prelude,
+    values: record.values,
+    replay: record.replay,
+    needs
+  });
+  for (const name of program.names) assertBindingName(name);
+  for (const { name } of program.types) assertBindingName(name);
+  const any = kernel === 'tslab' ? ': any' : '';
+  const options = {
+    filename: join(folder, record.notebook),
+    stateDir: join(folder, RESTORE_DIR, 'state'),
+    values: record.values,
+    step: record.step
+  };
+  const loaderPath = join(folder, RESTORE_DIR, LOADER_FILE);
+  return [
+    header,
+    `// The prelude (cell(s) ${record.prelude.map(cell => cell + 1).join(', ') || '-'}), the saved values and the cell(s) to replay, run by the loader.`,
+    `var $cellflowLoader${any} = require(${JSON.stringify(loaderPath)});`,
+    `var $cellflowRestored${any} = await $cellflowLoader.runRestore(${JSON.stringify(program.js)}, { require, ...${JSON.stringify(options)} });`,
+    ...program.names.map(name => `let ${name}${any} = $cellflowRestored[${JSON.stringify(name)}];`),
+    ...program.types.map(({ name, params }) => `type ${name}${typeParameters(params)} = any;`),
+    `$cellflowLoader.printSummary(${JSON.stringify(summary)});`,
+    ''
+  ].join('\n');
+}
+
+/** `<T0 = any, T1 = any>`: optional, so the name works with as many type arguments as it took, or none. */
+function typeParameters(count: number): string {
+  if (count === 0) return '';
+  return `<${Array.from({ length: count }, (_, i) => `$T${i} = any`).join(', ')}>`;
 }
 
 /** The summary the frontend shows: the same lists the kernel prints. */
@@ -176,10 +223,4 @@ function requiredDefinitions(stateDir: string): { classes: string[]; functions: 
     }
   }
   return { classes: [...classes].sort(), functions: [...functions].sort() };
-}
-
-/** `{ Foo: typeof Foo === 'undefined' ? undefined : Foo }`: the prelude's definitions, absent ones left out. */
-function definitions(names: readonly string[]): string {
-  if (names.length === 0) return '{}';
-  return `{ ${names.map(name => `${name}: typeof ${name} === 'undefined' ? undefined : ${name}`).join(', ')} }`;
 }

@@ -19,9 +19,9 @@ import { chooseStep, findRun } from './find-run.js';
 import { setParameterValues } from './parameters-cell.js';
 import { planReplay, type ReplayCell } from './replay-plan.js';
 import { gatherStepValues } from './step-values.js';
-import type { RestoreRecord } from '../restore-kernel/restore-file.js';
+import { RESTORE_DIR, type RestoreRecord } from '../restore-kernel/restore-file.js';
 
-export const RESTORE_DIR = '.cellflow-restore';
+export { RESTORE_DIR };
 
 /** `.cellflow-restore/restore.json`: one declaration, with the checks that read it (`restore-kernel/restore-file.ts`). */
 export type RestoreFile = RestoreRecord;

@@ -7,6 +7,7 @@
  * every step, so the engine decides from the change what is still exact.
  */
 import { fingerprint, identityFingerprint } from './fingerprint.js';
+import { runtimeGlobals } from './own-globals.js';
 
 /** A prelude binding to watch: its name, the cell that defines it, and how to read it. */
 export interface PreludeBinding {
@@ -103,12 +104,12 @@ function ownMembers(object: object, skip: ReadonlySet<string | symbol>): Map<str
 /**
  * Node's globals by identity; globals added since by the notebook, deeply. Symbol keys and names starting
  * with `_` are left out: libraries keep their internal state there (tfjs's `_tfengine` changes with every
- * operation, undici keeps its dispatcher under a symbol).
+ * operation, undici keeps its dispatcher under a symbol); so are globals the runtime made (own-globals.ts).
  */
 function globalFingerprints(): Map<string, string> {
   const result = new Map<string, string>();
   for (const key of Object.getOwnPropertyNames(globalThis)) {
-    if (key.startsWith('_')) continue;
+    if (key.startsWith('_') || runtimeGlobals.has(key)) continue;
     result.set(key, nodeGlobals.has(key) ? identityFingerprint(readGlobal(key)) : safeFingerprint(readGlobal(key)));
   }
   return result;

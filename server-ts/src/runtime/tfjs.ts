@@ -4,6 +4,7 @@
  * step that never touches a tensor does not pay the ~0.3 s import.
  */
 import type * as TfNamespace from '@tensorflow/tfjs';
+import { withOwnGlobals } from './own-globals.js';
 import { requirePackage } from './packages.js';
 
 export type TfModule = typeof TfNamespace;
@@ -65,12 +66,12 @@ export async function loadFirstTf(
   const failures: string[] = [];
   for (const { flavour, specifier } of candidates) {
     try {
-      const tf = asTfModule(await importModule(specifier));
-      if (!tf) {
-        failures.push(`${specifier}: does not export the tfjs API`);
-        continue;
-      }
-      await tf.ready();
+      const tf = await withOwnGlobals(async () => {
+        const api = asTfModule(await importModule(specifier));
+        if (!api) throw new Error('does not export the tfjs API');
+        await api.ready();
+        return api;
+      });
       return { tf, flavour };
     } catch (error) {
       failures.push(`${specifier}: ${firstLine(error)}`);

@@ -2,11 +2,14 @@
  * What a snapshot leaves out, in gitignore syntax (the `ignore` package, git's own rules): `.gitignore` and
  * `.cellflowignore` files, each applying to its own folder's subtree as git applies nested `.gitignore` files (a
  * deeper file's rules take precedence, negations included), and patterns the caller adds (from the root).
- * `.cellflow` (the store itself) is always out; `node_modules` folders are not walked but recorded by their
- * lockfile (`lockfiles.ts`).
+ * `.cellflow` (the store itself) is always out, and so is every folder `cellflow restore` made (it holds
+ * `.cellflow-restore/`: a workspace of its own, and a copy of this one's files, so each restore would otherwise change
+ * every step's cache key and store the files again); a step reading one reads it live, checked as excluded paths are.
+ * `node_modules` folders are not walked but recorded by their lockfile (`lockfiles.ts`).
  */
 import ignore, { type Ignore } from 'ignore';
 import { join } from 'node:path';
+import { RESTORE_DIR } from '../restore-kernel/restore-file.js';
 import type { SnapshotFs } from './snapshot-fs.js';
 
 export const IGNORE_FILES = ['.gitignore', '.cellflowignore'] as const;
@@ -36,6 +39,7 @@ export function workspaceExclusions(fsys: SnapshotFs, root: string, extra: reado
   return {
     excludes: path => {
       if (path === '.cellflow/' || path.startsWith('.cellflow/')) return true;
+      if (path.endsWith('/') && fsys.existsSync(join(root, path, RESTORE_DIR, 'restore.json'))) return true;
       // From the root down: each folder's rules see the path relative to that folder; the deepest verdict wins.
       const parts = path.replace(/\/$/, '').split('/');
       let ignored = false;

@@ -78,6 +78,11 @@ export interface ExperimentRecord {
   trials: TrialRecord[];
   /** The number of the best succeeded trial. */
   bestTrial: number | null;
+  /**
+   * The parameter values every trial started from (the notebook's, with `--param` / the API's overrides), so a
+   * resumed experiment runs its remaining trials from the same ones; absent in older records.
+   */
+  baseParameters?: Record<string, ParameterValue>;
   /** ISO times; absent in records written before they were kept (the id, a ULID, holds the start). */
   startedAt?: string;
   finishedAt?: string;

@@ -22,7 +22,7 @@ export interface ExperimentStartOptions {
   parallelTrialCount?: number;
   /** Untuned pipeline parameters for every trial (strings as `--param` gives them, or values). */
   parameters?: Record<string, string | ParameterValue>;
-  /** Go on with this stopped experiment of the notebook rather than start one. */
+  /** Go on with this stopped experiment of the notebook rather than start one (from its recorded `baseParameters`). */
   resume?: string;
 }
 
@@ -52,8 +52,14 @@ export function experimentStateDir(notebookPath: string): string {
  * spec does not read, and a parameter's own error for a bad override.
  */
 export function prepareExperiment(compiled: CompiledNotebook, options: ExperimentStartOptions): PreparedExperiment {
-  const baseParameters = resolveParameterValues(compiled.local.plan.parameters, options.parameters ?? {});
-  return { record: experimentRecord(compiled, options), baseParameters };
+  const record = experimentRecord(compiled, options);
+  // A resumed experiment starts from the values its first trials had; overrides given now are laid over them.
+  const baseParameters = resolveParameterValues(compiled.local.plan.parameters, {
+    ...(record.baseParameters ?? {}),
+    ...(options.parameters ?? {})
+  });
+  record.baseParameters = baseParameters;
+  return { record, baseParameters };
 }
 
 function experimentRecord(compiled: CompiledNotebook, options: ExperimentStartOptions): ExperimentRecord {

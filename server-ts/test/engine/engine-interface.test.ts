@@ -208,3 +208,28 @@ test('Ctrl-C in `cellflow run` cancels the run cleanly: a final record, exit 130
   assert.equal(record.steps.slow.status, 'cancelled');
   await waitFor(() => (alive(pid) ? undefined : true), 'the step process to exit', 10_000);
 });
+
+test('submit checks the parameter values before anything runs: missing, unknown and mistyped ones are refused', async () => {
+  const dir = makeWorkspace();
+  const path = writeNotebook(dir, 'params.ipynb', [
+    [['pipeline-parameters'], 'const rate = 0.5;\nconst label = "a";'],
+    [['step:use'], 'const out = rate * 2 + label.length;']
+  ]);
+  const compiled = await compileNotebookFile(path);
+  const engine = new LocalEngine(dir);
+  const refusal = async (parameters: Record<string, unknown>) => {
+    try {
+      await engine.submit(compiled, { parameters: parameters as never });
+    } catch (error) {
+      assert.ok(error instanceof CellflowError, String(error));
+      return error.diagnostic.code;
+    }
+    assert.fail('submitted');
+  };
+  assert.equal(await refusal({ rate: 0.1 }), 'missing-parameter-value');
+  assert.equal(await refusal({ rate: 0.1, label: 'b', other: 1 }), 'unknown-parameter');
+  assert.equal(await refusal({ rate: 'fast', label: 'b' }), 'bad-parameter-value');
+  assert.deepEqual(new RunStore(dir).listRuns(), [], 'no run was made for a refused submit');
+  const run = await (await engine.submit(compiled, { parameters: { rate: 0.1, label: 'bc' } })).done;
+  assert.equal(run.status, 'succeeded', JSON.stringify(run.steps));
+});

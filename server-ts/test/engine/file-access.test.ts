@@ -106,3 +106,134 @@ test('two unrelated steps writing one file are refused', async () => {
   assert.equal(run.steps[failed[0]!].error!.code, 'file-written-by-unrelated-steps', JSON.stringify(run.steps));
   assert.match(run.steps[failed[0]!].error!.hint ?? '', /prev:one/);
 });
+
+test('a folder `cellflow restore` made inside the workspace changes no cache key and is not stored again', async () => {
+  const dir = makeWorkspace('file-access-restored-');
+  const path = writeNotebook(dir, 'restored.ipynb', [
+    [['step:make'], 'const n = 3;'],
+    [['step:report', 'prev:make'], 'const score = n * 2;'],
+    [['pipeline-metrics'], 'score']
+  ]);
+  const first = await runNotebook(path);
+  assert.equal(first.status, 'succeeded', JSON.stringify(first.steps));
+  const restored = join(dir, 'restored', 'restored-01ABC-report');
+  mkdirSync(join(restored, '.cellflow-restore'), { recursive: true });
+  writeFileSync(join(restored, '.cellflow-restore', 'restore.json'), '{}');
+  writeFileSync(join(restored, 'big.bin'), 'x'.repeat(1000));
+  const again = await runNotebook(path);
+  assert.equal(again.status, 'succeeded', JSON.stringify(again.steps));
+  assert.deepEqual(
+    again.stepOrder.filter(s => again.steps[s].cached),
+    again.stepOrder,
+    'the restored folder is not part of the workspace the steps are keyed on'
+  );
+  writeFileSync(join(dir, 'other.txt'), 'a real workspace file');
+  const changed = await runNotebook(path);
+  assert.equal(changed.steps.make.cached, false, 'other files still are');
+});
+
+test('Deno steps: a gitignored file read with Deno.readTextFile, edited, runs the step again; a race is refused', async () => {
+  const dir = makeWorkspace('file-access-deno-');
+  writeFileSync(join(dir, '.gitignore'), 'data/\n');
+  mkdirSync(join(dir, 'data'));
+  writeFileSync(join(dir, 'data', 'x.txt'), '2');
+  const path = writeNotebook(
+    dir,
+    'deno.ipynb',
+    [
+      [['step:load'], "const n = Number(await Deno.readTextFile('data/x.txt'));"],
+      [['step:report', 'prev:load'], 'const score = n * 10;'],
+      [['pipeline-metrics'], 'score']
+    ],
+    'deno'
+  );
+  const first = await runNotebook(path);
+  assert.equal(first.status, 'succeeded', JSON.stringify(first.steps));
+  assert.equal(first.metrics.score, 20);
+  writeFileSync(join(dir, 'data', 'x.txt'), '3');
+  const edited = await runNotebook(path);
+  assert.equal(edited.steps.load.cached, false);
+  assert.equal(edited.metrics.score, 30);
+
+  const race = writeNotebook(
+    dir,
+    'race.ipynb',
+    [
+      [['step:write'], "await Deno.writeTextFile('made.txt', '5');\nconst a = 1;"],
+      [['step:read'], "let b = 0;\ntry { b = Number(await Deno.readTextFile('made.txt')); } catch { b = -1; }"],
+      [['step:report', 'prev:write', 'prev:read'], 'const score = a + b;'],
+      [['pipeline-metrics'], 'score']
+    ],
+    'deno'
+  );
+  const refused = await runNotebook(race);
+  assert.equal(refused.status, 'failed');
+  const failed = refused.stepOrder.find(s => refused.steps[s].status === 'failed')!;
+  assert.equal(refused.steps[failed].error!.code, 'file-read-from-unrelated-step', JSON.stringify(refused.steps));
+});
+
+test('a reader of a file its upstream step writes runs again when that step does, with no value between them', async () => {
+  const dir = makeWorkspace('file-access-upstream-');
+  const path = writeNotebook(dir, 'upstream.ipynb', [
+    [['imports'], "import { readFileSync, writeFileSync } from 'node:fs';"],
+    [['pipeline-parameters'], 'const size = 40;'],
+    [['step:write'], "writeFileSync('made.txt', String(size));"],
+    [['step:read', 'prev:write'], "const score = Number(readFileSync('made.txt', 'utf8')) + 1;"],
+    [['pipeline-metrics'], 'score']
+  ]);
+  const first = await runNotebook(path);
+  assert.equal(first.metrics.score, 41, JSON.stringify(first.steps));
+  const second = await runNotebook(path, { overrides: { size: '50' } });
+  assert.equal(second.status, 'succeeded', JSON.stringify(second.steps));
+  assert.equal(second.steps.read.cached, false, 'the file it reads is new');
+  assert.equal(second.metrics.score, 51);
+});
+
+test('a refused step is not cached: with the dependency added, the reader reads the file the writer wrote', async () => {
+  const dir = makeWorkspace('file-access-refused-');
+  writeFileSync(join(dir, 'shared.txt'), 'old');
+  const cells = (readerTags: string[]) =>
+    [
+      [['imports'], "import { readFileSync, writeFileSync } from 'node:fs';"],
+      [['step:write'], "writeFileSync('shared.txt', 'new');\nconst a = 1;"],
+      [readerTags, "const seen = readFileSync('shared.txt', 'utf8');\nconst b = seen === 'new' ? 10 : 20;"],
+      [['step:report', 'prev:write', 'prev:read'], 'const score = a + b;'],
+      [['pipeline-metrics'], 'score']
+    ] as [string[], string][];
+  const path = writeNotebook(dir, 'refused.ipynb', cells(['step:read']));
+  const refused = await runNotebook(path);
+  assert.equal(refused.status, 'failed', JSON.stringify(refused.steps));
+  writeNotebook(dir, 'refused.ipynb', cells(['step:read', 'prev:write']));
+  const fixed = await runNotebook(path);
+  assert.equal(fixed.status, 'succeeded', JSON.stringify(fixed.steps));
+  assert.equal(fixed.steps.read.cached, false);
+  assert.equal(fixed.metrics.score, 11, 'as in the notebook: the reader sees the file the writer wrote');
+});
+
+test('a reader cached before the race showed is dropped from the cache when its writer finishes', async () => {
+  const dir = makeWorkspace('file-access-drop-');
+  writeFileSync(join(dir, 'shared.txt'), 'old');
+  const cells = (writer: string) =>
+    [
+      [['imports'], "import { readFileSync, writeFileSync } from 'node:fs';"],
+      [['step:write'], writer],
+      [['step:read'], "const b = readFileSync('shared.txt', 'utf8') === 'old' ? 10 : 20;"],
+      [['step:report', 'prev:write', 'prev:read'], 'const score = a + b;'],
+      [['pipeline-metrics'], 'score']
+    ] as [string[], string][];
+  const path = writeNotebook(
+    dir,
+    'drop.ipynb',
+    cells("await new Promise(r => setTimeout(r, 1500));\nwriteFileSync('shared.txt', 'new');\nconst a = 1;")
+  );
+  const refused = await runNotebook(path);
+  assert.equal(refused.status, 'failed', JSON.stringify(refused.steps));
+  assert.equal(refused.steps.read.status, 'succeeded', 'the reader finished first');
+  assert.equal(refused.steps.write.error?.code, 'file-read-from-unrelated-step');
+  // The writer no longer writes the file: the reader's earlier result must not come from the cache.
+  writeNotebook(dir, 'drop.ipynb', cells('const a = 2;'));
+  const fixed = await runNotebook(path);
+  assert.equal(fixed.status, 'succeeded', JSON.stringify(fixed.steps));
+  assert.equal(fixed.steps.read.cached, false, 'its result raced a write: it was not kept');
+  assert.equal(fixed.metrics.score, 12);
+});

@@ -11,6 +11,9 @@ import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { createServer, type CellflowServer } from '../../src/http/index.js';
 import { ExperimentViewSchema, GcReportSchema, SnapshotListSchema } from '../../src/http/schemas/experiments.js';
+import { realFs } from '../../src/snapshots/index.js';
+import { StoreLayout } from '../../src/snapshots/store-layout.js';
+import { withStoreLock } from '../../src/snapshots/store-lock.js';
 import { makeWorkspace, writeNotebook, type CellSpec } from '../notebooks.js';
 import { request } from './api-client.js';
 
@@ -68,7 +71,8 @@ describe('experiments and snapshots over HTTP', () => {
     gates = makeWorkspace('experiments-api-gates-');
     tunedNotebook(dir, 'tune.ipynb', GRID);
     tunedNotebook(dir, 'other.ipynb', GRID);
-    tunedNotebook(dir, 'gated.ipynb', { ...GRID, maxTrialCount: 2 }, join(gates, 'go'));
+    // The gate is an override of the request, not the notebook's value: resume must keep it.
+    tunedNotebook(dir, 'gated.ipynb', { ...GRID, maxTrialCount: 2 });
     tunedNotebook(dir, 'bad.ipynb', {
       objective: { type: 'minimize', objectiveMetricName: 'accuracy' },
       algorithm: { algorithmName: 'tpe' },
@@ -129,7 +133,8 @@ describe('experiments and snapshots over HTTP', () => {
   });
 
   test('cancel stops the trials (resumable); resume runs what was left, no trial lost or run twice', async () => {
-    const created = await post(server, '/api/experiments', { path: 'gated.ipynb' });
+    const gate = join(gates, 'go');
+    const created = await post(server, '/api/experiments', { path: 'gated.ipynb', parameters: { gate } });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const id = created.body.id;
     await waitFor(server, id, 'gated.ipynb', e => e.trials.some((t: any) => t.runId !== null));
@@ -158,6 +163,13 @@ describe('experiments and snapshots over HTTP', () => {
 
     const final = await waitFor(server, id, 'gated.ipynb');
     assert.equal(final.status, 'succeeded');
+    assert.deepEqual(final.baseParameters, { x: 0, gate });
+    // Every trial's run, the one resumed too, ran with the override.
+    for (const trial of final.trials) {
+      const run = await get(server, `/api/runs/${trial.runId}?path=gated.ipynb`);
+      assert.equal(run.status, 200, JSON.stringify(run.body));
+      assert.equal(run.body.parameters.gate, gate);
+    }
     assert.deepEqual(
       final.trials.map((t: any) => [t.number, t.assignment.x, t.status, t.objective]),
       [
@@ -182,6 +194,12 @@ describe('experiments and snapshots over HTTP', () => {
     const cancelUnknown = await post(server, '/api/experiments/nope/cancel?path=tune.ipynb', {});
     assert.equal(cancelUnknown.status, 404);
 
+    // JupyterLab's ServerConnection adds a cache-busting key to every GET: the queries take it.
+    const busted = await get(server, '/api/experiments?path=tune.ipynb&1764876543210');
+    assert.equal(busted.status, 200, JSON.stringify(busted.body));
+    const stateCode = await get(server, '/api/restore/state-code?path=tune.ipynb&kernel=tslab&1764876543210');
+    assert.equal(stateCode.body.error?.code, 'not-a-restored-notebook', JSON.stringify(stateCode.body));
+
     const outside = await get(server, '/api/experiments?path=../elsewhere/tune.ipynb');
     assert.equal(outside.status, 403);
     assert.equal(outside.body.error.code, 'path-outside-root');
@@ -191,7 +209,7 @@ describe('experiments and snapshots over HTTP', () => {
     assert.equal(gcOutside.status, 403);
   });
 
-  test('GET /api/snapshots lists the store with what references each snapshot; gc dry run keeps them all', async () => {
+  test('GET /api/snapshots lists the store with what references each snapshot; gc dry run keeps them all, a busy store refuses gc', async () => {
     const listed = await get(server, '/api/snapshots?path=tune.ipynb');
     assert.equal(listed.status, 200, JSON.stringify(listed.body));
     assertSchema(SnapshotListSchema, listed.body, 'the snapshot list');
@@ -204,6 +222,11 @@ describe('experiments and snapshots over HTTP', () => {
         s.id
       );
     assert.ok(listed.body.snapshots.some((s: any) => s.referencedBy.some((r: any) => r.kind === 'experiment')));
+    // What each is, as the records say: the workspace before a run, and the step's folder and workspace after it.
+    const refs = listed.body.snapshots.flatMap((s: any) => s.referencedBy);
+    assert.ok(refs.some((r: any) => r.kind === 'run' && r.of === 'run' && r.step === undefined));
+    assert.ok(refs.some((r: any) => r.kind === 'run' && r.of === 'step' && r.step === 'score'));
+    assert.ok(refs.some((r: any) => r.kind === 'experiment' && r.of === 'step' && r.step === 'score'));
 
     const dry = await post(server, '/api/gc', { path: 'tune.ipynb', dryRun: true });
     assert.equal(dry.status, 200, JSON.stringify(dry.body));
@@ -211,6 +234,14 @@ describe('experiments and snapshots over HTTP', () => {
     assert.equal(dry.body.dryRun, true);
     assert.deepEqual(dry.body.removedSnapshots, []);
     assert.deepEqual(dry.body.kept, listed.body.snapshots.map((s: any) => s.id).sort());
+
+    // A snapshot being taken holds the store's lock: gc is refused, nothing removed.
+    const busy = await withStoreLock(realFs, new StoreLayout(dir), () =>
+      post(server, '/api/gc', { path: 'tune.ipynb', dryRun: false })
+    );
+    assert.equal(busy.status, 409, JSON.stringify(busy.body));
+    assert.equal(busy.body.error.code, 'snapshot-store-busy');
+    assert.ok(!JSON.stringify(busy.body).includes(dir), 'no server path in the answer');
 
     const first = listed.body.snapshots[0].id;
     const pinned = await post(server, `/api/snapshots/${first.slice(0, 12)}/pin`, { path: 'tune.ipynb' });

@@ -18,7 +18,8 @@ const CHECKS = [
   'console.log("predict=" + JSON.stringify(Array.from((model.predict(xTest) as any).dataSync())));',
   'console.log("values=" + JSON.stringify([count, arr, [...lookup.entries()], Array.from(weights), weights instanceof Float32Array]));',
   'console.log("replayed=" + JSON.stringify(predictSum(xTest)));',
-  'console.log("prelude=" + JSON.stringify(scale(arr, 2)));'
+  // A type the prelude declares still names a type in a later cell (tslab: an `any` alias).
+  'const scaled: Scaled<number> = { values: scale(arr, 2) };\nconsole.log("prelude=" + JSON.stringify(scaled.values));'
 ];
 
 function line(stdout: string, key: string): unknown {

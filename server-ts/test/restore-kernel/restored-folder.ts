@@ -12,11 +12,23 @@ import { notebookJson, type CellSpec, type Kernel } from '../notebooks.js';
 
 export const RESTORED_CELLS: CellSpec[] = [
   [['imports'], "import * as tf from '@tensorflow/tfjs';"],
-  [['functions'], 'function scale(values: number[], by: number): number[] {\n  return values.map(v => v * by);\n}'],
+  [
+    ['functions'],
+    'interface Scaled<T> {\n  values: T[];\n}\nfunction scale(values: number[], by: number): number[] {\n  return values.map(v => v * by);\n}'
+  ],
   [['pipeline-parameters'], 'const units = 3;'],
   [['step:train'], 'const model = tf.sequential();\n// ... the step as the notebook has it'],
   // Replayed: a function made at run time from restored values cannot be saved, so this cell makes it again.
   [[], 'const predictSum = (x: any) => (model.predict(x) as any).sum().dataSync()[0] + count;']
+];
+
+/** The same cells as a JavaScript notebook (jslab, ijavascript). */
+export const RESTORED_CELLS_JS: CellSpec[] = [
+  [['imports'], "import * as tf from '@tensorflow/tfjs';"],
+  [['functions'], 'function scale(values, by) {\n  return values.map(v => v * by);\n}'],
+  [['pipeline-parameters'], 'const units = 3;'],
+  [['step:train'], 'const model = tf.sequential();\n// ... the step as the notebook has it'],
+  [[], 'const predictSum = x => model.predict(x).sum().dataSync()[0] + count;']
 ];
 
 export interface RestoredFolder {
@@ -30,7 +42,9 @@ export interface RestoredFolder {
 /** Writes a restored folder into `folder` (inside the repository, so tfjs resolves from its node_modules). */
 export async function writeRestoredFolder(folder: string, kernel: Kernel = 'tslab'): Promise<RestoredFolder> {
   mkdirSync(folder, { recursive: true });
-  const notebook = notebookJson(RESTORED_CELLS, kernel) as ReturnType<typeof notebookJson> & {
+  const notebook = notebookJson(kernel === 'javascript' ? RESTORED_CELLS_JS : RESTORED_CELLS, kernel) as ReturnType<
+    typeof notebookJson
+  > & {
     metadata: Record<string, unknown>;
   };
   notebook.metadata.cellflow = {

@@ -7,6 +7,7 @@ import { CellflowError } from '../../src/diagnostics/diagnostic.js';
 import { createServer, type CellflowServer } from '../../src/http/index.js';
 import { bundledLoader, writeRestoreLoader } from '../../src/restore-kernel/loader.js';
 import { stateCodeForNotebook } from '../../src/restore-kernel/restored-notebook.js';
+import { kernelProgram } from '../../src/restore-kernel/kernel-program.js';
 import { restoreStateCode } from '../../src/restore-kernel/state-code.js';
 import type { RestoreRecord } from '../../src/restore-kernel/restore-file.js';
 import { makeWorkspace, writeNotebook } from '../notebooks.js';
@@ -18,22 +19,47 @@ const code = (error: unknown) => (error instanceof CellflowError ? error.diagnos
 describe('restoreStateCode', () => {
   let folder: string;
   let record: RestoreRecord;
+  let jsFolder: string;
+  let jsRecord: RestoreRecord;
   before(async () => {
     // Quotes, a backslash and a non-ASCII letter in the path: they must reach the kernel as the same path.
     folder = join(makeWorkspace('restore-code-'), 'restored', `nb "q" \\ é`);
     ({ record } = await writeRestoredFolder(folder));
+    jsFolder = join(makeWorkspace('restore-code-js-'), 'restored', `nb "q" \\ é`);
+    ({ record: jsRecord } = await writeRestoredFolder(jsFolder, 'javascript'));
   });
 
-  test('tslab: prelude cells, the loader, every value as a `let … : any`, the replayed cell, the summary, in order', () => {
+  test('tslab: the loader runs prelude, load and replay as one program; the cell binds each name `any`', () => {
     const text = restoreStateCode(record, { kernel: 'tslab', folder });
-    const order = [
-      "import * as tf from '@tensorflow/tfjs';",
+    const runLine = text.split('\n').find(line => line.includes('$cellflowLoader.runRestore('))!;
+    const program = JSON.parse(/runRestore\((".*?[^\\]"), \{ require, /.exec(runLine)![1]!) as string;
+    const inProgram = [
+      "require('@tensorflow/tfjs')",
       'function scale(',
-      `require(${JSON.stringify(join(folder, '.cellflow-restore', 'loader.cjs'))})`,
-      `await $cellflowLoader.loadState(${JSON.stringify(join(folder, '.cellflow-restore', 'state'))}`,
-      'let count: any = $cellflowState["count"];',
-      'let model: any = $cellflowState["model"];',
+      '= await $cellflow.load(',
       'const predictSum =',
+      '$cellflow.bind({'
+    ];
+    const programOrder = inProgram.map(part => program.indexOf(part));
+    assert.ok(
+      programOrder.every(i => i >= 0),
+      `every part is in the program:\n${program}`
+    );
+    assert.deepEqual(
+      [...programOrder].sort((a, b) => a - b),
+      programOrder,
+      'in this order'
+    );
+    assert.doesNotMatch(program, /units = 3|: number/, 'types erased; the parameters cell and the step are not run');
+    const order = [
+      `require(${JSON.stringify(join(folder, '.cellflow-restore', 'loader.cjs'))})`,
+      'var $cellflowRestored: any = await $cellflowLoader.runRestore(',
+      'let tf: any = $cellflowRestored["tf"];',
+      'let scale: any = $cellflowRestored["scale"];',
+      'let count: any = $cellflowRestored["count"];',
+      'let model: any = $cellflowRestored["model"];',
+      'let predictSum: any = $cellflowRestored["predictSum"];',
+      'type Scaled<$T0 = any> = any;',
       '$cellflowLoader.printSummary('
     ].map(part => text.indexOf(part));
     assert.ok(
@@ -45,16 +71,23 @@ describe('restoreStateCode', () => {
       order,
       'in this order'
     );
-    assert.doesNotMatch(text, /units = 3/, 'the parameters cell and the step are not run: their values are loaded');
+    const kernelLines = text.split('\n').filter(line => line !== runLine);
+    assert.ok(
+      !kernelLines.some(line => /function scale|import \* as tf/.test(line)),
+      'tslab checks none of the prelude'
+    );
+    const options = JSON.parse(/\{ require, \.\.\.(\{.*\}) \}\);$/.exec(runLine)![1]!) as Record<string, unknown>;
+    assert.equal(options.stateDir, join(folder, '.cellflow-restore', 'state'));
+    assert.deepEqual(options.values, record.values);
   });
 
-  test('deno: the .cjs loader through createRequire of its file URL; jslab: no type annotations', () => {
+  test('deno: the .cjs loader through createRequire of its file URL; jslab: the program, no type annotations', () => {
     const deno = restoreStateCode(record, { kernel: 'deno', folder });
     assert.match(deno, /\(await import\('node:module'\)\)\.createRequire\("file:\/\/\/[^"]*%22q%22/);
     assert.match(deno, /let lookup: any = /);
-    const jslab = restoreStateCode(record, { kernel: 'jslab', folder });
-    assert.match(jslab, /^let lookup = \$cellflowState\["lookup"\];$/m);
-    assert.doesNotMatch(jslab, /^(let|var) [^=]*: any/m);
+    const jslab = restoreStateCode(jsRecord, { kernel: 'jslab', folder: jsFolder });
+    assert.match(jslab, /^let lookup = \$cellflowRestored\["lookup"\];$/m);
+    assert.doesNotMatch(jslab, /^(let|var|type) [^=]*(: any| = any)/m);
   });
 
   test('ijavascript: values become globals inside $$.async(); the replay is left to the user and said so', () => {
@@ -83,6 +116,40 @@ describe('restoreStateCode', () => {
     );
   });
 
+  test('the program: an import only used as a type is erased and left to an `any` alias; one a later cell reads is kept', () => {
+    const sources = [
+      "import { Tensor, tensor } from '@tensorflow/tfjs';\nimport type { Rank } from '@tensorflow/tfjs';\nimport { readFileSync } from 'node:fs';",
+      'interface Pair<A, B> {\n  a: A;\n  b: B;\n}\nfunction one(): Tensor {\n  return tensor([1]);\n}',
+      'const text = readFileSync(0, "utf8");'
+    ];
+    const program = kernelProgram({
+      sources,
+      language: 'typescript',
+      prelude: [0, 1],
+      values: [],
+      replay: { cells: [], names: [] },
+      needs: { classes: [], functions: [] }
+    });
+    assert.deepEqual(program.names, ['tensor', 'readFileSync', 'one']);
+    assert.doesNotMatch(program.js, /Tensor|Rank|\): /, 'types erased, the type-only import with them');
+    assert.match(program.js, /require\('node:fs'\)/);
+    assert.deepEqual(
+      program.types.filter(t => t.name !== 'tensor' && t.name !== 'readFileSync'),
+      [
+        { name: 'Tensor', params: 4 },
+        { name: 'Rank', params: 4 },
+        { name: 'Pair', params: 2 }
+      ]
+    );
+  });
+
+  test('a prelude cell that does not compile is `restore-cell-unparsable`, naming the cell', () => {
+    assert.throws(
+      () => restoreStateCode(record, { kernel: 'jslab', folder }),
+      (error: unknown) => code(error) === 'restore-cell-unparsable' && /Cell 2 /.test((error as Error).message)
+    );
+  });
+
   test('a prelude or replay cell the notebook does not have is a damaged record', () => {
     assert.throws(
       () => restoreStateCode({ ...record, prelude: [0, 99] }, { kernel: 'tslab', folder }),
@@ -91,10 +158,10 @@ describe('restoreStateCode', () => {
   });
 
   test('paths and names in the code are JSON literals: the code parses and names the folder exactly', () => {
-    const text = restoreStateCode(record, { kernel: 'jslab', folder });
+    const text = restoreStateCode(jsRecord, { kernel: 'jslab', folder: jsFolder });
     const loaderLine = text.split('\n').find(line => line.startsWith('var $cellflowLoader'))!;
     const literal = /require\((".*")\);$/.exec(loaderLine)![1]!;
-    assert.equal(JSON.parse(literal), join(folder, '.cellflow-restore', 'loader.cjs'));
+    assert.equal(JSON.parse(literal), join(jsFolder, '.cellflow-restore', 'loader.cjs'));
   });
 });
 

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { promisify } from 'node:util';
 import { loadTf, tfCandidates, tfFlavour } from '../../src/runtime/index.js';
 import { loadFirstTf, type TfCandidate } from '../../src/runtime/tfjs.js';
+import { runtimeGlobals } from '../../src/runtime/own-globals.js';
 
 const run = promisify(execFile);
 const runtimeUrl = new URL('../../src/runtime/index.js', import.meta.url).href;
@@ -94,4 +95,22 @@ test('a step that hands on no tensors never loads tfjs', async () => {
     tfModules: 0,
     ok: 100000
   });
+});
+
+test('globals a backend defines (google-protobuf’s `proto`), even one that then fails, are the runtime’s', async () => {
+  const g = globalThis as Record<string, unknown>;
+  const found = await loadFirstTf(tfCandidates, async specifier => {
+    if (specifier === '@tensorflow/tfjs-node-gpu') {
+      g.cellflowTestProto = {}; // what tfjs-node's dependencies do before its native binding fails (kept: see own-globals)
+      throw new Error('libtensorflow.so: cannot open shared object file');
+    }
+    if (specifier === '@tensorflow/tfjs-node') throw new Error('not installed');
+    g.cellflowTestLoaded = {}; // a backend that loads keeps its globals, as the runtime's own
+    return fakeTf;
+  });
+  assert.equal(found.flavour, 'tfjs');
+  assert.ok(runtimeGlobals.has('cellflowTestProto'), 'the plan check does not count it as the step’s change');
+  assert.ok(runtimeGlobals.has('cellflowTestLoaded'));
+  delete g.cellflowTestProto;
+  delete g.cellflowTestLoaded;
 });

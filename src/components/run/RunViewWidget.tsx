@@ -66,6 +66,10 @@ export class RunViewWidget extends VDomRenderer<RunModel> {
     const execute = (command: string, args: ReadonlyPartialJSONObject) =>
       void this._commands.execute(command, args).catch(error => console.error('cellflow:', error));
     const selected = model.selectedStep;
+    // A step can be restored once it ended with its snapshot taken (a succeeded or cached step of a finished run).
+    const restorable = running
+      ? []
+      : record.stepOrder.filter(step => record.steps[step]?.status === 'succeeded' && record.steps[step]?.snapshot);
     return (
       <div className="jp-cellflow-RunViewBody" data-run-id={runId} data-status={record.status}>
         <header className="jp-cellflow-RunHeader">
@@ -85,6 +89,15 @@ export class RunViewWidget extends VDomRenderer<RunModel> {
               onClick={() => execute(CommandIDs.cancelRun, { runId, path })}
             >
               {trans.__('Cancel')}
+            </button>
+          )}
+          {!running && restorable.length > 0 && (
+            <button
+              className="jp-cellflow-RestoreRun jp-mod-styled"
+              title={trans.__('Restore the last step of this run that succeeded and load its values into a kernel')}
+              onClick={() => execute(CommandIDs.restoreStep, { runId, path })}
+            >
+              {trans.__('Restore run')}
             </button>
           )}
           <button
@@ -132,6 +145,11 @@ export class RunViewWidget extends VDomRenderer<RunModel> {
                 record={record}
                 step={selected}
                 onSelectCell={(cellIndex, line) => execute(CommandIDs.selectCell, { cellIndex, line: line ?? 1 })}
+                onRestore={
+                  restorable.includes(selected)
+                    ? () => execute(CommandIDs.restoreStep, { runId, path, step: selected })
+                    : undefined
+                }
                 trans={trans}
               />
             ) : (

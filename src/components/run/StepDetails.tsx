@@ -10,6 +10,8 @@ export interface IStepDetailsProps {
   record: RunView;
   step: string;
   onSelectCell: (cellIndex: number, line: number | null) => void;
+  /** Restores the step (its snapshot) into a new folder and opens it; absent while it cannot be restored. */
+  onRestore?: () => void;
   trans: TranslationBundle;
 }
 
@@ -34,6 +36,17 @@ export function StepDetails(props: IStepDetailsProps): JSX.Element {
         )}
         {stepRecord?.cached && <span className="jp-cellflow-CachedBadge">{trans.__('cached')}</span>}
         {stepRecord?.seconds !== undefined && <span>{formatSeconds(stepRecord.seconds, trans)}</span>}
+        {props.onRestore && (
+          <button
+            className="jp-cellflow-RestoreStep jp-mod-styled"
+            title={trans.__(
+              "Restore this step's notebook, files and values into a new folder, and load them into a kernel"
+            )}
+            onClick={props.onRestore}
+          >
+            {trans.__('Restore this step')}
+          </button>
+        )}
       </header>
       {stepRecord?.reason && <p className="jp-cellflow-StepReason">{stepRecord.reason}</p>}
       {stepRecord?.error && (

@@ -49,3 +49,24 @@ export class CopyWrites {
     return changesBetween(this.initial, statTree(this.root));
   }
 }
+
+/**
+ * Ambiguous writes settled by what the step processes reported (runtime/file-access.ts): when every change in the
+ * step's window is one it reported making or one another step of the run reported (a step that ended, or a cached
+ * step's files), the step's writes are the ones it reported. A change nobody claims (a child process, a native
+ * addon) leaves them ambiguous. Two steps writing the same path are refused by the file-dependency check.
+ */
+export function attributeWrites(
+  writes: StepWrites,
+  own: readonly string[] | undefined,
+  claimedByOther: (path: string) => boolean
+): StepWrites {
+  if (!writes.ambiguous || own === undefined) return writes;
+  const mine = new Set(own);
+  const { written, removed } = writes.changes;
+  if (![...written, ...removed].every(path => mine.has(path) || claimedByOther(path))) return writes;
+  return {
+    changes: { written: written.filter(p => mine.has(p)), removed: removed.filter(p => mine.has(p)) },
+    ambiguous: false
+  };
+}

@@ -22,6 +22,7 @@ import type {
   SubmitOptions
 } from '../types.js';
 import { recordOf } from '../run-view.js';
+import { checkParameterValues } from '../parameter-values.js';
 import { selectSteps } from '../step-selection.js';
 import { EVENTS_FILE, EventLogWriter, followEventLog } from './event-log.js';
 import { GpuPool } from './gpu-pool.js';
@@ -78,6 +79,7 @@ export class LocalEngine implements Engine {
     let unlock: () => Promise<void>;
     let events: EventLogWriter;
     let run: LocalRun | undefined;
+    checkParameterValues(compiled.local.plan.parameters, options.parameters);
     // Before the run's folder exists, so a snapshot that fails (a full disk) leaves no run behind: it is its error.
     const snapshot = await workspaceSnapshot(this.store.workspaceDir);
     const filesKey = snapshot && workspaceKey(this.store.workspaceDir, snapshot, compiled.local.plan.notebookPath);

@@ -34,14 +34,20 @@ export function fileUseOf(report: FileAccessReport | undefined, written: readonl
 
 const parentOf = (path: string) => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.');
 
+/** A conflict of the step just finished with `other`, one finished before it. */
+export interface FileConflict {
+  other: string;
+  diagnostic: Diagnostic;
+}
+
 /** The conflicts between `step` (just finished) and the steps finished before it. */
 export function fileConflicts(
   step: string,
   use: StepFileUse,
   finished: ReadonlyMap<string, StepFileUse>,
   order: StepOrder
-): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
+): FileConflict[] {
+  const conflicts: FileConflict[] = [];
   for (const [other, theirs] of finished) {
     if (other === step || order.related(step, other)) continue;
     const [earlier, later] = order.firstCell(other) <= order.firstCell(step) ? [other, step] : [step, other];
@@ -49,13 +55,15 @@ export function fileConflicts(
     const found =
       readOfWrite(use, theirs, step, other) ?? readOfWrite(theirs, use, other, step) ?? sharedWrite(use, theirs);
     if (!found) continue;
-    diagnostics.push(
-      found.kind === 'write'
-        ? planCheckError.fileWrittenByUnrelatedSteps(place, found.path, earlier, later)
-        : planCheckError.fileReadFromUnrelatedStep(place, found.path, found.reader!, found.writer!, earlier)
-    );
+    conflicts.push({
+      other,
+      diagnostic:
+        found.kind === 'write'
+          ? planCheckError.fileWrittenByUnrelatedSteps(place, found.path, earlier, later)
+          : planCheckError.fileReadFromUnrelatedStep(place, found.path, found.reader!, found.writer!, earlier)
+    });
   }
-  return diagnostics;
+  return conflicts;
 }
 
 interface Found {

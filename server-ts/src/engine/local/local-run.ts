@@ -27,11 +27,11 @@ import { StepProcess, stepPaths, type StepExit, type StepPaths } from './step-pr
 import { exitFailure, failureOf, readFailure, readResult } from './step-outcome.js';
 import { copyCachedFiles, stepFiles, stepMetrics } from './step-files.js';
 import { storageFailure } from './storage-failure.js';
-import { CopyWrites } from './copy-writes.js';
+import { attributeWrites, CopyWrites } from './copy-writes.js';
 import { inCopy, type RunWorkspace } from './run-workspace.js';
 import { snapshotStep } from './step-snapshots.js';
 import { applyChanges, noChanges, readChanges, saveChanges } from './written-files.js';
-import { fileConflicts, fileUseOf, type StepFileUse } from './file-dependencies.js';
+import { fileConflicts, fileUseOf, type FileConflict, type StepFileUse } from './file-dependencies.js';
 import { changedSinceCached, changedWhileRunning } from './outside-files.js';
 import { WORKSPACE_COPY_ENV } from '../../runtime/file-access.js';
 import { CellflowError } from '../../diagnostics/diagnostic.js';
@@ -71,6 +71,10 @@ export class LocalRun {
   private readonly fileUse = new Map<string, StepFileUse>();
   /** Steps whose cache entry stands for files outside the copy that have changed since: their new result replaces it. */
   private readonly staleInCache = new Set<string>();
+  /** Per step: the copy's paths it is known to have written (copy-writes.ts `attributeWrites`). */
+  private readonly claimedWrites = new Map<string, Set<string>>();
+  /** Steps whose result this run stored in the cache. */
+  private readonly storedInCache = new Set<string>();
   /** Ready steps start in this order: the longest remaining path first, so the critical path is not left for last. */
   private readonly launchOrder: string[];
   private cancelled = false;
@@ -149,7 +153,7 @@ export class LocalRun {
     for (const [name, reused] of partial.reused) {
       const paths = this.paths(name);
       try {
-        this.copyInCached(reused.files, paths);
+        this.copyInCached(name, reused.files, paths);
       } catch (error) {
         this.failStepForStorage(name, error);
         return;
@@ -319,7 +323,7 @@ export class LocalRun {
     if (hit && hitResult) {
       this.discardWarm(name);
       try {
-        this.copyInCached(hit, paths);
+        this.copyInCached(name, hit, paths);
       } catch (error) {
         this.failStepForStorage(name, error);
         return;
@@ -448,16 +452,24 @@ export class LocalRun {
     const seconds = (Date.now() - Date.parse(state.startedAt!)) / 1000;
     const { code } = exit;
     const result = code === 0 && !this.cancelled ? readResult(paths.resultFile) : undefined;
-    const writes = this.writes?.ended(name);
+    const ended = this.writes?.ended(name);
+    if (result?.files) this.claimWrites(name, result.files.wrote);
+    const writes = ended && attributeWrites(ended, result?.files?.wrote, path => this.claimedByOther(name, path));
     if (result) {
       if (writes && !this.keepWrites(name, writes)) return this.pump();
       this.collectResults(name, paths);
       const changing = changedWhileRunning(result.files);
       if (changing)
         this.engineNote(name, `cellflow: step \`${name}\` is not cached: \`${changing.path}\` changed while it ran.`);
-      if (this.cachingAllowed(step) && !writes?.ambiguous && !changing) this.storeInCache(name, paths);
+      const cacheable = this.cachingAllowed(step) && !writes?.ambiguous && !changing;
+      // Cached only once the plan check passed: a refused step's result is not what the notebook computes.
       this.afterStep(name, () =>
-        this.finishChecked(name, result, { status: 'succeeded', outputsDir: paths.outputsDir, seconds, exitCode: 0 })
+        this.finishChecked(
+          name,
+          result,
+          { status: 'succeeded', outputsDir: paths.outputsDir, seconds, exitCode: 0 },
+          cacheable ? () => this.storeInCache(name, paths) : undefined
+        )
       );
     } else if (code === 0 && !this.cancelled) {
       this.finishStep(name, { status: 'failed', seconds, exitCode: 0, error: failureOf(stepError.noOutputs(name)) });
@@ -515,12 +527,25 @@ export class LocalRun {
   }
 
   /** A cached result's files into the step's folder, and the workspace files it wrote into the frozen copy. */
-  private copyInCached(from: Parameters<typeof copyCachedFiles>[0], paths: StepPaths): void {
+  private copyInCached(name: string, from: Parameters<typeof copyCachedFiles>[0], paths: StepPaths): void {
     const workspace = this.options.workspace;
     copyCachedFiles(from, paths, { whole: workspace !== undefined });
     if (!workspace) return;
-    applyChanges(paths.writtenDir, workspace.root);
+    const changes = applyChanges(paths.writtenDir, workspace.root);
     this.writes?.written();
+    this.claimWrites(name, [...changes.written, ...changes.removed]);
+  }
+
+  /** Paths a step's process reported writing (or a cached step's files wrote), for `attributeWrites`. */
+  private claimWrites(name: string, paths: readonly string[]): void {
+    const claimed = this.claimedWrites.get(name) ?? new Set<string>();
+    for (const path of paths) claimed.add(path);
+    this.claimedWrites.set(name, claimed);
+  }
+
+  private claimedByOther(name: string, path: string): boolean {
+    for (const [step, claimed] of this.claimedWrites) if (step !== name && claimed.has(path)) return true;
+    return false;
   }
 
   /**
@@ -557,6 +582,7 @@ export class LocalRun {
     try {
       const replace = !this.options.useCache || this.staleInCache.has(name);
       this.cache.store(this.record.steps[name].cacheKey!, name, paths, { replace });
+      this.storedInCache.add(name);
     } catch (error) {
       const line = `cellflow: the result of step \`${name}\` was not cached: ${(error as Error).message}`;
       this.emitEvent({ type: 'step-log', step: name, stream: 'stderr', line });
@@ -578,7 +604,13 @@ export class LocalRun {
    * A step that succeeded, with what it reported: what it saved and changed is recorded (writes the plan missed
    * are remembered for the next analysis), and the run stops when a change cannot be handed on exactly.
    */
-  private finishChecked(name: string, result: StepResult, update: Partial<StepRecord> & { status: StepStatus }): void {
+  private finishChecked(
+    name: string,
+    result: StepResult,
+    update: Partial<StepRecord> & { status: StepStatus },
+    /** Stores the result in the cache; run unless the step's files raced another step's. */
+    cache?: () => void
+  ): void {
     const unplannedWrites = result.unplannedWrites;
     if (unplannedWrites.length > 0) {
       LearntWrites.record(
@@ -589,7 +621,12 @@ export class LocalRun {
         this.record.id
       );
     }
-    const conflicts = [...this.check.conflicts(name, result), ...this.fileConflicts(name, result)];
+    const files = this.fileConflicts(name, result);
+    // A step whose value changes no pipeline can hand on computed its own result exactly: it is cached. One that
+    // read or wrote a file racing another step did not, and neither did the other: neither result is kept.
+    if (files.length === 0) cache?.();
+    for (const { other } of files) this.dropFromCache(other);
+    const conflicts = [...this.check.conflicts(name, result), ...files.map(c => c.diagnostic)];
     if (conflicts.length > 0) {
       this.record.steps[name].saved = result.saved;
       this.record.steps[name].unplannedWrites = unplannedWrites;
@@ -600,8 +637,14 @@ export class LocalRun {
     this.finishStep(name, { ...update, saved: result.saved, unplannedWrites });
   }
 
+  /** A result this run stored in the cache that turned out to race another step's files: later runs must not take it. */
+  private dropFromCache(name: string): void {
+    if (!this.storedInCache.has(name)) return;
+    this.cache.forget(this.record.steps[name].cacheKey!);
+  }
+
   /** Files `name` read or wrote that a step neither upstream nor downstream of it wrote (file-dependencies.ts). */
-  private fileConflicts(name: string, result: StepResult): Diagnostic[] {
+  private fileConflicts(name: string, result: StepResult): FileConflict[] {
     if (!this.options.workspace) return [];
     const use = fileUseOf(result.files, readChanges(this.paths(name).writtenDir).written);
     const diagnostics = fileConflicts(name, use, this.fileUse, this.check);

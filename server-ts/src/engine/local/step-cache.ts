@@ -24,8 +24,9 @@ import { readResult } from './step-outcome.js';
  * 3: entry.json lists every file of the entry with its size.
  * 4: a key holds immutable versions and a `current` pointer.
  * 5: keys cover the workspace's files; entries hold the workspace files the step wrote.
+ * 6: keys cover the steps it runs after (their files reach it through the copy, not only their values).
  */
-const CACHE_FORMAT = 5;
+const CACHE_FORMAT = 6;
 
 /** Versions other than the current one are removed once this old: no run reads one that long. */
 const OLD_VERSION_MS = 24 * 60 * 60 * 1000;
@@ -37,7 +38,9 @@ export function stepCacheKey(
   inputKeys: Record<string, string>,
   env: EnvChange = { set: {}, unset: [] },
   /** The run's workspace files (workspace-key.ts); null when the run works in the live folder. */
-  workspace: string | null = null
+  workspace: string | null = null,
+  /** Per step it runs after (`prev:`): that step's result key. */
+  after: Record<string, string> = {}
 ): string {
   const material = {
     format: CACHE_FORMAT,
@@ -47,7 +50,8 @@ export function stepCacheKey(
     parameters: step.parameters.map(name => [name, parameters[name]]),
     inputs: Object.entries(inputKeys).sort(),
     env: [Object.entries(env.set).sort(), [...env.unset].sort()],
-    workspace
+    workspace,
+    after: Object.entries(after).sort()
   };
   return createHash('sha256').update(JSON.stringify(material)).digest('hex');
 }
@@ -108,6 +112,14 @@ export class StepCache {
     if (!/^v-[\w-]+$/.test(version)) return undefined;
     const entry = StepCache.at(join(this.root, key, version));
     return intact(entry) ? entry : undefined;
+  }
+
+  /**
+   * Lookups of `key` miss from now on (its `current` pointer is removed). The versions stay until they are old, as
+   * after a replacement: a run may be reading one now.
+   */
+  forget(key: string): void {
+    rmSync(join(this.root, key, 'current'), { force: true });
   }
 
   /**

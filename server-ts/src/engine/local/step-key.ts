@@ -1,6 +1,7 @@
 /**
  * A step's cache key as of now, from the results of the steps before it: where each input comes from (the
- * nearest upstream step that saved it), that producer's key, and the `process.env` changes it inherits. One
+ * nearest upstream step that saved it), that producer's key, the `process.env` changes it inherits, and the keys
+ * of the steps it runs after (a file such a step wrote is read through the run's copy, no value needed). One
  * function for a run starting a step and for a partial run finding the results it reuses, so both agree.
  */
 import type { PlanStep } from '../../compile/local/plan.js';
@@ -31,7 +32,9 @@ export function currentStepKey(
     Object.entries(resolved.inputs).map(([name, input]) => [name, `${input.from}:${keyOf(input.from)}`])
   );
   const env = check.envFor(step.name, finished);
-  return { key: stepCacheKey(step, parameters, inputKeys, env, workspace), inputs: resolved.inputs, env };
+  // The steps it runs after: files they wrote in the run's copy are what it reads, whether or not values travel too.
+  const after = Object.fromEntries(step.dependencies.map(dep => [dep, keyOf(dep)]));
+  return { key: stepCacheKey(step, parameters, inputKeys, env, workspace, after), inputs: resolved.inputs, env };
 }
 
 /**

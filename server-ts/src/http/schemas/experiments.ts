@@ -123,6 +123,12 @@ export const ExperimentRecordSchema = Type.Object(
     ),
     trials: Type.Array(TrialRecordSchema),
     bestTrial: Nullable(Type.Integer({ description: 'The number of the best succeeded trial.' })),
+    baseParameters: Type.Optional(
+      Type.Record(Type.String(), ParameterValueSchema, {
+        description:
+          'The parameter values every trial starts from (the notebook’s with the overrides); kept for resume.'
+      })
+    ),
     startedAt: Type.Optional(Type.String()),
     finishedAt: Type.Optional(Type.String())
   },
@@ -176,7 +182,17 @@ export const SnapshotListSchema = Type.Object(
         bytesTotal: Type.Number({ description: 'The size of the files it records (shared objects counted in each).' }),
         pinned: Type.Boolean(),
         referencedBy: Type.Array(
-          Type.Object({ kind: Type.Union([Type.Literal('run'), Type.Literal('experiment')]), id: Type.String() }),
+          Type.Object({
+            kind: Type.Union([Type.Literal('run'), Type.Literal('experiment')]),
+            id: Type.String(),
+            of: Type.Optional(
+              Type.Union([Type.Literal('run'), Type.Literal('step'), Type.Literal('step-workspace')], {
+                description:
+                  "What the record says it is: the workspace before the run, a step's folder after it, or the run's workspace copy after the step."
+              })
+            ),
+            step: Type.Optional(Type.String())
+          }),
           { description: 'The run and experiment records that name it (gc keeps it while any does).' }
         ),
         damaged: Type.Optional(DiagnosticSchema)

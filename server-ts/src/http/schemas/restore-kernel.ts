@@ -11,7 +11,8 @@ export const StateCodeQuerySchema = Type.Object(
       }
     )
   },
-  { additionalProperties: false }
+  // Open like every query: JupyterLab's ServerConnection adds a cache-busting key (`&1733…`) to each GET.
+  { additionalProperties: true }
 );
 
 export const StateCodeResponseSchema = Type.Object(

@@ -19,7 +19,7 @@ import type {
 } from './runs.js';
 import type { ExperimentRecord, TrialRecord } from '../../tune/experiment.js';
 import type { ExperimentSpec, ParameterSpace } from '../../tune/types.js';
-import type { GcReport, SnapshotSummary } from '../../snapshots/index.js';
+import type { GcReport, SnapshotReference, SnapshotSummary } from '../../snapshots/index.js';
 import type {
   ExperimentRecordSchema,
   ExperimentSpecSchema,
@@ -36,7 +36,8 @@ type SameFields<A, B> = [Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A>] 
 type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T];
 type SameRequired<A, B> = SameFields<Pick<A, RequiredKeys<A>>, Pick<B, RequiredKeys<B>>>;
 type Fits<Value, Schema> = Value extends Schema ? true : false;
-type Check<_ extends true> = never;
+/** Fails to compile unless its argument is `true`; the argument itself is the check. */
+type Check<Passed extends true> = Passed extends true ? never : never;
 
 export type SchemaChecks = [
   Check<SameFields<PipelineIR, Static<typeof PipelineIRSchema>>>,
@@ -72,5 +73,7 @@ export type SchemaChecks = [
   Check<SameFields<Omit<ListedSnapshot, 'referencedBy'>, SnapshotSummary>>,
   Check<Fits<SnapshotSummary, Omit<ListedSnapshot, 'referencedBy'>>>,
   Check<SameFields<GcReport, Static<typeof GcReportSchema>>>,
-  Check<Fits<GcReport, Static<typeof GcReportSchema>>>
+  Check<Fits<GcReport, Static<typeof GcReportSchema>>>,
+  Check<SameFields<SnapshotReference, ListedSnapshot['referencedBy'][number]>>,
+  Check<Fits<SnapshotReference, ListedSnapshot['referencedBy'][number]>>
 ];
