@@ -26,6 +26,29 @@ const withoutFingerprints = {
   }
 };
 
+/**
+ * The runtime loads its own packages with `createRequire(import.meta.url)` (runtime/packages.js, for Deno's sake),
+ * which esbuild cannot follow: the loader would then look for them from the restored folder up, where a user's
+ * project has none. Here they are static imports, so they are bundled; `requirePackage` (tfjs, under Deno) stays
+ * the loader's own `require`, which looks from the restored folder up, as tfjs must.
+ */
+const bundledPackages = {
+  name: 'bundled-packages',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]runtime[\\/]packages\.js$/ }, () => ({
+      contents: [
+        "import writeFileAtomic from 'write-file-atomic';",
+        "import xxhash from 'xxhash-wasm';",
+        "import * as acorn from 'acorn';",
+        'export { writeFileAtomic, xxhash, acorn };',
+        'export function requirePackage(specifier) { return require(specifier); }'
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: dirname(fileURLToPath(import.meta.url))
+    }));
+  }
+};
+
 await build({
   entryPoints: [join(dir, 'loader-entry.js')],
   outfile: join(dir, 'loader.cjs'),
@@ -41,7 +64,7 @@ await build({
   // The runtime's `createRequire(import.meta.url)`: in CommonJS, this file's own URL.
   define: { 'import.meta.url': '__cellflowLoaderUrl' },
   banner: { js: "const __cellflowLoaderUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [withoutFingerprints],
+  plugins: [withoutFingerprints, bundledPackages],
   legalComments: 'none',
   logLevel: 'error'
 });

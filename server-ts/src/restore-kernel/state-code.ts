@@ -124,8 +124,10 @@ function programCode(
   return [
     header,
     `// The prelude (cell(s) ${record.prelude.map(cell => cell + 1).join(', ') || '-'}), the saved values and the cell(s) to replay, run by the loader.`,
-    `var $cellflowLoader${any} = require(${JSON.stringify(loaderPath)});`,
-    `var $cellflowRestored${any} = await $cellflowLoader.runRestore(${JSON.stringify(program.js)}, { require, ...${JSON.stringify(options)} });`,
+    // `require` through eval: a notebook folder without @types/node has no type for the name, and tslab refuses it.
+    `var $cellflowRequire${any} = eval('require');`,
+    `var $cellflowLoader${any} = $cellflowRequire(${JSON.stringify(loaderPath)});`,
+    `var $cellflowRestored${any} = await $cellflowLoader.runRestore(${JSON.stringify(program.js)}, { require: $cellflowRequire, ...${JSON.stringify(options)} });`,
     ...program.names.map(name => `let ${name}${any} = $cellflowRestored[${JSON.stringify(name)}];`),
     ...program.types.map(({ name, params }) => `type ${name}${typeParameters(params)} = any;`),
     `$cellflowLoader.printSummary(${JSON.stringify(summary)});`,

@@ -5,14 +5,16 @@
  * replayed cell makes a working function from restored values.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { writeRestoreLoader } from '../../src/restore-kernel/loader.js';
 import { restoreStateCode } from '../../src/restore-kernel/state-code.js';
 import { makeWorkspace, notebookJson } from '../notebooks.js';
+import { repoRoot } from '../paths.js';
 import { writeRestoredFolder } from '../restore-kernel/restored-folder.js';
-import { kernelPython, runInKernel, type KernelName } from './real-kernel.js';
+import { kernelPython, runInKernel } from './real-kernel.js';
 
 const CHECKS = [
   'console.log("predict=" + JSON.stringify(Array.from((model.predict(xTest) as any).dataSync())));',
@@ -28,13 +30,32 @@ function line(stdout: string, key: string): unknown {
   return JSON.parse(found.slice(key.length + 1));
 }
 
-for (const kernel of ['tslab', 'deno'] as KernelName[]) {
+/**
+ * A user's project outside this repository: only what the notebook imports installed (tfjs) and the @types/node
+ * tslab needs for `console`, none of the repository's packages: the loader must carry its own.
+ */
+function userProject(): string {
+  const project = mkdtempSync(join(tmpdir(), 'cellflow-restore-user-'));
+  for (const name of ['@tensorflow/tfjs', '@types/node']) {
+    mkdirSync(dirname(join(project, 'node_modules', name)), { recursive: true });
+    symlinkSync(join(repoRoot, 'node_modules', name), join(project, 'node_modules', name));
+  }
+  return project;
+}
+
+const PLACES = [
+  { kernel: 'tslab', where: 'in this repository', root: () => makeWorkspace('restore-tslab-') },
+  { kernel: 'deno', where: 'in this repository', root: () => makeWorkspace('restore-deno-') },
+  { kernel: 'tslab', where: "in a user's project outside the repository", root: userProject }
+] as const;
+
+for (const { kernel, where, root } of PLACES) {
   test(
-    `Restore state in a real ${kernel} kernel: values, model.predict(xTest), the replayed cell`,
+    `Restore state in a real ${kernel} kernel ${where}: values, model.predict(xTest), the replayed cell`,
     { timeout: 300_000 },
     async () => {
       kernelPython();
-      const folder = join(makeWorkspace(`restore-${kernel}-`), 'restored', 'nb-run-1-train');
+      const folder = join(root(), 'restored', 'nb-run-1-train');
       const { record, model, xTest } = await writeRestoredFolder(folder, kernel);
       writeRestoreLoader(folder);
       const code = restoreStateCode(record, { kernel, folder });
