@@ -32,7 +32,9 @@ describe('restoreStateCode', () => {
   test('tslab: the loader runs prelude, load and replay as one program; the cell binds each name `any`', () => {
     const text = restoreStateCode(record, { kernel: 'tslab', folder });
     const runLine = text.split('\n').find(line => line.includes('$cellflowLoader.runRestore('))!;
-    const program = JSON.parse(/runRestore\((".*?[^\\]"), \{ require, /.exec(runLine)![1]!) as string;
+    const program = JSON.parse(
+      /runRestore\((".*?[^\\]"), \{ require: \$cellflowRequire, /.exec(runLine)![1]!
+    ) as string;
     const inProgram = [
       "require('@tensorflow/tfjs')",
       'function scale(',
@@ -52,7 +54,8 @@ describe('restoreStateCode', () => {
     );
     assert.doesNotMatch(program, /units = 3|: number/, 'types erased; the parameters cell and the step are not run');
     const order = [
-      `require(${JSON.stringify(join(folder, '.cellflow-restore', 'loader.cjs'))})`,
+      "var $cellflowRequire: any = eval('require');",
+      `$cellflowRequire(${JSON.stringify(join(folder, '.cellflow-restore', 'loader.cjs'))})`,
       'var $cellflowRestored: any = await $cellflowLoader.runRestore(',
       'let tf: any = $cellflowRestored["tf"];',
       'let scale: any = $cellflowRestored["scale"];',
@@ -76,7 +79,10 @@ describe('restoreStateCode', () => {
       !kernelLines.some(line => /function scale|import \* as tf/.test(line)),
       'tslab checks none of the prelude'
     );
-    const options = JSON.parse(/\{ require, \.\.\.(\{.*\}) \}\);$/.exec(runLine)![1]!) as Record<string, unknown>;
+    const options = JSON.parse(/\{ require: \$cellflowRequire, \.\.\.(\{.*\}) \}\);$/.exec(runLine)![1]!) as Record<
+      string,
+      unknown
+    >;
     assert.equal(options.stateDir, join(folder, '.cellflow-restore', 'state'));
     assert.deepEqual(options.values, record.values);
   });
@@ -160,7 +166,7 @@ describe('restoreStateCode', () => {
   test('paths and names in the code are JSON literals: the code parses and names the folder exactly', () => {
     const text = restoreStateCode(jsRecord, { kernel: 'jslab', folder: jsFolder });
     const loaderLine = text.split('\n').find(line => line.startsWith('var $cellflowLoader'))!;
-    const literal = /require\((".*")\);$/.exec(loaderLine)![1]!;
+    const literal = /\$cellflowRequire\((".*")\);$/.exec(loaderLine)![1]!;
     assert.equal(JSON.parse(literal), join(jsFolder, '.cellflow-restore', 'loader.cjs'));
   });
 });
