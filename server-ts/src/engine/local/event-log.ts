@@ -62,6 +62,9 @@ export interface FollowOptions {
  * The events after `afterSeq`: those the file holds, then new ones as they are appended, until `run-finished`
  * is read, `ended()` says no more can come (the file is read once more, to the end), or the signal aborts.
  */
+/** Reads of the log after its run ended, a poll apart, before a follower gives up on `run-finished`. */
+const FINAL_READS = 5;
+
 export async function* followEventLog(
   file: string,
   afterSeq: number,
@@ -76,7 +79,9 @@ export async function* followEventLog(
   const onAbort = () => wake?.();
   signal?.addEventListener('abort', onAbort);
   try {
-    for (let last = false; !signal?.aborted;) {
+    // After the run has ended, the log is read a few more times: the engine writes the final record just before it
+    // appends `run-finished`, so a follower that saw the record end may not have the event yet.
+    for (let afterEnd = -1; !signal?.aborted;) {
       const chunk = await readFrom(file, offset);
       offset += chunk.length;
       const lines = Buffer.concat([partial, chunk]);
@@ -92,9 +97,10 @@ export async function* followEventLog(
         }
       }
       if (chunk.length > 0) continue;
-      if (last) return;
-      if (options.ended()) {
-        last = true; // what was appended before it ended is read once more
+      if (afterEnd === 0) return;
+      if (afterEnd > 0) afterEnd--;
+      else if (options.ended()) {
+        afterEnd = FINAL_READS; // what was appended as it ended is read again, a few polls long
         continue;
       }
       watcher ??= watchFile(file, () => wake?.());
