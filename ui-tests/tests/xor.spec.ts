@@ -41,7 +41,7 @@ test.describe('cellflow in JupyterLab', () => {
     await page.screenshot({ path: 'test-results/xor-sidebar.png' });
   });
 
-  test('one sidebar: Pipeline, Run and History sections of examples/xor.ipynb, each collapsible', async ({
+  test('one sidebar: Pipeline, Run, History, Tuning and Storage sections of examples/xor.ipynb, each collapsible', async ({
     page,
     tmpPath,
     baseURL
@@ -55,8 +55,14 @@ test.describe('cellflow in JupyterLab', () => {
     await expect(page.locator('.jp-SideBar [data-id^="cellflow"]')).toHaveCount(1);
 
     const titles = sidebar.locator('.jp-AccordionPanel-title');
-    await expect(titles).toHaveText(['Pipeline', 'Run', 'History']);
-    for (const id of ['cellflow-pipeline-section', 'cellflow-run-section', 'cellflow-history-section']) {
+    await expect(titles).toHaveText(['Pipeline', 'Run', 'History', 'Tuning', 'Storage']);
+    for (const id of [
+      'cellflow-pipeline-section',
+      'cellflow-run-section',
+      'cellflow-history-section',
+      'cellflow-tuning-section',
+      'cellflow-storage-section'
+    ]) {
       await expect(sectionTitle(page, id)).toHaveAttribute('aria-expanded', 'true');
     }
     // Everything the analysis fills in: the steps, the parameters form, the empty history.
