@@ -3,6 +3,7 @@
  * values typed for the next run, and its past runs. Changes to any of them emit `stateChanged`.
  */
 import { NotebookPanel } from '@jupyterlab/notebook';
+import { LatestRequest } from '../latest-request';
 import { ITranslator, nullTranslator, TranslationBundle } from '@jupyterlab/translation';
 import { VDomModel } from '@jupyterlab/ui-components';
 import type { RunView } from '../api/types';
@@ -154,20 +155,19 @@ export class RunSidebarModel extends VDomModel {
       this.stateChanged.emit();
       return;
     }
-    const request = ++this._historyRequest;
-    try {
-      const runs = await this._api.list(path);
-      if (request === this._historyRequest && !this.isDisposed) {
-        this._runs = runs;
-        this._historyError = null;
+    await this._historyRequest.run(
+      () => this._api.list(path),
+      outcome => {
+        if ('value' in outcome) {
+          this._runs = outcome.value;
+          this._historyError = null;
+        } else {
+          this._historyError = describeFailure(outcome.error, this._trans);
+        }
         this.stateChanged.emit();
-      }
-    } catch (error) {
-      if (request === this._historyRequest && !this.isDisposed) {
-        this._historyError = describeFailure(error, this._trans);
-        this.stateChanged.emit();
-      }
-    }
+      },
+      () => !this.isDisposed
+    );
   }
 
   dispose(): void {
@@ -215,7 +215,7 @@ export class RunSidebarModel extends VDomModel {
   private _editsGeneration = 0;
   private _runs: RunView[] = [];
   private _historyError: Cellflow.IError | null = null;
-  private _historyRequest = 0;
+  private readonly _historyRequest = new LatestRequest();
 }
 
 export namespace RunSidebarModel {

@@ -3,6 +3,7 @@
  * starting an experiment, and its past experiments. Changes to any of them emit `stateChanged`.
  */
 import { NotebookPanel } from '@jupyterlab/notebook';
+import { LatestRequest } from '../latest-request';
 import { ITranslator, nullTranslator, TranslationBundle } from '@jupyterlab/translation';
 import { VDomModel } from '@jupyterlab/ui-components';
 import { ISignal, Signal } from '@lumino/signaling';
@@ -113,20 +114,19 @@ export class TuningModel extends VDomModel {
       this.stateChanged.emit();
       return;
     }
-    const request = ++this._listRequest;
-    try {
-      const { experiments } = await this.api.list(path);
-      if (request === this._listRequest && !this.isDisposed) {
-        this._experiments = experiments;
-        this._listError = null;
+    await this._listRequest.run(
+      async () => (await this.api.list(path)).experiments,
+      outcome => {
+        if ('value' in outcome) {
+          this._experiments = outcome.value;
+          this._listError = null;
+        } else {
+          this._listError = describeFailure(outcome.error, this._trans);
+        }
         this.stateChanged.emit();
-      }
-    } catch (error) {
-      if (request === this._listRequest && !this.isDisposed) {
-        this._listError = describeFailure(error, this._trans);
-        this.stateChanged.emit();
-      }
-    }
+      },
+      () => !this.isDisposed
+    );
   }
 
   dispose(): void {
@@ -176,7 +176,7 @@ export class TuningModel extends VDomModel {
   private _startError: Cellflow.IError | null = null;
   private _experiments: ExperimentRecord[] = [];
   private _listError: Cellflow.IError | null = null;
-  private _listRequest = 0;
+  private readonly _listRequest = new LatestRequest();
   private _experimentStarted = new Signal<this, ExperimentRecord>(this);
 }
 
